@@ -1,0 +1,152 @@
+//! Parsers for the value types of the configuration file.
+//!
+//! Each returns the typed value or a message saying what was expected.
+
+use nom::character::complete::{char, digit1, one_of};
+use nom::combinator::{all_consuming, opt};
+use nom::sequence::preceded;
+use nom::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The largest timeout accepted, in seconds (one day). Keeps `Instant + timeout`
+/// far away from overflow.
+pub(super) const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+type NomErr<'a> = nom::error::Error<&'a str>;
+
+/// A positive number of seconds with up to 9 decimals, like `10` or `2.5`,
+/// at most [`MAX_TIMEOUT_SECS`].
+pub(super) fn seconds(value: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!(
+            "expected seconds like '10' or '2.5', got '{}'",
+            value.escape_debug()
+        )
+    };
+    let mut parser = all_consuming((digit1::<&str, NomErr>, opt(preceded(char('.'), digit1))));
+    let (_, (whole, frac)) = parser.parse(value).map_err(|_| bad())?;
+    let too_long = || format!("must be at most {MAX_TIMEOUT_SECS} seconds");
+    let secs: u64 = whole.parse().map_err(|_| too_long())?;
+    let nanos = match frac {
+        None => 0,
+        Some(f) if f.len() > 9 => return Err("at most 9 decimals are allowed".to_string()),
+        Some(f) => {
+            let digits: u32 = f.parse().map_err(|_| bad())?;
+            let scale = 10u32.pow(9 - u32::try_from(f.len()).map_err(|_| bad())?);
+            digits.checked_mul(scale).ok_or_else(bad)?
+        }
+    };
+    let duration = Duration::new(secs, 0).checked_add(Duration::from_nanos(nanos.into()));
+    match duration {
+        Some(d) if d.is_zero() => Err("must be more than 0 seconds".to_string()),
+        Some(d) if d <= Duration::from_secs(MAX_TIMEOUT_SECS) => Ok(d),
+        _ => Err(too_long()),
+    }
+}
+
+/// A byte count like `8192` or `8k` (`k`/`K` = 1024 bytes), within `min..=max`.
+pub(super) fn bytes(value: &str, min: usize, max: usize) -> Result<usize, String> {
+    let bad = || {
+        format!(
+            "expected a byte count like '8192' or '8k', got '{}'",
+            value.escape_debug()
+        )
+    };
+    let range = || format!("must be between {min} and {max} bytes");
+    let mut parser = all_consuming((digit1::<&str, NomErr>, opt(one_of("kK"))));
+    let (_, (digits, suffix)) = parser.parse(value).map_err(|_| bad())?;
+    let n: u64 = digits.parse().map_err(|_| range())?;
+    let n = if suffix.is_some() {
+        n.checked_mul(1024).ok_or_else(range)?
+    } else {
+        n
+    };
+    let n = usize::try_from(n).map_err(|_| range())?;
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(range())
+    }
+}
+
+/// A plain decimal count within `min..=max`.
+pub(super) fn count(value: &str, min: usize, max: usize) -> Result<usize, String> {
+    let bad = || format!("expected a whole number, got '{}'", value.escape_debug());
+    let range = || format!("must be between {min} and {max}");
+    let (_, digits) = all_consuming(digit1::<&str, NomErr>)
+        .parse(value)
+        .map_err(|_| bad())?;
+    let n: usize = digits.parse().map_err(|_| range())?;
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(range())
+    }
+}
+
+/// An absolute path without control characters.
+pub(super) fn absolute_path(value: &str) -> Result<PathBuf, String> {
+    if !value.starts_with('/') {
+        return Err(format!(
+            "expected an absolute path, got '{}'",
+            value.escape_debug()
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err("path contains a control character".to_string());
+    }
+    Ok(PathBuf::from(value))
+}
+
+/// A program: a bare name looked up in `PATH` (letters, digits, `._+-`, not starting
+/// with `.`) or an absolute path.
+pub(super) fn program(value: &str) -> Result<String, String> {
+    if value.starts_with('/') {
+        return absolute_path(value).map(|_| value.to_string());
+    }
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-');
+    if value.len() <= 255 && !value.starts_with('.') && value.chars().all(name_char) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "expected a program name or an absolute path, got '{}'",
+            value.escape_debug()
+        ))
+    }
+}
+
+/// `tchar` of RFC 9110 §5.6.2.
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_tchar)
+}
+
+/// A media type `type/subtype` without parameters (RFC 9110 §8.3.1); only token
+/// characters, so it can be copied into a `Content-Type` header as it is.
+pub(super) fn media_type(value: &str) -> Result<String, String> {
+    match value.split_once('/') {
+        Some((kind, sub)) if is_token(kind) && is_token(sub) => Ok(value.to_string()),
+        _ => Err(format!(
+            "expected a media type like 'video/mp4', got '{}'",
+            value.escape_debug()
+        )),
+    }
+}
+
+/// A file name extension: 1 to 16 ASCII letters, digits, `_` or `-`; returned in
+/// lower case.
+pub(super) fn extension(ext: &str) -> Result<String, String> {
+    let ok = (1..=16).contains(&ext.len())
+        && ext
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(ext.to_ascii_lowercase())
+    } else {
+        Err(format!("bad extension '{}'", ext.escape_debug()))
+    }
+}

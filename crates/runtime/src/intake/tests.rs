@@ -1,0 +1,130 @@
+use super::*;
+use std::io::Write;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::thread;
+
+const HEAD: &[u8] = b"GET /v.mp4?start=10 HTTP/1.1\r\nHost: example.com\r\nRange: bytes=0-9\r\n\r\n";
+
+fn limits(max_head_bytes: usize) -> Limits {
+    Limits { max_head_bytes, max_header_lines: 1000 }
+}
+
+/// Writes `chunks` into a pipe from a thread, pausing `pause` between chunks, then closes
+/// it; `read_head` runs on the read end. A write error (reader gone) ends the writer.
+fn through_pipe(
+    chunks: Vec<Vec<u8>>,
+    pause: Duration,
+    limits: &Limits,
+    timeout: Duration,
+) -> Result<Vec<u8>, IntakeError> {
+    let (r, w) = nix::unistd::pipe().expect("pipe");
+    let writer = thread::spawn(move || feed(w, chunks, pause));
+    let got = read_head(r.as_fd(), limits, timeout);
+    drop(r);
+    writer.join().expect("writer thread");
+    got
+}
+
+fn feed(w: OwnedFd, chunks: Vec<Vec<u8>>, pause: Duration) {
+    for chunk in chunks {
+        if nix::unistd::write(&w, &chunk).is_err() {
+            return;
+        }
+        thread::sleep(pause);
+    }
+}
+
+fn status(got: Result<Vec<u8>, IntakeError>) -> u16 {
+    match got {
+        Err(IntakeError::Refused(r)) => r.status,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+const LONG: Duration = Duration::from_secs(20);
+
+#[test]
+fn complete_heads_are_returned_without_trailing_bytes() {
+    let mut with_extra = HEAD.to_vec();
+    with_extra.extend_from_slice(b"GET /pipelined HTTP/1.1\r\n\r\n");
+    let bare_lf = b"GET /v.flv HTTP/1.1\nHost: a\n\n".to_vec();
+    let byte_by_byte: Vec<Vec<u8>> = HEAD.iter().map(|b| vec![*b]).collect();
+    let threes: Vec<Vec<u8>> = HEAD.chunks(3).map(<[u8]>::to_vec).collect();
+    let cases: Vec<(&str, Vec<Vec<u8>>, Vec<u8>)> = vec![
+        ("at once", vec![HEAD.to_vec()], HEAD.to_vec()),
+        ("pipelined extra", vec![with_extra], HEAD.to_vec()),
+        ("bare LF", vec![bare_lf.clone()], bare_lf),
+        ("byte by byte", byte_by_byte, HEAD.to_vec()),
+        ("threes", threes, HEAD.to_vec()),
+    ];
+    for (name, chunks, want) in cases {
+        let got = through_pipe(chunks, Duration::from_millis(1), &limits(8192), LONG);
+        assert_eq!(got, Ok(want), "{name}");
+    }
+}
+
+#[test]
+fn eof_before_any_byte_is_closed() {
+    let got = through_pipe(vec![], Duration::ZERO, &limits(8192), LONG);
+    assert_eq!(got, Err(IntakeError::Closed));
+}
+
+#[test]
+fn eof_mid_head_is_400() {
+    let got = through_pipe(vec![HEAD[..20].to_vec()], Duration::ZERO, &limits(8192), LONG);
+    assert_eq!(status(got), 400);
+}
+
+#[test]
+fn oversized_head_is_431() {
+    let mut big = b"GET / HTTP/1.1\r\n".to_vec();
+    for i in 0..200 {
+        big.extend_from_slice(format!("X-Filler-{i}: {}\r\n", "a".repeat(40)).as_bytes());
+    }
+    let chunks: Vec<Vec<u8>> = big.chunks(1000).map(<[u8]>::to_vec).collect();
+    let got = through_pipe(chunks, Duration::ZERO, &limits(1024), LONG);
+    assert_eq!(status(got), 431);
+}
+
+#[test]
+fn slow_writer_hits_the_deadline_with_408() {
+    // One byte every 40 ms for about 4 s: never complete within the 300 ms limit.
+    let chunks: Vec<Vec<u8>> = HEAD.iter().map(|b| vec![*b]).collect();
+    let got = through_pipe(chunks, Duration::from_millis(40), &limits(8192), Duration::from_millis(300));
+    assert_eq!(status(got), 408);
+}
+
+#[test]
+fn head_is_read_from_a_regular_file() {
+    let path = std::env::temp_dir().join(format!("loomiere-intake-{}.req", std::process::id()));
+    std::fs::File::create(&path).and_then(|mut f| f.write_all(HEAD)).expect("write temp file");
+    let file = std::fs::File::open(&path).expect("open temp file");
+    let got = read_head(file.as_fd(), &limits(8192), LONG);
+    std::fs::remove_file(&path).expect("remove temp file");
+    assert_eq!(got, Ok(HEAD.to_vec()));
+}
+
+/// All environment cases live in this one test: the environment is process-global.
+#[test]
+fn head_from_environment() {
+    let cases: Vec<(&[u8], Result<Vec<u8>, u16>)> = vec![
+        (HEAD, Ok(HEAD.to_vec())),
+        (b"GET / HTTP/1.1\nHost: a\n\nextra", Ok(b"GET / HTTP/1.1\nHost: a\n\n".to_vec())),
+        (b"GET / HTTP/1.1\r\nHost: a\r\n", Err(400)),
+        (b"", Err(400)),
+    ];
+    for (value, want) in cases {
+        std::env::set_var(REQUEST_ENV, std::ffi::OsStr::from_bytes(value));
+        let got = acquire_head(&limits(8192), LONG);
+        match want {
+            Ok(head) => assert_eq!(got, Ok(head), "{value:?}"),
+            Err(code) => assert_eq!(status(got), code, "{value:?}"),
+        }
+    }
+    let mut big = b"GET / HTTP/1.1\r\nHost: a\r\nX: ".to_vec();
+    big.extend_from_slice(&[b'a'; 300]);
+    std::env::set_var(REQUEST_ENV, std::ffi::OsStr::from_bytes(&big));
+    assert_eq!(status(acquire_head(&limits(128), LONG)), 431);
+    std::env::remove_var(REQUEST_ENV);
+}
