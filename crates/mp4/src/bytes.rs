@@ -1,0 +1,44 @@
+//! Big-endian field readers over a bounded slice (ISO/IEC 14496-12 §4.2: all box
+//! fields are big-endian). Every read is bounds-checked and names the field it failed on.
+
+use crate::error::{defect, Result};
+
+/// Reads `N` bytes at `at`.
+fn take<const N: usize>(d: &[u8], at: usize, what: &str) -> Result<[u8; N]> {
+    at.checked_add(N)
+        .and_then(|end| d.get(at..end))
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| defect!("{what} is cut short"))
+}
+
+/// Big-endian `u32` at byte `at` of `d`.
+pub(crate) fn u32_at(d: &[u8], at: usize, what: &str) -> Result<u32> {
+    take::<4>(d, at, what).map(u32::from_be_bytes)
+}
+
+/// Big-endian `u64` at byte `at` of `d`.
+pub(crate) fn u64_at(d: &[u8], at: usize, what: &str) -> Result<u64> {
+    take::<8>(d, at, what).map(u64::from_be_bytes)
+}
+
+/// Unchecked-length big-endian `u32` for slices already proven long enough
+/// (table views check `count * entry_size` against the box before indexing).
+pub(crate) fn u32_in(d: &[u8], at: usize) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&d[at..at + 4]);
+    u32::from_be_bytes(b)
+}
+
+/// Big-endian `u64` for slices already proven long enough.
+pub(crate) fn u64_in(d: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[at..at + 8]);
+    u64::from_be_bytes(b)
+}
+
+/// Shows a four-character code for logs, escaping non-printable bytes.
+pub(crate) fn fourcc(t: &[u8; 4]) -> String {
+    t.iter()
+        .map(|&c| if c.is_ascii_graphic() || c == b' ' { (c as char).to_string() } else { format!("\\x{c:02x}") })
+        .collect()
+}

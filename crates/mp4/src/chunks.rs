@@ -1,0 +1,142 @@
+//! Chunk walking (ISO/IEC 14496-12 §8.7.4, §8.7.5): which chunk holds a sample, where
+//! the kept samples of a cut lie in the file, and the `stsc` entries of the cut.
+
+use crate::error::{add, defect, Result};
+use crate::tables::Stsc;
+use crate::track::Track;
+
+/// Total samples described by `stsc` over `chunk_count` chunks.
+pub(crate) fn samples_in_chunks(stsc: &Stsc<'_>, chunk_count: u32) -> u64 {
+    let n = stsc.entries.count;
+    (0..n)
+        .map(|i| {
+            let (first, spc, _) = stsc.get(i);
+            let next = if i + 1 < n { stsc.get(i + 1).0 } else { chunk_count.saturating_add(1) };
+            let chunks = next.min(chunk_count.saturating_add(1)).saturating_sub(first);
+            u64::from(chunks) * u64::from(spc)
+        })
+        .sum()
+}
+
+/// One chunk as seen by a walk: 0-based index, first sample (0-based) and layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ChunkInfo {
+    pub index: u32,
+    pub first_sample: u64,
+    pub samples: u32,
+    pub description: u32,
+}
+
+/// Walks chunks in order, starting from chunk 0.
+pub(crate) struct ChunkWalk<'a, 'b> {
+    stsc: &'b Stsc<'a>,
+    chunk_count: u32,
+    entry: u32,
+    next: ChunkInfo,
+}
+
+impl<'a, 'b> ChunkWalk<'a, 'b> {
+    pub fn new(stsc: &'b Stsc<'a>, chunk_count: u32) -> Self {
+        let first = ChunkInfo { index: 0, first_sample: 0, samples: 0, description: 0 };
+        ChunkWalk { stsc, chunk_count, entry: 0, next: first }
+    }
+
+    /// Skips whole `stsc` runs that end before sample `target`, so finding a late
+    /// sample costs O(entries), not O(chunks).
+    pub fn skip_to_sample(&mut self, target: u64) {
+        let n = self.stsc.entries.count;
+        while self.entry + 1 < n {
+            let (first, spc, _) = self.stsc.get(self.entry);
+            let next_first = self.stsc.get(self.entry + 1).0.min(self.chunk_count.saturating_add(1));
+            let run = u64::from(next_first.saturating_sub(first)) * u64::from(spc);
+            if self.next.first_sample + run > target {
+                break;
+            }
+            self.next.first_sample += run;
+            self.next.index = next_first - 1;
+            self.entry += 1;
+        }
+        self.skip_within_entry(target);
+    }
+
+    /// Jumps over whole chunks of the current `stsc` run that end before `target`.
+    fn skip_within_entry(&mut self, target: u64) {
+        if self.stsc.entries.count == 0 {
+            return;
+        }
+        let (_, spc, _) = self.stsc.get(self.entry);
+        let behind = target.saturating_sub(self.next.first_sample) / u64::from(spc);
+        let room = u64::from(self.chunk_count.saturating_sub(self.next.index));
+        // behind <= room <= u32::MAX.
+        let skip = behind.min(room) as u32;
+        self.next.index += skip;
+        self.next.first_sample += u64::from(skip) * u64::from(spc);
+    }
+}
+
+impl Iterator for ChunkWalk<'_, '_> {
+    type Item = ChunkInfo;
+
+    fn next(&mut self) -> Option<ChunkInfo> {
+        if self.next.index >= self.chunk_count || self.stsc.entries.count == 0 {
+            return None;
+        }
+        let chunk_no = self.next.index + 1;
+        while self.entry + 1 < self.stsc.entries.count && self.stsc.get(self.entry + 1).0 <= chunk_no {
+            self.entry += 1;
+        }
+        let (_, spc, sdi) = self.stsc.get(self.entry);
+        let info = ChunkInfo { samples: spc, description: sdi, ..self.next };
+        self.next.index += 1;
+        self.next.first_sample += u64::from(spc);
+        Some(info)
+    }
+}
+
+/// The part of the track that a cut keeps, in chunk terms.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ChunkCut {
+    /// File byte ranges `(offset, len)` of the kept samples, one per kept chunk.
+    pub ranges: Vec<(u64, u64)>,
+    /// New `stsc` entries `(first_chunk, samples_per_chunk, sample_description_index)`.
+    pub stsc: Vec<(u32, u32, u32)>,
+}
+
+/// Finds the chunks holding samples `first..end` (0-based, end exclusive), their kept
+/// byte ranges and the new `stsc`. Errors: a kept range past `file_len`.
+pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<ChunkCut> {
+    let mut out = ChunkCut::default();
+    let mut walk = ChunkWalk::new(&track.stsc, track.chunks.count());
+    walk.skip_to_sample(u64::from(first));
+    for chunk in walk {
+        let chunk_end = chunk.first_sample + u64::from(chunk.samples);
+        if chunk_end <= u64::from(first) {
+            continue;
+        }
+        if chunk.first_sample >= u64::from(end) {
+            break;
+        }
+        keep_chunk(track, &chunk, first, end, file_len, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Adds the kept part of one chunk to `out`.
+fn keep_chunk(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64, out: &mut ChunkCut) -> Result<()> {
+    // first_sample < end <= u32::MAX here, so these fit in u32.
+    let s0 = c.first_sample as u32;
+    let from = s0.max(first);
+    let to = (c.first_sample + u64::from(c.samples)).min(u64::from(end)) as u32;
+    let offset = add(t.chunks.get(c.index), t.sizes.sum(s0, from), "chunk offset")?;
+    let len = t.sizes.sum(from, to);
+    if add(offset, len, "chunk end")? > file_len {
+        return Err(defect!("chunk {} at {offset}+{len} lies past the end of the file ({file_len})", c.index + 1));
+    }
+    out.ranges.push((offset, len));
+    let new_chunk = u32::try_from(out.ranges.len()).map_err(|_| defect!("too many chunks"))?;
+    let entry = (new_chunk, to - from, c.description);
+    if out.stsc.last().is_none_or(|l| (l.1, l.2) != (entry.1, entry.2)) {
+        out.stsc.push(entry);
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Where each track is cut for `?start=S&end=E`.
+//!
+//! Pass 1 (as code-shop's mod_h264_streaming): on the first video track, snap S back to
+//! the sync sample (`stss`, ISO/IEC 14496-12 §8.6.2) whose presentation time is at or
+//! before S. Pass 2: cut every other track at that same presentation time, so audio
+//! stays aligned; the edit list (§8.6.6) of each track is rewritten so the kept samples
+//! start exactly there. Sound tracks keep one extra sample before the cut (AAC needs one
+//! frame of pre-roll; the edit list hides it), so encoder priming stays correct.
+
+use crate::error::{bad_seek, defect, Result};
+use crate::runs::RunCursor;
+use crate::time::{ms_to_ns, ns_to_ticks, ns_to_ticks_up, ticks_to_ns, to_u64};
+use crate::track::Track;
+
+/// The kept part of one track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cut {
+    /// First kept sample, 0-based.
+    pub first: u32,
+    /// One past the last kept sample.
+    pub end: u32,
+    /// New edit-list `media_time`, in media ticks: how much of the kept samples' start
+    /// is hidden.
+    pub media_time: u64,
+    /// New leading empty edit, in movie ticks (the track starts later than the cut).
+    pub empty: u64,
+    /// Media duration of the kept samples, in media ticks (new `mdhd` duration).
+    pub duration: u64,
+    /// Where presentation of the kept samples ends, in media ticks from the first kept
+    /// decode time: the latest composition time plus duration (B-frames present after
+    /// their decode end). At least `duration`.
+    pub presentation_end: u64,
+}
+
+/// Presentation time (ns, movie timeline) of sample `i` of `t`.
+fn pts_ns(t: &Track<'_>, movie_ts: u32, dts: u128, cto: i64) -> Result<i128> {
+    let dts = i128::try_from(dts).map_err(|_| defect!("decode time overflows"))?;
+    let media = dts + i128::from(cto) - i128::from(t.edit.media_time);
+    Ok(ticks_to_ns(i128::from(t.edit.empty), movie_ts)? + ticks_to_ns(media, t.timescale)?)
+}
+
+/// The sync sample of the first video track at or before `start_ns`, and its exact
+/// presentation time. `None` when there is no video track.
+pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Result<Option<(usize, u32, i128)>> {
+    let Some(v) = tracks.iter().position(|t| t.is_video() && t.samples > 0) else {
+        return Ok(None);
+    };
+    let t = &tracks[v];
+    let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::new));
+    let mut best: Option<(u32, i128)> = None;
+    for s in sync_samples(t)? {
+        let (d, c) = (dts.dts(u64::from(s)), cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
+        let pts = pts_ns(t, movie_ts, d, c)?;
+        if pts <= start_ns || best.is_none() {
+            best = Some((s, pts));
+        } else {
+            break;
+        }
+    }
+    Ok(best.map(|(s, pts)| (v, s, pts.max(0))))
+}
+
+/// Sync samples (0-based) of `t`, increasing: `stss` entries, or every sample without
+/// `stss`. Errors: entries that are zero, past the sample count, or not increasing.
+fn sync_samples<'t>(t: &'t Track<'_>) -> Result<Box<dyn Iterator<Item = u32> + 't>> {
+    let Some(stss) = t.stss else {
+        return Ok(Box::new(0..t.samples));
+    };
+    let mut prev = 0u32;
+    for i in 0..stss.count {
+        let s = stss.u32(i, 4, 0);
+        if s <= prev || s > t.samples {
+            return Err(defect!("stss entry {i} ({s}) is not increasing or past the {} samples", t.samples));
+        }
+        prev = s;
+    }
+    Ok(Box::new((0..stss.count).map(move |i| stss.u32(i, 4, 0) - 1)))
+}
+
+/// Cuts track `t` at presentation time `cut_ns` and, if given, `end_ns` (movie
+/// timeline, ns). `None` when nothing of the track is left to present.
+pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Option<i128>) -> Result<Option<Cut>> {
+    if t.samples == 0 {
+        return Ok(None);
+    }
+    let empty_ns = ticks_to_ns(i128::from(t.edit.empty), movie_ts)?;
+    let local_ns = cut_ns - empty_ns;
+    let (first, media_time, empty) = if local_ns < 0 {
+        (0, t.edit.media_time, to_u64(ns_to_ticks(-local_ns, movie_ts)?, "empty edit")?)
+    } else {
+        let target = i128::from(t.edit.media_time) + ns_to_ticks(local_ns, t.timescale)?;
+        let Some((first, first_dts)) = first_sample(t, target)? else { return Ok(None) };
+        (first, to_u64((target - first_dts).max(0), "media_time")?, 0)
+    };
+    let end = match end_ns {
+        Some(e) if e - empty_ns <= 0 => return Ok(None),
+        Some(e) => {
+            let target = i128::from(t.edit.media_time) + ns_to_ticks_up(e - empty_ns, t.timescale)?;
+            end_sample(t, first, target)?
+        }
+        None => t.samples,
+    };
+    let mut dts = RunCursor::new(t.stts);
+    let start_dts = dts.dts(u64::from(first));
+    let duration = to_u64(i128::try_from(dts.dts(u64::from(end)) - start_dts).unwrap_or(-1), "duration")?;
+    let presentation_end = presentation_end(t, first, end)?.max(duration);
+    if presentation_end <= media_time {
+        return Ok(None);
+    }
+    Ok(Some(Cut { first, end, media_time, empty, duration, presentation_end }))
+}
+
+/// The first sample to keep so that composition time `target` (media ticks) is
+/// covered, with its decode time; `None` when the track ends before `target`.
+fn first_sample(t: &Track<'_>, target: i128) -> Result<Option<(u32, i128)>> {
+    let mut dts = RunCursor::new(t.stts);
+    let total = i128::try_from(dts.dts(u64::from(t.samples))).map_err(|_| defect!("track duration overflows"))?;
+    if target >= total {
+        return Ok(None);
+    }
+    let mut dts = RunCursor::new(t.stts);
+    let mut cto = t.ctts.map(RunCursor::new);
+    let mut chosen = 0u32;
+    for s in sync_samples(t)? {
+        let d = i128::try_from(dts.dts(u64::from(s))).unwrap_or(i128::MAX);
+        let pts = d + i128::from(cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
+        if pts > target {
+            break;
+        }
+        chosen = s;
+    }
+    if t.is_audio() && t.stss.is_none() {
+        chosen = chosen.saturating_sub(1);
+    }
+    let d = RunCursor::new(t.stts).dts(u64::from(chosen));
+    Ok(Some((chosen, i128::try_from(d).map_err(|_| defect!("decode time overflows"))?)))
+}
+
+/// Samples reordered for presentation end within this many samples of the end of
+/// decode order (H.264 and HEVC allow at most 16 pictures in the decoded picture buffer).
+const REORDER_WINDOW: u32 = 64;
+
+/// Latest composition end (`dts + cto + delta`) of samples `first..end`, in media ticks
+/// from the decode time of `first`. Only the last samples in decode order can present
+/// last, so only a window at the end is examined.
+fn presentation_end(t: &Track<'_>, first: u32, end: u32) -> Result<u64> {
+    let Some(ctts) = t.ctts else { return Ok(0) };
+    let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::new(ctts));
+    let origin = i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
+    let mut latest = 0i128;
+    for s in end.saturating_sub(REORDER_WINDOW).max(first)..end {
+        let d = i128::try_from(dts.dts(u64::from(s))).map_err(|_| defect!("decode time overflows"))?;
+        let next = i128::try_from(dts.dts(u64::from(s) + 1)).map_err(|_| defect!("decode time overflows"))?;
+        latest = latest.max(next + i128::from(cto.cto(u64::from(s))) - origin);
+    }
+    to_u64(latest.max(0), "presentation end")
+}
+
+/// One past the last sample to keep: the first sample after `first` whose composition
+/// time reaches `target` (media ticks), or the sample count.
+fn end_sample(t: &Track<'_>, first: u32, target: i128) -> Result<u32> {
+    let mut dts = RunCursor::new(t.stts);
+    let mut cto = t.ctts.map(RunCursor::new);
+    for s in first.saturating_add(1)..t.samples {
+        let d = i128::try_from(dts.dts(u64::from(s))).map_err(|_| defect!("decode time overflows"))?;
+        if d + i128::from(cto.as_mut().map_or(0, |c| c.cto(u64::from(s)))) >= target {
+            return Ok(s);
+        }
+    }
+    Ok(t.samples)
+}
+
+/// Start and end of a request, checked against the movie: the start must lie before
+/// the duration and the end after the start.
+pub(crate) fn check_request(duration_ns: i128, start_ms: u64, end_ms: Option<u64>) -> Result<(i128, Option<i128>)> {
+    let start = ms_to_ns(start_ms);
+    if start >= duration_ns {
+        return Err(bad_seek!("start {} s is at or past the duration {} s", secs(start), secs(duration_ns)));
+    }
+    let end = match end_ms.map(ms_to_ns) {
+        Some(e) if e <= start => return Err(bad_seek!("end {} s is not after start {} s", secs(e), secs(start))),
+        Some(e) if e >= duration_ns => None,
+        other => other,
+    };
+    Ok((start, end))
+}
+
+/// Nanoseconds as seconds with millisecond precision, for messages.
+fn secs(ns: i128) -> String {
+    format!("{}.{:03}", ns / 1_000_000_000, (ns % 1_000_000_000) / 1_000_000)
+}

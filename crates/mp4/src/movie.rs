@@ -1,0 +1,51 @@
+//! The `moov` box (ISO/IEC 14496-12 §8.2.1): `mvhd` plus its tracks.
+
+use crate::boxes::Bx;
+use crate::bytes::{u32_at, u64_at};
+use crate::error::{defect, Result};
+use crate::track::{self, Track};
+
+/// A parsed movie.
+pub(crate) struct Movie<'a> {
+    /// The whole `moov` box.
+    pub moov: Bx<'a>,
+    /// Movie timescale from `mvhd`, ticks per second (never 0).
+    pub timescale: u32,
+    /// Movie duration from `mvhd`, in movie ticks.
+    pub duration: u64,
+    /// True when `moov` holds `mvex`: a fragmented file (§8.8.1).
+    pub fragmented: bool,
+    /// Tracks in file order.
+    pub tracks: Vec<Track<'a>>,
+}
+
+/// Parses `moov`. Errors: no `mvhd`, a zero timescale, any malformed track.
+pub(crate) fn parse<'a>(moov: Bx<'a>) -> Result<Movie<'a>> {
+    let mvhd = moov.require(b"mvhd")?;
+    let (timescale, duration) = mvhd_times(&mvhd)?;
+    let fragmented = moov.child(b"mvex")?.is_some();
+    let mut tracks = Vec::new();
+    if !fragmented {
+        for c in moov.children() {
+            let c = c?;
+            if &c.typ == b"trak" {
+                tracks.push(track::parse(c)?);
+            }
+        }
+    }
+    Ok(Movie { moov, timescale, duration, fragmented, tracks })
+}
+
+/// `mvhd` timescale and duration (§8.2.2).
+fn mvhd_times(mvhd: &Bx<'_>) -> Result<(u32, u64)> {
+    let p = mvhd.payload();
+    let (ts, dur) = if mvhd.version()? == 1 {
+        (u32_at(p, 20, "mvhd timescale")?, u64_at(p, 24, "mvhd duration")?)
+    } else {
+        (u32_at(p, 12, "mvhd timescale")?, u64::from(u32_at(p, 16, "mvhd duration")?))
+    };
+    if ts == 0 {
+        return Err(defect!("mvhd timescale is zero"));
+    }
+    Ok((ts, dur))
+}

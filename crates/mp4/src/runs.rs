@@ -1,0 +1,174 @@
+//! Walking and trimming run-length tables of `(sample_count, value)` entries:
+//! `stts` (ISO/IEC 14496-12 §8.6.1.2), `ctts` (§8.6.1.3) and `sbgp` (§8.9.2).
+
+use crate::tables::Runs;
+
+/// A forward-only cursor over a run-length table, for sample-by-sample walks in
+/// O(samples + entries).
+pub(crate) struct RunCursor<'a> {
+    runs: Runs<'a>,
+    entry: u32,
+    /// First sample (0-based) of the current entry.
+    start: u64,
+    /// Sum of `count × value` of the entries before the current one (for `stts`: the
+    /// decode time of sample `start`, in media ticks).
+    acc: u128,
+}
+
+impl<'a> RunCursor<'a> {
+    pub fn new(runs: Runs<'a>) -> Self {
+        RunCursor { runs, entry: 0, start: 0, acc: 0 }
+    }
+
+    /// Moves to the entry holding sample `i`. `i` must not decrease between calls.
+    fn reach(&mut self, i: u64) {
+        while self.entry < self.runs.len() {
+            let (count, value) = self.runs.get(self.entry);
+            if i < self.start + u64::from(count) {
+                return;
+            }
+            self.start += u64::from(count);
+            self.acc += u128::from(count) * u128::from(value);
+            self.entry += 1;
+        }
+    }
+
+    /// `stts` view: decode time of sample `i` in media ticks. Past the table's end it is
+    /// the sum of all durations.
+    pub fn dts(&mut self, i: u64) -> u128 {
+        self.reach(i);
+        if self.entry >= self.runs.len() {
+            return self.acc;
+        }
+        let (_, delta) = self.runs.get(self.entry);
+        self.acc + u128::from(i - self.start) * u128::from(delta)
+    }
+
+    /// `ctts` view: composition offset of sample `i` in media ticks, read as signed
+    /// (version 1 is signed; version 0 values past `i32::MAX` are treated the same way,
+    /// as players do). 0 past the table's end.
+    pub fn cto(&mut self, i: u64) -> i64 {
+        self.reach(i);
+        if self.entry >= self.runs.len() {
+            return 0;
+        }
+        i64::from(self.runs.get(self.entry).1 as i32)
+    }
+}
+
+/// A run-length table cut to samples `first..end`: a generated first entry, the
+/// untouched middle entries as a file range, and a generated last entry.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct TrimmedRuns {
+    /// 0 or 1 generated entry (8 bytes).
+    pub head: Vec<u8>,
+    /// The unchanged entries between head and tail: `(file offset, byte length)`.
+    pub middle: Option<(u64, u64)>,
+    /// 0 or 1 generated entry (8 bytes).
+    pub tail: Vec<u8>,
+    /// Number of entries in the result.
+    pub count: u32,
+}
+
+/// Cuts `runs` to samples `first..end` (0-based, end exclusive).
+pub(crate) fn trim(runs: &Runs<'_>, first: u32, end: u32) -> TrimmedRuns {
+    let (first, end) = (u64::from(first), u64::from(end));
+    // (entry index, kept count, value) of the first and last entries that intersect.
+    let mut hits: Option<((u32, u32, u32), (u32, u32, u32))> = None;
+    let mut pos = 0u64;
+    for i in 0..runs.len() {
+        if pos >= end {
+            break;
+        }
+        let (count, value) = runs.get(i);
+        let (from, to) = (pos.max(first), (pos + u64::from(count)).min(end));
+        pos += u64::from(count);
+        if to > from {
+            // to - from <= count, so it fits in u32.
+            let hit = (i, (to - from) as u32, value);
+            hits = Some(hits.map_or((hit, hit), |(h, _)| (h, hit)));
+        }
+    }
+    let Some((h, t)) = hits else { return TrimmedRuns::default() };
+    if h.0 == t.0 {
+        return TrimmedRuns { head: entry(h.1, h.2), count: 1, ..TrimmedRuns::default() };
+    }
+    TrimmedRuns { head: entry(h.1, h.2), middle: middle(runs, h.0 + 1, t.0), tail: entry(t.1, t.2), count: t.0 - h.0 + 1 }
+}
+
+/// One 8-byte `(count, value)` entry.
+fn entry(count: u32, value: u32) -> Vec<u8> {
+    let mut v = count.to_be_bytes().to_vec();
+    v.extend_from_slice(&value.to_be_bytes());
+    v
+}
+
+/// File range of entries `from..to`, if any.
+fn middle(runs: &Runs<'_>, from: u32, to: u32) -> Option<(u64, u64)> {
+    (to > from).then(|| (runs.entries.offset + u64::from(from) * 8, u64::from(to - from) * 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boxes::Children;
+    use crate::tables;
+
+    fn table(entries: &[(u32, u32)]) -> Vec<u8> {
+        let mut p = vec![0, 0, 0, 0];
+        p.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+        for (c, v) in entries {
+            p.extend_from_slice(&c.to_be_bytes());
+            p.extend_from_slice(&v.to_be_bytes());
+        }
+        let mut b = crate::boxes::header(b"stts", p.len() as u64).unwrap();
+        b.extend_from_slice(&p);
+        b
+    }
+
+    fn with_runs<T>(entries: &[(u32, u32)], f: impl FnOnce(Runs<'_>) -> T) -> T {
+        let data = table(entries);
+        let bx = Children::new(&data, 1000).next().unwrap().unwrap();
+        f(tables::runs(&bx).unwrap())
+    }
+
+    #[test]
+    fn cursor_gives_decode_times_and_offsets() {
+        with_runs(&[(3, 10), (2, 20)], |r| {
+            let mut c = RunCursor::new(r);
+            let got: Vec<u128> = (0..6).map(|i| c.dts(i)).collect();
+            assert_eq!(got, vec![0, 10, 20, 30, 50, 70]);
+        });
+    }
+
+    #[test]
+    fn trim_inside_one_entry_is_one_generated_entry() {
+        with_runs(&[(10, 5)], |r| {
+            let t = trim(&r, 2, 7);
+            assert_eq!((t.count, t.head, t.middle, t.tail.len()), (1, entry(5, 5), None, 0));
+        });
+    }
+
+    #[test]
+    fn trim_across_entries_keeps_the_middle_as_a_file_range() {
+        // entries start at file offset 1000 + 8 (header) + 8 (version, count) = 1016
+        with_runs(&[(3, 1), (4, 2), (5, 3), (6, 4)], |r| {
+            let t = trim(&r, 1, 14);
+            assert_eq!(t.head, entry(2, 1));
+            assert_eq!(t.middle, Some((1016 + 8, 16)));
+            assert_eq!(t.tail, entry(2, 4));
+            assert_eq!(t.count, 4);
+        });
+    }
+
+    #[test]
+    fn trim_on_entry_boundaries_and_past_the_table() {
+        with_runs(&[(3, 1), (4, 2)], |r| {
+            let t = trim(&r, 3, 7);
+            assert_eq!((t.count, t.head.clone()), (1, entry(4, 2)));
+            let t = trim(&r, 0, 100);
+            assert_eq!((t.head, t.tail, t.count), (entry(3, 1), entry(4, 2), 2));
+            assert_eq!(trim(&r, 7, 9).count, 0);
+        });
+    }
+}
