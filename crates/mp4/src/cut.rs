@@ -149,7 +149,6 @@ fn presentation_end(t: &Track<'_>, first: u32, end: u32) -> Result<u64> {
     let origin = i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
     let mut latest = 0i128;
     for s in end.saturating_sub(REORDER_WINDOW).max(first)..end {
-        let d = i128::try_from(dts.dts(u64::from(s))).map_err(|_| defect!("decode time overflows"))?;
         let next = i128::try_from(dts.dts(u64::from(s) + 1)).map_err(|_| defect!("decode time overflows"))?;
         latest = latest.max(next + i128::from(cto.cto(u64::from(s))) - origin);
     }

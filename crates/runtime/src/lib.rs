@@ -1,4 +1,16 @@
-//! Shared runtime (placeholder).
+//! The shared runtime of the Loomiere streamers.
+//!
+//! Each streamer is one process for one HTTP request: it reads the request head from
+//! `LOOMIERE_REQUEST` (set by the front, `loomiere-stream`) or from stdin, plans the
+//! whole response, sends it to stdout and writes one access-log line to stderr.
+//!
+//! - [`config`]: `/etc/loomiere/stream.conf`, re-read by every process.
+//! - [`cli`]: `--root` and `--config`.
+//! - [`intake`]: the request head, with size limits and one deadline.
+//! - [`docroot`]: files opened strictly beneath the document root.
+//! - [`send`]: `sendfile(2)` with a read/write fallback, timeouts, lingering close.
+//! - [`log`]: the access-log line.
+//! - [`exchange`], [`serve`]: the flow that ties them together.
 
 pub mod intake;
 pub mod send;
@@ -6,3 +18,5 @@ pub mod cli;
 pub mod config;
 pub mod docroot;
 pub mod log;
+pub mod exchange;
+pub mod serve;

@@ -1,0 +1,89 @@
+//! The flow every streamer shares: arguments, configuration, request, document root,
+//! the format-specific plan, validators and ranges (RFC 9110 §13, §14), sending, and one
+//! access-log line.
+
+use crate::cli::{load_config, parse_args};
+use crate::config::Config;
+use crate::docroot::{DocRoot, OpenedFile};
+use crate::exchange::{limits, parse_checked, stdin, stdout, Exchange};
+use crate::intake::acquire_head;
+use crate::send::{finish_connection, ignore_sigpipe, send_response, End};
+use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
+use loomiere_plan::Plan;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// What a streamer is given for one request.
+pub struct Context<'a> {
+    pub request: &'a Request<'a>,
+    pub target: &'a Target,
+    pub file: &'a OpenedFile,
+    pub config: &'a Config,
+}
+
+/// A streamer's answer: the planned representation.
+pub struct Body {
+    /// The whole body, complete before anything is sent.
+    pub plan: Plan,
+    /// `Content-Type` media type.
+    pub content_type: String,
+    /// What distinguishes this representation from others of the same file (the seek
+    /// parameters); part of the strong `ETag`.
+    pub variant: String,
+    /// Words for the access log (e.g. the snapped start).
+    pub notes: Vec<String>,
+}
+
+/// A format-specific planner.
+pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
+
+/// Runs one streamer process end to end. `format_version` is part of every `ETag` and
+/// is bumped whenever the output bytes for the same input change.
+///
+/// Exit status: 0 for every answered request (including refusals and clients that went
+/// away), 100 for a usage error, 1 when sending failed on our side.
+pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
+    let args = match parse_args(program) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    ignore_sigpipe();
+    let mut ex = Exchange::begin();
+    let config = load_config(&args);
+    let base = config.clone().unwrap_or_default();
+    ex.configure(&base);
+    let head = match acquire_head(&limits(&base), base.request_timeout) {
+        Ok(h) => h,
+        Err(e) => {
+            ex.intake_failed(&e);
+            return ExitCode::SUCCESS;
+        }
+    };
+    let outcome = config
+        .map_err(|e| Refusal::new(500, format!("config {e}")))
+        .and_then(|config| serve(&head, &config, &mut ex, format_version, handler));
+    match outcome {
+        Ok(code) => code,
+        Err(r) => {
+            ex.refuse(&r);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Serves a request whose head has been read. Refusals come back as `Err`.
+fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler: Handler) -> Result<ExitCode, Refusal> {
+    let (request, target) = parse_checked(head, &limits(config), ex)?;
+    let root = config.root_or_default();
+    let docroot = DocRoot::open(root).map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
+    let file = docroot.open_file(&target.path)?;
+    let body = handler(&Context { request: &request, target: &target, file: &file, config })?;
+    let etag = strong_etag(&file.identity, &body.variant, version);
+    let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
+    let ans = answer(&request, &rep, SystemTime::now());
+    let sent = send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout);
+    finish_connection(stdout(), stdin());
+    let notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
+    ex.sent(ans.status, &sent, &notes);
+    Ok(if matches!(sent.end, End::Failed(_)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

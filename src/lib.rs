@@ -1,0 +1,10 @@
+//! Loomiere's streamers: the format handlers behind the thin binaries in `src/bin`.
+//!
+//! - `loomiere-stream` ([`front`]): reads and checks the request head, picks the
+//!   streamer by file extension and `execve()`s it with the head in `LOOMIERE_REQUEST`.
+//! - `loomiere-mp4` ([`mp4`]): MP4 with `?start=` / `?end=` in seconds.
+//! - `loomiere-file` ([`file`]): images and other configured static types.
+
+pub mod file;
+pub mod front;
+pub mod mp4;
