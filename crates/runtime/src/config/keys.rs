@@ -146,3 +146,9 @@ impl Target {
         }
     }
 }
+
+/// Every plain key name and per-extension prefix, for documentation checks.
+#[cfg(test)]
+pub(super) fn names() -> impl Iterator<Item = &'static str> {
+    KEYS.iter().map(|k| k.name).chain(FAMILIES.iter().map(|f| f.prefix))
+}

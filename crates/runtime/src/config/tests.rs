@@ -268,3 +268,28 @@ fn load_files() {
         .contains("larger than 1 MiB"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The shipped `etc/loomiere/stream.conf` shows every key with its default: with every
+/// `#key = value` line uncommented it must parse to exactly `Config::default()`, and
+/// every key of the table must appear in it.
+#[test]
+fn shipped_config_documents_every_key_with_its_default() {
+    let shipped = include_str!("../../../../etc/loomiere/stream.conf");
+    let uncommented: String = shipped
+        .lines()
+        .filter_map(|l| l.strip_prefix('#').filter(|rest| rest.contains(" = ") && !rest.starts_with(' ')))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut parsed = parse(&uncommented).expect("documented defaults parse");
+    let mut expected = Config::default();
+    expected.root = Some(std::path::PathBuf::from(super::DEFAULT_ROOT));
+    parsed.streamers.sort();
+    parsed.content_types.sort();
+    expected.streamers.sort();
+    expected.content_types.sort();
+    assert_eq!(parsed, expected);
+    for name in super::keys::names() {
+        assert!(uncommented.contains(name), "key '{name}' is not documented in stream.conf");
+    }
+    assert!(parse(shipped).is_ok(), "the shipped file itself parses");
+}
