@@ -9,7 +9,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = std::fs::read(args.get(1).ok_or("usage: cut FILE [START_MS [END_MS]]")?)?;
     let ms = |i: usize| args.get(i).filter(|s| *s != "-").map(|s| s.parse::<u64>()).transpose();
     let seek = loomiere_mp4::Seek { start_ms: ms(2)?, end_ms: ms(3)? };
+    let t0 = std::time::Instant::now();
     let planned = loomiere_mp4::plan(&file, seek)?;
+    eprintln!("planned in {:?}", t0.elapsed());
     eprintln!("{:?} start_ms={:?} len={} slices={}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len());
     let mut out = std::io::stdout().lock();
     for piece in planned.plan.pieces(0, planned.plan.len()) {

@@ -45,10 +45,7 @@ pub(crate) fn assemble(p: Pieces<'_>, mut widths: Vec<usize>, build: impl Fn(&[u
 
 /// Output chunk offsets per track, given where the sample data starts.
 fn final_offsets(p: &Pieces<'_>, data_start: u64) -> Result<Vec<Vec<u64>>> {
-    p.sources
-        .iter()
-        .map(|s| s.iter().map(|&o| add(data_start, p.layout.map(o)?, "chunk offset")).collect())
-        .collect()
+    p.sources.iter().map(|s| p.layout.map_all(s, data_start)).collect()
 }
 
 /// Concatenates prefix, moov (placeholders filled), mdat header and data.

@@ -44,7 +44,7 @@ impl<'a> Bx<'a> {
 
     /// Children of a container box.
     pub fn children(&self) -> Children<'a> {
-        Children { buf: self.payload(), pos: 0, base: self.payload_offset() }
+        Children { buf: self.payload(), pos: 0, base: self.payload_offset(), nested: true }
     }
 
     /// The first child of type `typ`, if any. Errors: a malformed child header.
@@ -74,12 +74,14 @@ pub(crate) struct Children<'a> {
     buf: &'a [u8],
     pos: usize,
     base: u64,
+    /// Inside another box, where size 0 ("to the end of the file") is refused.
+    nested: bool,
 }
 
 impl<'a> Children<'a> {
-    /// Boxes packed in `buf`, whose first byte is at file offset `base`.
+    /// Top-level boxes packed in `buf`, whose first byte is at file offset `base`.
     pub fn new(buf: &'a [u8], base: u64) -> Self {
-        Children { buf, pos: 0, base }
+        Children { buf, pos: 0, base, nested: false }
     }
 }
 
@@ -91,7 +93,7 @@ impl<'a> Iterator for Children<'a> {
         if rest.is_empty() {
             return None;
         }
-        let item = parse_box(rest, self.base + self.pos as u64);
+        let item = parse_box(rest, self.base + self.pos as u64, self.nested);
         match &item {
             Ok(b) => self.pos += b.data.len(),
             Err(_) => self.pos = self.buf.len(),
@@ -101,12 +103,15 @@ impl<'a> Iterator for Children<'a> {
 }
 
 /// Parses the box at the start of `rest` (which holds everything up to the end of the
-/// enclosing box or file). `offset` is the file offset of `rest[0]`.
-fn parse_box(rest: &[u8], offset: u64) -> Result<Bx<'_>> {
+/// enclosing box or file). `offset` is the file offset of `rest[0]`. Size 0 means "to
+/// the end of the file" and is only valid at the top level (§4.2); inside a box it is
+/// refused, as a copy of it would no longer end where its parent does.
+fn parse_box(rest: &[u8], offset: u64, nested: bool) -> Result<Bx<'_>> {
     let size32 = u32_at(rest, 0, "box header")?;
     let mut typ = [0u8; 4];
     typ.copy_from_slice(rest.get(4..8).ok_or_else(|| defect!("box header at {offset} is cut short"))?);
     let (size, mut header_len) = match size32 {
+        0 if nested => return Err(defect!("box '{}' at {offset} has size 0 (to the end of the file) inside another box", fourcc(&typ))),
         0 => (rest.len() as u64, 8usize),
         1 => (u64_at(rest, 8, "box largesize")?, 16),
         n => (u64::from(n), 8),

@@ -23,16 +23,16 @@ pub(crate) fn u64_at(d: &[u8], at: usize, what: &str) -> Result<u64> {
 
 /// Unchecked-length big-endian `u32` for slices already proven long enough
 /// (table views check `count * entry_size` against the box before indexing).
+#[inline]
 pub(crate) fn u32_in(d: &[u8], at: usize) -> u32 {
-    let mut b = [0u8; 4];
-    b.copy_from_slice(&d[at..at + 4]);
+    let b: [u8; 4] = d[at..at + 4].try_into().expect("a 4-byte slice");
     u32::from_be_bytes(b)
 }
 
 /// Big-endian `u64` for slices already proven long enough.
+#[inline]
 pub(crate) fn u64_in(d: &[u8], at: usize) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&d[at..at + 8]);
+    let b: [u8; 8] = d[at..at + 8].try_into().expect("an 8-byte slice");
     u64::from_be_bytes(b)
 }
 

@@ -31,64 +31,79 @@ pub(crate) struct ChunkInfo {
 pub(crate) struct ChunkWalk<'a, 'b> {
     stsc: &'b Stsc<'a>,
     chunk_count: u32,
+    /// Current `stsc` entry, its samples per chunk and description index, and the
+    /// 1-based first chunk of the next entry (`u32::MAX` after the last).
     entry: u32,
+    spc: u32,
+    sdi: u32,
+    next_first: u32,
     next: ChunkInfo,
 }
 
 impl<'a, 'b> ChunkWalk<'a, 'b> {
     pub fn new(stsc: &'b Stsc<'a>, chunk_count: u32) -> Self {
         let first = ChunkInfo { index: 0, first_sample: 0, samples: 0, description: 0 };
-        ChunkWalk { stsc, chunk_count, entry: 0, next: first }
+        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: 0, next: first };
+        w.load(0);
+        w
     }
 
-    /// Skips whole `stsc` runs that end before sample `target`, so finding a late
-    /// sample costs O(entries), not O(chunks).
-    pub fn skip_to_sample(&mut self, target: u64) {
+    /// Makes entry `e` current (no-op fields when `stsc` is empty).
+    fn load(&mut self, e: u32) {
         let n = self.stsc.entries.count;
-        while self.entry + 1 < n {
-            let (first, spc, _) = self.stsc.get(self.entry);
-            let next_first = self.stsc.get(self.entry + 1).0.min(self.chunk_count.saturating_add(1));
-            let run = u64::from(next_first.saturating_sub(first)) * u64::from(spc);
+        if e >= n {
+            return;
+        }
+        self.entry = e;
+        (_, self.spc, self.sdi) = self.stsc.get(e);
+        self.next_first = if e + 1 < n { self.stsc.get(e + 1).0 } else { u32::MAX };
+    }
+
+    /// Skips whole `stsc` runs, then whole chunks, that end before sample `target`, so
+    /// finding a late sample costs O(entries), not O(chunks).
+    pub fn skip_to_sample(&mut self, target: u64) {
+        while self.next_first != u32::MAX {
+            let first = self.next.index + 1;
+            let run_end = self.next_first.min(self.chunk_count.saturating_add(1));
+            let run = u64::from(run_end.saturating_sub(first)) * u64::from(self.spc);
             if self.next.first_sample + run > target {
                 break;
             }
             self.next.first_sample += run;
-            self.next.index = next_first - 1;
-            self.entry += 1;
+            self.next.index = run_end - 1;
+            self.load(self.entry + 1);
         }
         self.skip_within_entry(target);
     }
 
     /// Jumps over whole chunks of the current `stsc` run that end before `target`.
     fn skip_within_entry(&mut self, target: u64) {
-        if self.stsc.entries.count == 0 {
+        if self.spc == 0 {
             return;
         }
-        let (_, spc, _) = self.stsc.get(self.entry);
-        let behind = target.saturating_sub(self.next.first_sample) / u64::from(spc);
+        let behind = target.saturating_sub(self.next.first_sample) / u64::from(self.spc);
         let room = u64::from(self.chunk_count.saturating_sub(self.next.index));
         // behind <= room <= u32::MAX.
         let skip = behind.min(room) as u32;
         self.next.index += skip;
-        self.next.first_sample += u64::from(skip) * u64::from(spc);
+        self.next.first_sample += u64::from(skip) * u64::from(self.spc);
     }
 }
 
 impl Iterator for ChunkWalk<'_, '_> {
     type Item = ChunkInfo;
 
+    #[inline]
     fn next(&mut self) -> Option<ChunkInfo> {
-        if self.next.index >= self.chunk_count || self.stsc.entries.count == 0 {
+        if self.next.index >= self.chunk_count || self.spc == 0 {
             return None;
         }
-        let chunk_no = self.next.index + 1;
-        while self.entry + 1 < self.stsc.entries.count && self.stsc.get(self.entry + 1).0 <= chunk_no {
-            self.entry += 1;
+        if self.next.index + 1 >= self.next_first {
+            self.load(self.entry + 1);
         }
-        let (_, spc, sdi) = self.stsc.get(self.entry);
-        let info = ChunkInfo { samples: spc, description: sdi, ..self.next };
+        let info = ChunkInfo { samples: self.spc, description: self.sdi, ..self.next };
         self.next.index += 1;
-        self.next.first_sample += u64::from(spc);
+        self.next.first_sample += u64::from(self.spc);
         Some(info)
     }
 }

@@ -39,25 +39,37 @@ fn pts_ns(t: &Track<'_>, movie_ts: u32, dts: u128, cto: i64) -> Result<i128> {
     Ok(ticks_to_ns(i128::from(t.edit.empty), movie_ts)? + ticks_to_ns(media, t.timescale)?)
 }
 
-/// The sync sample of the first video track at or before `start_ns`, and its exact
-/// presentation time. `None` when there is no video track.
-pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Result<Option<(usize, u32, i128)>> {
+/// Where the first video track is cut: its sync sample at or before the start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SnapPoint {
+    /// Index of the video track in the movie.
+    pub track: usize,
+    /// The sync sample, 0-based.
+    pub sample: u32,
+    /// Its composition offset (`ctts`), in media ticks.
+    pub cto: i64,
+    /// Its presentation time on the movie timeline, in ns (never negative).
+    pub pts_ns: i128,
+}
+
+/// The sync sample of the first video track at or before `start_ns`, or its first
+/// sync sample when none is. `None` when there is no video track.
+pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Result<Option<SnapPoint>> {
     let Some(v) = tracks.iter().position(|t| t.is_video() && t.samples > 0) else {
         return Ok(None);
     };
     let t = &tracks[v];
     let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::new));
-    let mut best: Option<(u32, i128)> = None;
+    let mut best: Option<SnapPoint> = None;
     for s in sync_samples(t)? {
         let (d, c) = (dts.dts(u64::from(s)), cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
-        let pts = pts_ns(t, movie_ts, d, c)?;
-        if pts <= start_ns || best.is_none() {
-            best = Some((s, pts));
-        } else {
+        let pts_ns = pts_ns(t, movie_ts, d, c)?;
+        if pts_ns > start_ns && best.is_some() {
             break;
         }
+        best = Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0) });
     }
-    Ok(best.map(|(s, pts)| (v, s, pts.max(0))))
+    Ok(best)
 }
 
 /// Sync samples (0-based) of `t`, increasing: `stss` entries, or every sample without
@@ -78,26 +90,27 @@ fn sync_samples<'t>(t: &'t Track<'_>) -> Result<Box<dyn Iterator<Item = u32> + '
 }
 
 /// Cuts track `t` at presentation time `cut_ns` and, if given, `end_ns` (movie
-/// timeline, ns). `None` when nothing of the track is left to present.
-pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Option<i128>) -> Result<Option<Cut>> {
+/// timeline, ns). `known` is the snap point when `t` is the video track it was found
+/// on. A track with nothing left to present gets an empty cut (it stays in the movie).
+pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Option<i128>, known: Option<&SnapPoint>) -> Result<Cut> {
+    let empty_cut = Cut { first: 0, end: 0, media_time: 0, empty: 0, duration: 0, presentation_end: 0 };
     if t.samples == 0 {
-        return Ok(None);
+        return Ok(empty_cut);
     }
     let empty_ns = ticks_to_ns(i128::from(t.edit.empty), movie_ts)?;
     let local_ns = cut_ns - empty_ns;
-    let (first, media_time, empty) = if local_ns < 0 {
-        (0, t.edit.media_time, to_u64(ns_to_ticks(-local_ns, movie_ts)?, "empty edit")?)
-    } else {
-        let target = i128::from(t.edit.media_time) + ns_to_ticks(local_ns, t.timescale)?;
-        let Some((first, first_dts)) = first_sample(t, target)? else { return Ok(None) };
-        (first, to_u64((target - first_dts).max(0), "media_time")?, 0)
+    let (first, media_time, empty) = match known {
+        Some(k) => (k.sample, to_u64(i128::from(k.cto).max(0), "media_time")?, 0),
+        None if local_ns < 0 => (0, t.edit.media_time, to_u64(ns_to_ticks(-local_ns, movie_ts)?, "empty edit")?),
+        None => {
+            let target = i128::from(t.edit.media_time) + ns_to_ticks(local_ns, t.timescale)?;
+            let Some((first, first_dts)) = first_sample(t, target)? else { return Ok(empty_cut) };
+            (first, to_u64((target - first_dts).max(0), "media_time")?, 0)
+        }
     };
     let end = match end_ns {
-        Some(e) if e - empty_ns <= 0 => return Ok(None),
-        Some(e) => {
-            let target = i128::from(t.edit.media_time) + ns_to_ticks_up(e - empty_ns, t.timescale)?;
-            end_sample(t, first, target)?
-        }
+        Some(e) if e - empty_ns <= 0 => return Ok(empty_cut),
+        Some(e) => end_sample(t, first, i128::from(t.edit.media_time) + ns_to_ticks_up(e - empty_ns, t.timescale)?),
         None => t.samples,
     };
     let mut dts = RunCursor::new(t.stts);
@@ -105,35 +118,49 @@ pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Opti
     let duration = to_u64(i128::try_from(dts.dts(u64::from(end)) - start_dts).unwrap_or(-1), "duration")?;
     let presentation_end = presentation_end(t, first, end)?.max(duration);
     if presentation_end <= media_time {
-        return Ok(None);
+        return Ok(empty_cut);
     }
-    Ok(Some(Cut { first, end, media_time, empty, duration, presentation_end }))
+    Ok(Cut { first, end, media_time, empty, duration, presentation_end })
 }
 
 /// The first sample to keep so that composition time `target` (media ticks) is
 /// covered, with its decode time; `None` when the track ends before `target`.
+/// Tracks with `stss` start on a sync sample; sound tracks keep one sample of pre-roll.
 fn first_sample(t: &Track<'_>, target: i128) -> Result<Option<(u32, i128)>> {
-    let mut dts = RunCursor::new(t.stts);
-    let total = i128::try_from(dts.dts(u64::from(t.samples))).map_err(|_| defect!("track duration overflows"))?;
-    if target >= total {
+    let total = RunCursor::new(t.stts).dts(u64::from(t.samples));
+    let Ok(target_u) = u128::try_from(target) else { return Ok(Some((0, 0))) };
+    if target_u >= total {
         return Ok(None);
     }
-    let mut dts = RunCursor::new(t.stts);
-    let mut cto = t.ctts.map(RunCursor::new);
-    let mut chosen = 0u32;
-    for s in sync_samples(t)? {
-        let d = i128::try_from(dts.dts(u64::from(s))).unwrap_or(i128::MAX);
-        let pts = d + i128::from(cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
-        if pts > target {
-            break;
-        }
-        chosen = s;
-    }
+    let mut chosen = if t.ctts.is_none() && t.stss.is_none() {
+        // Decode order is presentation order: the last sample starting at or before target.
+        let after = RunCursor::new(t.stts).first_dts_at_least(target_u + 1);
+        u32::try_from(after.saturating_sub(1)).map_err(|_| defect!("sample index overflows"))?
+    } else {
+        last_presented_by(t, target)?
+    };
     if t.is_audio() && t.stss.is_none() {
         chosen = chosen.saturating_sub(1);
     }
     let d = RunCursor::new(t.stts).dts(u64::from(chosen));
     Ok(Some((chosen, i128::try_from(d).map_err(|_| defect!("decode time overflows"))?)))
+}
+
+/// The last sync sample (every sample without `stss`) whose composition time is at or
+/// before `target`, or the first one.
+fn last_presented_by(t: &Track<'_>, target: i128) -> Result<u32> {
+    let mut dts = RunCursor::new(t.stts);
+    let mut cto = t.ctts.map(RunCursor::new);
+    let mut chosen = None;
+    for s in sync_samples(t)? {
+        let d = i128::try_from(dts.dts(u64::from(s))).unwrap_or(i128::MAX);
+        let pts = d + i128::from(cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
+        if pts > target && chosen.is_some() {
+            break;
+        }
+        chosen = Some(s);
+    }
+    Ok(chosen.unwrap_or(0))
 }
 
 /// Samples reordered for presentation end within this many samples of the end of
@@ -155,18 +182,15 @@ fn presentation_end(t: &Track<'_>, first: u32, end: u32) -> Result<u64> {
     to_u64(latest.max(0), "presentation end")
 }
 
-/// One past the last sample to keep: the first sample after `first` whose composition
-/// time reaches `target` (media ticks), or the sample count.
-fn end_sample(t: &Track<'_>, first: u32, target: i128) -> Result<u32> {
-    let mut dts = RunCursor::new(t.stts);
-    let mut cto = t.ctts.map(RunCursor::new);
-    for s in first.saturating_add(1)..t.samples {
-        let d = i128::try_from(dts.dts(u64::from(s))).map_err(|_| defect!("decode time overflows"))?;
-        if d + i128::from(cto.as_mut().map_or(0, |c| c.cto(u64::from(s)))) >= target {
-            return Ok(s);
-        }
-    }
-    Ok(t.samples)
+/// One past the last sample to keep for composition end `target` (media ticks): the
+/// first sample after `first` whose decode time reaches it. A sample decoded at or
+/// after the end can only present after it; the samples before it that present past
+/// the end are hidden by the edit list, whose length stops at the end.
+fn end_sample(t: &Track<'_>, first: u32, target: i128) -> u32 {
+    let target = u128::try_from(target).unwrap_or(0);
+    let found = RunCursor::new(t.stts).first_dts_at_least(target);
+    let found = u32::try_from(found).unwrap_or(t.samples).min(t.samples);
+    found.max(first.saturating_add(1)).min(t.samples)
 }
 
 /// Start and end of a request, checked against the movie: the start must lie before

@@ -39,7 +39,7 @@ mod tests;
 pub use error::{Mp4Error, Result};
 
 use assemble::{assemble, Pieces};
-use error::bad_seek;
+use error::{bad_seek, defect};
 use layout::Layout;
 use loomiere_plan::Plan;
 use movie::Movie;
@@ -138,28 +138,42 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
 
 /// A cut to `seek`.
 fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64) -> Result<Planned> {
+    samples_fit(movie, len)?;
     let ts = movie.timescale;
     let (start_ns, end_ns) = cut::check_request(duration_ns(movie)?, seek.start_ms.unwrap_or(0), seek.end_ms)?;
-    let cut_ns = cut::snap(&movie.tracks, ts, start_ns)?.map_or(start_ns, |(_, _, pts)| pts);
-    let mut kept: Vec<Option<Kept<'_, '_>>> = Vec::with_capacity(movie.tracks.len());
-    for t in &movie.tracks {
-        let k = match cut::cut_track(t, ts, cut_ns, end_ns)? {
-            Some(c) => Some(Kept::new(t, c, chunks::cut(t, c.first, c.end, len)?, ts)?),
-            None => None,
-        };
-        kept.push(k);
+    let snap = cut::snap(&movie.tracks, ts, start_ns)?;
+    let cut_ns = snap.map_or(start_ns, |s| s.pts_ns);
+    let span_ns = end_ns.map(|e| e - cut_ns);
+    let mut kept: Vec<Kept<'_, '_>> = Vec::with_capacity(movie.tracks.len());
+    for (i, t) in movie.tracks.iter().enumerate() {
+        let c = cut::cut_track(t, ts, cut_ns, end_ns, snap.as_ref().filter(|s| s.track == i))?;
+        let chunks = if c.end > c.first { chunks::cut(t, c.first, c.end, len)? } else { Default::default() };
+        kept.push(Kept::new(t, c, chunks, ts, span_ns)?);
     }
-    if kept.iter().all(Option::is_none) {
+    if kept.iter().all(Kept::is_empty) {
         return Err(bad_seek!("no samples left between start and end"));
     }
-    let ranges = kept.iter().flatten().flat_map(|k| k.chunks.ranges.iter().copied()).collect();
-    let layout = Layout::packed(ranges)?;
-    let sources = kept.iter().map(|k| k.as_ref().map_or(Vec::new(), |k| k.chunks.ranges.iter().map(|r| r.0).collect())).collect();
+    let lists: Vec<&[(u64, u64)]> = kept.iter().map(|k| k.chunks.ranges.as_slice()).collect();
+    let layout = Layout::packed(&lists)?;
+    let sources = kept.iter().map(|k| k.chunks.ranges.iter().map(|r| r.0).collect()).collect();
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
     let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: true };
     let plan = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
     Ok(Planned { plan, shape: Shape::Cut, start_ms })
+}
+
+/// Checks that the samples of every track fit in the file. A constant `stsz` sample
+/// size (ISO/IEC 14496-12 §8.7.3.2) lets a few bytes claim 2^32 samples, and a cut walks
+/// samples one by one; this bounds every walk by the file size.
+fn samples_fit(movie: &Movie<'_>, len: u64) -> Result<()> {
+    for (i, t) in movie.tracks.iter().enumerate() {
+        let bytes = t.sizes.sum(0, t.samples);
+        if bytes > len {
+            return Err(defect!("track {}: {} samples of {bytes} bytes do not fit in the {len}-byte file", i + 1, t.samples));
+        }
+    }
+    Ok(())
 }
 
 /// Presentation duration of the movie in ns: the longest track, from its samples and

@@ -44,6 +44,29 @@ impl<'a> RunCursor<'a> {
         self.acc + u128::from(i - self.start) * u128::from(delta)
     }
 
+    /// `stts` view: the first sample (0-based, at or after the cursor's entry) whose
+    /// decode time is at least `target` media ticks; the table's sample total when none
+    /// is. O(entries), not O(samples).
+    pub fn first_dts_at_least(&mut self, target: u128) -> u64 {
+        while self.entry < self.runs.len() {
+            let (count, delta) = self.runs.get(self.entry);
+            if target <= self.acc {
+                return self.start;
+            }
+            if delta > 0 {
+                let k = (target - self.acc).div_ceil(u128::from(delta));
+                if k < u128::from(count) {
+                    // k < count <= u32::MAX.
+                    return self.start + k as u64;
+                }
+            }
+            self.start += u64::from(count);
+            self.acc += u128::from(count) * u128::from(delta);
+            self.entry += 1;
+        }
+        self.start
+    }
+
     /// `ctts` view: composition offset of sample `i` in media ticks, read as signed
     /// (version 1 is signed; version 0 values past `i32::MAX` are treated the same way,
     /// as players do). 0 past the table's end.
@@ -138,6 +161,15 @@ mod tests {
             let mut c = RunCursor::new(r);
             let got: Vec<u128> = (0..6).map(|i| c.dts(i)).collect();
             assert_eq!(got, vec![0, 10, 20, 30, 50, 70]);
+        });
+    }
+
+    #[test]
+    fn first_dts_at_least_is_arithmetic_over_runs() {
+        with_runs(&[(3, 10), (2, 0), (2, 20)], |r| {
+            // dts: 0 10 20 | 30 30 | 30 50 ; total 70 after 7 samples
+            let find = |t| RunCursor::new(r).first_dts_at_least(t);
+            assert_eq!((find(0), find(1), find(10), find(21), find(30), find(31), find(50), find(51)), (0, 1, 1, 3, 3, 6, 6, 7));
         });
     }
 

@@ -41,6 +41,7 @@ impl<'a> Entries<'a> {
     }
 
     /// The `u32` at byte `at` of entry `i`. `i < count` is the caller's contract.
+    #[inline]
     pub fn u32(&self, i: u32, size: usize, at: usize) -> u32 {
         u32_in(self.bytes, i as usize * size + at)
     }
@@ -55,6 +56,7 @@ pub(crate) struct Runs<'a> {
 
 impl<'a> Runs<'a> {
     /// Entry `i` as `(sample_count, value)`; `value` is raw (a `ctts` v1 offset is signed).
+    #[inline]
     pub fn get(&self, i: u32) -> (u32, u32) {
         (self.entries.u32(i, 8, 0), self.entries.u32(i, 8, 4))
     }
@@ -88,6 +90,7 @@ pub(crate) struct Stsc<'a> {
 
 impl Stsc<'_> {
     /// Entry `i` as `(first_chunk (1-based), samples_per_chunk, sample_description_index)`.
+    #[inline]
     pub fn get(&self, i: u32) -> (u32, u32, u32) {
         (self.entries.u32(i, 12, 0), self.entries.u32(i, 12, 4), self.entries.u32(i, 12, 8))
     }
@@ -130,6 +133,7 @@ impl Sizes<'_> {
     }
 
     /// Size in bytes of sample `i` (0-based). `i < count()` is the caller's contract.
+    #[inline]
     pub fn get(&self, i: u32) -> u32 {
         match self {
             Sizes::Constant { size, .. } => *size,
@@ -146,10 +150,15 @@ impl Sizes<'_> {
         }
     }
 
-    /// Sum of the sizes of samples `from..to`, in bytes.
+    /// Sum of the sizes of samples `from..to`, in bytes. `to <= count()` is the
+    /// caller's contract.
     pub fn sum(&self, from: u32, to: u32) -> u64 {
         match self {
             Sizes::Constant { size, .. } => u64::from(*size) * u64::from(to.saturating_sub(from)),
+            Sizes::Table { entries, field_bits: 32 } => {
+                let bytes = &entries.bytes[from as usize * 4..to.max(from) as usize * 4];
+                bytes.chunks_exact(4).map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).sum()
+            }
             _ => (from..to).map(|i| u64::from(self.get(i))).sum(),
         }
     }
@@ -189,6 +198,7 @@ pub(crate) struct ChunkOffsets<'a> {
 
 impl ChunkOffsets<'_> {
     /// File offset (bytes) of chunk `i` (0-based). `i < count` is the caller's contract.
+    #[inline]
     pub fn get(&self, i: u32) -> u64 {
         if self.width == 8 {
             u64_in(self.entries.bytes, i as usize * 8)

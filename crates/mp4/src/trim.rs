@@ -27,26 +27,35 @@ pub(crate) struct Kept<'t, 'a> {
 }
 
 impl<'t, 'a> Kept<'t, 'a> {
-    /// Derives the durations of a cut track. `movie_ts` is the movie timescale.
-    pub fn new(track: &'t Track<'a>, cut: Cut, chunks: ChunkCut, movie_ts: u32) -> Result<Self> {
-        let shown = i128::from(cut.presentation_end - cut.media_time);
-        let edit_duration = to_u64(ns_to_ticks(ticks_to_ns(shown, track.timescale)?, movie_ts)?, "edit duration")?;
+    /// True when the cut leaves no sample (the track stays, with empty tables).
+    pub fn is_empty(&self) -> bool {
+        self.cut.end <= self.cut.first
+    }
+
+    /// Derives the durations of a cut track. `movie_ts` is the movie timescale;
+    /// `span_ns` the length of the output timeline when `end` bounds it.
+    pub fn new(track: &'t Track<'a>, cut: Cut, chunks: ChunkCut, movie_ts: u32, span_ns: Option<i128>) -> Result<Self> {
+        let shown = i128::from(cut.presentation_end.saturating_sub(cut.media_time));
+        let mut edit = ns_to_ticks(ticks_to_ns(shown, track.timescale)?, movie_ts)?;
+        if let Some(span) = span_ns {
+            edit = edit.min(ns_to_ticks(span, movie_ts)? - i128::from(cut.empty)).max(0);
+        }
+        let edit_duration = to_u64(edit, "edit duration")?;
         let duration = cut.empty.checked_add(edit_duration).ok_or_else(|| defect!("track duration overflows"))?;
         Ok(Kept { track, cut, chunks, duration, edit_duration })
     }
 }
 
-/// Builds the new `moov`. `kept[i]` is `None` for a track the cut leaves empty;
-/// `widths[i]` is the chunk-offset width (4: `stco`, 8: `co64`) for track `i`.
-pub(crate) fn moov_out(movie: &Movie<'_>, kept: &[Option<Kept<'_, '_>>], widths: &[usize]) -> Result<Out> {
-    let movie_duration = kept.iter().flatten().map(|k| k.duration).max().unwrap_or(0);
+/// Builds the new `moov` from one [`Kept`] per track (in `trak` order); `widths[i]` is the chunk-offset width (4: `stco`, 8: `co64`) for track `i`.
+pub(crate) fn moov_out(movie: &Movie<'_>, kept: &[Kept<'_, '_>], widths: &[usize]) -> Result<Out> {
+    let movie_duration = kept.iter().map(|k| k.duration).max().unwrap_or(0);
     let mut trak_no = 0usize;
     rebuild(&movie.moov, &mut |b: &Bx<'_>, _parent: &[u8; 4]| {
         Ok(match &b.typ {
             b"mvhd" => replace(write::with_duration(b, 16, 24, movie_duration)?)?,
             b"trak" => {
                 trak_no += 1;
-                match kept.get(trak_no - 1).and_then(Option::as_ref) {
+                match kept.get(trak_no - 1) {
                     Some(k) => Action::Replace(trak_out(k, trak_no - 1, widths[trak_no - 1])?),
                     None => Action::Drop,
                 }
@@ -96,11 +105,11 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
     })
 }
 
-/// The new `tkhd` followed, when needed, by a new `edts`.
+/// The new `tkhd` followed by a new `edts` (a cut always states where its
+/// presentation starts and ends; an empty track has none).
 fn tkhd_and_edts(k: &Kept<'_, '_>, tkhd: &Bx<'_>) -> Result<Vec<u8>> {
     let mut v = write::with_duration(tkhd, 20, 28, k.duration)?;
-    let had_edit = k.track.trak.child(b"edts")?.is_some();
-    if had_edit || k.cut.media_time != 0 || k.cut.empty != 0 {
+    if !k.is_empty() {
         v.extend_from_slice(&write::edts_box(k.cut.empty, k.edit_duration, k.cut.media_time)?);
     }
     Ok(v)

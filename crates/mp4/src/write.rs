@@ -62,10 +62,13 @@ pub(crate) fn stss_box(original: &Bx<'_>, samples: &[u32]) -> Result<Vec<u8>> {
 
 /// `stsc` (§8.7.4) with the given `(first_chunk, samples_per_chunk, description)` entries.
 pub(crate) fn stsc_box(original: &Bx<'_>, entries: &[(u32, u32, u32)]) -> Result<Vec<u8>> {
-    let mut v = full_header(b"stsc", original, 4 + 12 * entries.len() as u64)?;
+    let mut v = Vec::with_capacity(20 + 12 * entries.len());
+    v.extend_from_slice(&full_header(b"stsc", original, 4 + 12 * entries.len() as u64)?);
     v.extend_from_slice(&u32::try_from(entries.len()).map_err(|_| defect!("too many stsc entries"))?.to_be_bytes());
     for (a, b, c) in entries {
-        [a, b, c].iter().for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
+        v.extend_from_slice(&a.to_be_bytes());
+        v.extend_from_slice(&b.to_be_bytes());
+        v.extend_from_slice(&c.to_be_bytes());
     }
     Ok(v)
 }
@@ -117,7 +120,8 @@ pub(crate) fn sdtp_box(original: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
 /// `stco` (width 4) or `co64` (width 8) holding `offsets` (§8.7.5).
 pub(crate) fn offsets_box(offsets: &[u64], width: usize) -> Result<Vec<u8>> {
     let typ = if width == 8 { b"co64" } else { b"stco" };
-    let mut v = header(typ, 8 + width as u64 * offsets.len() as u64)?;
+    let mut v = Vec::with_capacity(16 + width * offsets.len());
+    v.extend_from_slice(&header(typ, 8 + width as u64 * offsets.len() as u64)?);
     v.extend_from_slice(&[0, 0, 0, 0]);
     v.extend_from_slice(&u32::try_from(offsets.len()).map_err(|_| defect!("too many chunks"))?.to_be_bytes());
     for &o in offsets {
