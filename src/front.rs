@@ -32,6 +32,7 @@ pub fn run() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
+    ex.note_request(&head);
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
         Ok(config) => match route(&head, &config, &mut ex) {

@@ -1,1 +1,15 @@
-//! Integration tests (placeholder).
+//! Loomiere's integration tests: the real binaries behind the real supervisors
+//! (`tcpsvd`, `systemd-socket-activate --inetd`) on loopback ports, spoken to over
+//! TCP, with MP4 output judged by `ffprobe`/`ffmpeg`.
+//!
+//! Needs `tcpsvd` (ipsvd), `systemd-socket-activate` (systemd), `ffmpeg` and `ffprobe`
+//! on `PATH`; a missing tool fails the test that needs it. Media come from
+//! `$LOOMIERE_MEDIA`, else `<repo>/media`, made once by `scripts/gen-media`.
+
+mod support;
+
+mod config;
+mod file;
+mod http;
+mod mp4_seek;
+mod supervisors;

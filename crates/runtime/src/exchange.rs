@@ -68,10 +68,22 @@ impl Exchange {
     /// A 405 carries `Allow` (RFC 9110 §15.5.6).
     pub fn refuse(&self, r: &Refusal) {
         let extra: &[(&str, &str)] = if r.status == 405 { &[("Allow", ALLOW)] } else { &[] };
-        let head = error_head(r.status, extra, self.is_head, SystemTime::now());
-        let sent = send_response(stdout(), &head, &Plan::new(), None, None, self.send_timeout);
+        let response = error_head(r.status, extra, self.is_head, SystemTime::now());
+        let sent = send_response(stdout(), &response, &Plan::new(), None, None, self.send_timeout);
         finish_connection(stdout(), stdin());
-        self.log(r.status, sent.head_bytes, &[&r.reason, sent.end.as_note()]);
+        // As for every answer, the log counts body bytes: those after the blank line.
+        let head_len = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |p| p + 4) as u64;
+        let body = sent.head_bytes.saturating_sub(head_len);
+        self.log(r.status, body, &[&r.reason, sent.end.as_note()]);
+    }
+
+    /// Records the request line of `head` for the log when it parses, without
+    /// judging it: used when the exchange is refused before the request is checked
+    /// (a bad configuration).
+    pub fn note_request(&mut self, head: &[u8]) {
+        if let Ok(Parsed::Complete { request, .. }) = parse_head(head, &Limits::default()) {
+            self.set_request(&request);
+        }
     }
 
     /// Handles an intake failure: logs a connection closed before any byte, or refuses.

@@ -59,6 +59,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
             return ExitCode::SUCCESS;
         }
     };
+    ex.note_request(&head);
     let outcome = config
         .map_err(|e| Refusal::new(500, format!("config {e}")))
         .and_then(|config| serve(&head, &config, &mut ex, format_version, handler));
