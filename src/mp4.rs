@@ -3,7 +3,7 @@
 
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
 use loomiere_mp4::{plan, Mp4Error, Seek, Shape};
-use loomiere_plan::Plan;
+use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::serve::{Body, Context};
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
@@ -18,7 +18,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let content_type = ctx.target.extension().and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
     let content_type = content_type.unwrap_or_else(|| "video/mp4".to_owned());
     if ctx.file.len == 0 && seek.is_none() {
-        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![] });
+        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new() });
     }
     let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     let planned = plan(&map, seek).map_err(|e| match e {
@@ -26,7 +26,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
-    Ok(Body { plan: planned.plan, content_type, variant, notes })
+    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: TimeMap::new() })
 }
 
 /// The `ETag` variant and log notes of a planned body.

@@ -10,5 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod plan;
+mod timemap;
 
 pub use plan::{Piece, Plan, PlanError, Slice};
+pub use timemap::TimeMap;

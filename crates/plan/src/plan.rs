@@ -63,12 +63,15 @@ impl Piece<'_> {
 pub enum PlanError {
     /// The total length or a file range end would exceed `u64::MAX` bytes.
     Overflow,
+    /// A time-map point came before the previous one.
+    Unordered,
 }
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PlanError::Overflow => f.write_str("planned body length overflows 64 bits"),
+            PlanError::Unordered => f.write_str("time-map points out of order"),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::exchange::{limits, parse_checked, stdin, stdout, Exchange};
 use crate::intake::acquire_head;
 use crate::send::{finish_connection, ignore_sigpipe, send_response, End};
 use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
-use loomiere_plan::Plan;
+use loomiere_plan::{Plan, TimeMap};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -32,6 +32,8 @@ pub struct Body {
     pub variant: String,
     /// Words for the access log (e.g. the snapped start).
     pub notes: Vec<String>,
+    /// When each body byte is due at the player (empty: never throttled).
+    pub time_map: TimeMap,
 }
 
 /// A format-specific planner.
