@@ -26,7 +26,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
-    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: TimeMap::new() })
+    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map })
 }
 
 /// The `ETag` variant and log notes of a planned body.

@@ -12,7 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = std::time::Instant::now();
     let planned = loomiere_mp4::plan(&file, seek)?;
     eprintln!("planned in {:?}", t0.elapsed());
-    eprintln!("{:?} start_ms={:?} len={} slices={}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len());
+    let points = planned.time_map.points();
+    eprintln!("{:?} start_ms={:?} len={} slices={} time points={} last={:?}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len(), points.len(), points.last());
     let mut out = std::io::stdout().lock();
     for piece in planned.plan.pieces(0, planned.plan.len()) {
         match piece {

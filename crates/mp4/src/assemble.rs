@@ -23,8 +23,9 @@ pub(crate) struct Pieces<'l> {
 }
 
 /// Builds the moov with `build(widths)`, starting from `widths`, widening tracks whose
-/// offsets overflow 32 bits, and returns the whole response body.
-pub(crate) fn assemble(p: Pieces<'_>, mut widths: Vec<usize>, build: impl Fn(&[usize]) -> Result<Out>) -> Result<Plan> {
+/// offsets overflow 32 bits, and returns the whole response body with the output
+/// offset of every chunk of every track.
+pub(crate) fn assemble(p: Pieces<'_>, mut widths: Vec<usize>, build: impl Fn(&[usize]) -> Result<Out>) -> Result<(Plan, Vec<Vec<u64>>)> {
     loop {
         let moov = build(&widths)?;
         let mdat = if p.new_mdat { header(b"mdat", p.layout.len())? } else { Vec::new() };
@@ -38,7 +39,8 @@ pub(crate) fn assemble(p: Pieces<'_>, mut widths: Vec<usize>, build: impl Fn(&[u
             }
         }
         if !grew {
-            return finish(p, moov, &finals, mdat);
+            let plan = finish(p, moov, &finals, mdat)?;
+            return Ok((plan, finals));
         }
     }
 }

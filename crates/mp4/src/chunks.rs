@@ -115,6 +115,8 @@ pub(crate) struct ChunkCut {
     pub ranges: Vec<(u64, u64)>,
     /// New `stsc` entries `(first_chunk, samples_per_chunk, sample_description_index)`.
     pub stsc: Vec<(u32, u32, u32)>,
+    /// First kept sample (0-based) of each kept chunk, parallel to `ranges`.
+    pub first_samples: Vec<u32>,
 }
 
 /// Finds the chunks holding samples `first..end` (0-based, end exclusive), their kept
@@ -148,10 +150,18 @@ fn keep_chunk(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64,
         return Err(defect!("chunk {} at {offset}+{len} lies past the end of the file ({file_len})", c.index + 1));
     }
     out.ranges.push((offset, len));
+    out.first_samples.push(from);
     let new_chunk = u32::try_from(out.ranges.len()).map_err(|_| defect!("too many chunks"))?;
     let entry = (new_chunk, to - from, c.description);
     if out.stsc.last().is_none_or(|l| (l.1, l.2) != (entry.1, entry.2)) {
         out.stsc.push(entry);
     }
     Ok(())
+}
+
+/// First sample (0-based) of every chunk of `track`, in chunk order.
+pub(crate) fn chunk_first_samples(track: &Track<'_>) -> Vec<u32> {
+    let walk = ChunkWalk::new(&track.stsc, track.chunks.count());
+    // Samples past u32::MAX cannot exist (stsz counts are u32); saturate defensively.
+    walk.map(|c| u32::try_from(c.first_sample).unwrap_or(u32::MAX)).collect()
 }

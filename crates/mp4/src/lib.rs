@@ -29,6 +29,7 @@ mod relocate;
 mod runs;
 mod tables;
 mod time;
+mod timing;
 mod track;
 mod trim;
 mod write;
@@ -41,8 +42,9 @@ pub use error::{Mp4Error, Result};
 use assemble::{assemble, Pieces};
 use error::{bad_seek, defect};
 use layout::Layout;
-use loomiere_plan::Plan;
+use loomiere_plan::{Plan, TimeMap};
 use movie::Movie;
+use timing::TrackTiming;
 use trim::Kept;
 
 /// A seek request: `?start=` and `?end=` in milliseconds of presentation time.
@@ -82,6 +84,9 @@ pub struct Planned {
     /// For a cut: the presentation time (ms, rounded down) where the output starts,
     /// after snapping back to a key frame.
     pub start_ms: Option<u64>,
+    /// When each body byte is due at the player, from the samples' decode times
+    /// (empty when the file could not be parsed: such a body is never throttled).
+    pub time_map: TimeMap,
 }
 
 /// Plans the response body for `file` (the whole file, usually memory-mapped).
@@ -96,14 +101,14 @@ pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
         match &index {
             Ok(i) if !i.moov_first() => {}
             // moov first, or not an MP4 we understand: the stored bytes are the answer.
-            _ => return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None }),
+            _ => return as_stored(index.ok().map(|i| i.moov), len),
         }
     }
     let index = index?;
     let movie = movie::parse(index.moov)?;
     if movie.fragmented {
         if seek.is_none() {
-            return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None });
+            return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None, time_map: TimeMap::new() });
         }
         return Err(bad_seek!("fragmented MP4 (moof) cannot be cut by time"));
     }
@@ -115,6 +120,35 @@ pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
         return relocated(&index, &movie, prefix, len);
     }
     cut(&movie, prefix, seek, len)
+}
+
+/// The stored file, with its time map when its `moov` parses (else none: a body we do
+/// not understand is sent unthrottled).
+fn as_stored(moov: Option<boxes::Bx<'_>>, len: u64) -> Result<Planned> {
+    let plan = Plan::whole_file(0, len)?;
+    let movie = moov.and_then(|m| movie::parse(m).ok()).filter(|m| !m.fragmented);
+    let time_map = match &movie {
+        Some(m) => {
+            let offsets: Vec<Vec<u64>> =
+                m.tracks.iter().map(|t| (0..t.chunks.count()).map(|c| t.chunks.get(c)).collect()).collect();
+            whole_time_map(m, &offsets).unwrap_or_default()
+        }
+        None => TimeMap::new(),
+    };
+    Ok(Planned { plan, shape: Shape::AsStored, start_ms: None, time_map })
+}
+
+/// The time map of a whole movie whose chunks are at `offsets` (per track) in the body.
+fn whole_time_map(movie: &Movie<'_>, offsets: &[Vec<u64>]) -> Result<TimeMap> {
+    let firsts: Vec<Vec<u32>> = movie.tracks.iter().map(chunks::chunk_first_samples).collect();
+    let timings: Vec<TrackTiming<'_, '_>> = movie
+        .tracks
+        .iter()
+        .zip(offsets)
+        .zip(&firsts)
+        .map(|((t, o), f)| TrackTiming { track: t, offsets: o, first_samples: f, origin_dts: 0, media_time: t.edit.media_time, empty: t.edit.empty })
+        .collect();
+    timing::time_map(&timings, movie.timescale)
 }
 
 /// `moov` moved first: the layout is the file minus `ftyp` and `moov`, in order.
@@ -132,8 +166,9 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
     let sources = movie.tracks.iter().map(|t| (0..t.chunks.count()).map(|c| t.chunks.get(c)).collect()).collect();
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
     let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: false };
-    let plan = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
-    Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None })
+    let (plan, finals) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
+    let time_map = whole_time_map(movie, &finals)?;
+    Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map })
 }
 
 /// A cut to `seek`.
@@ -158,9 +193,22 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64) -> Result<Planned>
     let sources = kept.iter().map(|k| k.chunks.ranges.iter().map(|r| r.0).collect()).collect();
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
     let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: true };
-    let plan = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
+    let (plan, finals) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
-    Ok(Planned { plan, shape: Shape::Cut, start_ms })
+    let timings: Vec<TrackTiming<'_, '_>> = kept
+        .iter()
+        .zip(&finals)
+        .map(|(k, offsets)| TrackTiming {
+            track: k.track,
+            offsets,
+            first_samples: &k.chunks.first_samples,
+            origin_dts: runs::RunCursor::new(k.track.stts).dts(u64::from(k.cut.first)),
+            media_time: k.cut.media_time,
+            empty: k.cut.empty,
+        })
+        .collect();
+    let time_map = timing::time_map(&timings, movie.timescale)?;
+    Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map })
 }
 
 /// Checks that the samples of every track fit in the file. A constant `stsz` sample
