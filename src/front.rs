@@ -4,10 +4,9 @@
 //! `LOOMIERE_REQUEST`, so no response byte passes through the front.
 
 use loomiere_http::Refusal;
-use loomiere_runtime::cli::{load_config, parse_args, Args};
-use loomiere_runtime::exchange::{limits, parse_checked, stdin, Exchange};
+use loomiere_runtime::cli::Args;
+use loomiere_runtime::exchange::{limits, parse_checked, start, stdin, Exchange, Startup};
 use loomiere_runtime::intake::{read_head, REQUEST_ENV};
-use loomiere_runtime::send::ignore_sigpipe;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
@@ -16,15 +15,10 @@ use std::process::{Command, ExitCode};
 
 /// Runs the front. Returns only when it could not hand over to a streamer.
 pub fn run() -> ExitCode {
-    let args = match parse_args("loomiere-stream") {
-        Ok(a) => a,
+    let Startup { args, mut ex, config, base } = match start("loomiere-stream") {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    ignore_sigpipe();
-    let mut ex = Exchange::begin();
-    let config = load_config(&args);
-    let base = config.clone().unwrap_or_default();
-    ex.configure(&base);
     let head = match read_head(stdin(), &limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => {

@@ -1,13 +1,15 @@
 //! One request/response exchange as the access log and error answers see it: who asked,
 //! what, when it started, and how to refuse it (RFC 9110 §15) with one log line.
 
-use crate::config::Config;
+use crate::cli::{load_config, parse_args, Args};
+use crate::config::{Config, ConfigError};
 use crate::intake::IntakeError;
 use crate::log::{remote_addr, write_access_line, AccessLine};
-use crate::send::{finish_connection, send_response, Sent};
+use crate::send::{finish_connection, ignore_sigpipe, send_response, Sent};
 use loomiere_http::{check_request, error_head, parse_head, parse_target, Limits, Parsed, Refusal, Request, Target, ALLOW};
 use loomiere_plan::Plan;
 use std::os::fd::BorrowedFd;
+use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
 /// The state of one exchange, for its access-log line.
@@ -100,6 +102,30 @@ impl Exchange {
         all.extend_from_slice(notes);
         self.log(status, sent.body_bytes, &all);
     }
+}
+
+/// What every process does first: arguments, `SIGPIPE` ignored, the clock started,
+/// and the configuration read.
+pub struct Startup {
+    pub args: Args,
+    pub ex: Exchange,
+    /// The configuration, or why it could not be read (the request then gets 500).
+    pub config: Result<Config, ConfigError>,
+    /// The configuration, or the defaults when it could not be read: the limits used
+    /// to read the request that the 500 answers.
+    pub base: Config,
+}
+
+/// Starts a process named `program`. Errors: the exit code for `--help`, `--version`
+/// or a usage error (100).
+pub fn start(program: &'static str) -> Result<Startup, ExitCode> {
+    let args = parse_args(program)?;
+    ignore_sigpipe();
+    let mut ex = Exchange::begin();
+    let config = load_config(&args);
+    let base = config.clone().unwrap_or_default();
+    ex.configure(&base);
+    Ok(Startup { args, ex, config, base })
 }
 
 /// Standard output, where the response goes.

@@ -2,12 +2,11 @@
 //! the format-specific plan, validators and ranges (RFC 9110 §13, §14), sending, and one
 //! access-log line.
 
-use crate::cli::{load_config, parse_args};
 use crate::config::Config;
 use crate::docroot::{DocRoot, OpenedFile};
-use crate::exchange::{limits, parse_checked, stdin, stdout, Exchange};
+use crate::exchange::{limits, parse_checked, start, stdin, stdout, Exchange, Startup};
 use crate::intake::acquire_head;
-use crate::send::{finish_connection, ignore_sigpipe, send_response, End};
+use crate::send::{finish_connection, send_response, End};
 use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
 use std::process::ExitCode;
@@ -45,15 +44,10 @@ pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
 /// Exit status: 0 for every answered request (including refusals and clients that went
 /// away), 100 for a usage error, 1 when sending failed on our side.
 pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
-    let args = match parse_args(program) {
-        Ok(a) => a,
+    let Startup { mut ex, config, base, .. } = match start(program) {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    ignore_sigpipe();
-    let mut ex = Exchange::begin();
-    let config = load_config(&args);
-    let base = config.clone().unwrap_or_default();
-    ex.configure(&base);
     let head = match acquire_head(&limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => {
