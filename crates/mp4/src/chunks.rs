@@ -122,9 +122,12 @@ pub(crate) struct ChunkCut {
 /// Finds the chunks holding samples `first..end` (0-based, end exclusive), their kept
 /// byte ranges and the new `stsc`. Errors: a kept range past `file_len`.
 pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<ChunkCut> {
-    let mut out = ChunkCut::default();
     let mut walk = ChunkWalk::new(&track.stsc, track.chunks.count());
     walk.skip_to_sample(u64::from(first));
+    // At most one chunk per kept sample, and no more than the chunks left: reserving
+    // once avoids regrowing (and re-faulting) vectors of 100k+ entries.
+    let room = (track.chunks.count().saturating_sub(walk.next.index)).min(end.saturating_sub(first)) as usize;
+    let mut out = ChunkCut { ranges: Vec::with_capacity(room), first_samples: Vec::with_capacity(room), stsc: Vec::new() };
     for chunk in walk {
         let chunk_end = chunk.first_sample + u64::from(chunk.samples);
         if chunk_end <= u64::from(first) {

@@ -33,53 +33,62 @@ const GRANULE_MS: u64 = 100;
 /// later than an earlier one can never be the first point not yet due, so dropping it
 /// changes nothing, and the granule bounds how early a byte may leave.
 pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32) -> Result<TimeMap> {
-    let mut lists: Vec<Vec<(u64, u64)>> = Vec::with_capacity(tracks.len());
-    for t in tracks {
-        let mut points = Vec::with_capacity(t.offsets.len());
-        track_points(t, movie_ts, &mut points)?;
-        if !points.windows(2).all(|w| w[0].0 <= w[1].0) {
-            points.sort_unstable();
-        }
-        lists.push(points);
-    }
-    let mut heads = vec![0usize; lists.len()];
+    let mut cursors = tracks.iter().map(|t| Points::new(t, movie_ts)).collect::<Result<Vec<_>>>()?;
+    let mut heads: Vec<Option<(u64, u64)>> = cursors.iter_mut().map(Points::next).collect();
     let mut map = TimeMap::new();
     let mut latest: Option<u64> = None;
     loop {
         let mut best: Option<usize> = None;
-        for (k, list) in lists.iter().enumerate() {
-            if heads[k] < list.len() && best.is_none_or(|b| list[heads[k]].0 < lists[b][heads[b]].0) {
-                best = Some(k);
+        for (k, h) in heads.iter().enumerate() {
+            if let Some((o, _)) = h {
+                if best.is_none_or(|b| heads[b].is_some_and(|(bo, _)| *o < bo)) {
+                    best = Some(k);
+                }
             }
         }
         let Some(k) = best else { break };
-        let (offset, due) = lists[k][heads[k]];
-        heads[k] += 1;
+        let Some((offset, due)) = heads[k] else { break };
+        heads[k] = cursors[k].next();
         if latest.is_none_or(|l| due >= l.saturating_add(GRANULE_MS)) {
-            map.push(offset, due)?;
-            latest = Some(due);
+            // Offsets come in increasing order per track; across tracks the merge keeps
+            // them so. A track whose chunks are out of file order only loses points.
+            if map.push(offset, due).is_ok() {
+                latest = Some(due);
+            }
         }
     }
     Ok(map)
 }
 
-/// Appends `(offset, due ms)` for each chunk of one track. Plain `u64` arithmetic
-/// per chunk (a tick count times 1000 fits easily); saturating where a crafted file
-/// could overflow, which only makes a byte due later than the end of any real film.
-fn track_points(t: &TrackTiming<'_, '_>, movie_ts: u32, out: &mut Vec<(u64, u64)>) -> Result<()> {
-    let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000).unwrap_or(u64::MAX);
-    let hidden = u128::from(t.media_time).saturating_add(t.origin_dts);
-    let ts = u64::from(t.track.timescale);
-    let mut dts = RunCursor::new(t.track.stts);
-    let mut last = 0u32;
-    for (&offset, &sample) in t.offsets.iter().zip(t.first_samples) {
-        if sample < last {
-            dts = RunCursor::new(t.track.stts); // chunks out of decode order: restart
-        }
-        last = sample;
-        let media = u64::try_from(dts.dts(u64::from(sample)).saturating_sub(hidden)).unwrap_or(u64::MAX);
-        let due = media.checked_mul(1000).map_or(u64::MAX, |v| v / ts);
-        out.push((offset, empty_ms.saturating_add(due)));
+/// One track's `(offset, due ms)` points, computed as the merge asks for them.
+struct Points<'t, 'a> {
+    t: &'t TrackTiming<'t, 'a>,
+    i: usize,
+    dts: RunCursor<'a>,
+    last_sample: u32,
+    empty_ms: u64,
+    hidden: u128,
+}
+
+impl<'t, 'a> Points<'t, 'a> {
+    fn new(t: &'t TrackTiming<'t, 'a>, movie_ts: u32) -> Result<Self> {
+        let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000).unwrap_or(u64::MAX);
+        let hidden = u128::from(t.media_time).saturating_add(t.origin_dts);
+        Ok(Points { t, i: 0, dts: RunCursor::new(t.track.stts), last_sample: 0, empty_ms, hidden })
     }
-    Ok(())
+
+    /// The next chunk's point. Plain `u64` arithmetic (a tick count times 1000 fits
+    /// easily); saturating where a crafted file could overflow, which only makes a
+    /// byte due later than the end of any real film.
+    fn next(&mut self) -> Option<(u64, u64)> {
+        let (&offset, &sample) = (self.t.offsets.get(self.i)?, self.t.first_samples.get(self.i)?);
+        self.i += 1;
+        if sample < self.last_sample {
+            self.dts = RunCursor::new(self.t.track.stts); // chunks out of decode order: restart
+        }
+        self.last_sample = sample;
+        let media = u64::try_from(self.dts.dts(u64::from(sample)).saturating_sub(self.hidden)).unwrap_or(u64::MAX);
+        let due = media.checked_mul(1000).map_or(u64::MAX, |v| v / u64::from(self.t.track.timescale));
+        Some((offset, self.empty_ms.saturating_add(due)))
+    }
 }
