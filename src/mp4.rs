@@ -2,7 +2,7 @@
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
-use loomiere_mp4::{plan, Mp4Error, Seek, Shape};
+use loomiere_mp4::{plan_body, Mp4Error, Seek, Shape, Timing};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::serve::{Body, Context};
 
@@ -21,7 +21,9 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new() });
     }
     let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
-    let planned = plan(&map, seek).map_err(|e| match e {
+    // The time map is only worth its walk over every chunk when throttling is on.
+    let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
+    let planned = plan_body(&map, seek, timing).map_err(|e| match e {
         Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;

@@ -89,19 +89,37 @@ pub struct Planned {
     pub time_map: TimeMap,
 }
 
-/// Plans the response body for `file` (the whole file, usually memory-mapped).
+/// Whether to compute the byte-to-time map (it costs a walk of every output chunk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timing {
+    /// Compute it: the body may be throttled.
+    Map,
+    /// Skip it: throttling is off, so the map would not be used.
+    Skip,
+}
+
+/// Plans the response body for `file` (the whole file, usually memory-mapped), with
+/// its time map. See [`plan_body`].
+///
+/// Errors: as [`plan_body`].
+pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
+    plan_body(file, seek, Timing::Map)
+}
+
+/// Plans the response body for `file`; `timing` says whether to build the time map
+/// (without it, a moov-first file with no seek is not even parsed).
 ///
 /// Errors: [`Mp4Error::BadSeek`] for a start at or past the duration, an end not after
 /// the start, or a seek on a fragmented file; [`Mp4Error::Defect`] for a malformed
 /// file, naming the defect.
-pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
+pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
     let len = file.len() as u64;
     let index = index::scan(file);
     if seek.is_none() {
         match &index {
             Ok(i) if !i.moov_first() => {}
             // moov first, or not an MP4 we understand: the stored bytes are the answer.
-            _ => return as_stored(index.ok().map(|i| i.moov), len),
+            _ => return as_stored(index.ok().map(|i| i.moov).filter(|_| timing == Timing::Map), len),
         }
     }
     let index = index?;
@@ -117,9 +135,9 @@ pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
         None => Plan::new(),
     };
     if seek.is_none() {
-        return relocated(&index, &movie, prefix, len);
+        return relocated(&index, &movie, prefix, len, timing);
     }
-    cut(&movie, prefix, seek, len)
+    cut(&movie, prefix, seek, len, timing)
 }
 
 /// The stored file, with its time map when its `moov` parses (else none: a body we do
@@ -152,7 +170,7 @@ fn whole_time_map(movie: &Movie<'_>, offsets: &[Vec<u64>]) -> Result<TimeMap> {
 }
 
 /// `moov` moved first: the layout is the file minus `ftyp` and `moov`, in order.
-fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64) -> Result<Planned> {
+fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64, timing: Timing) -> Result<Planned> {
     let mut holes: Vec<(u64, u64)> = index.ftyp.iter().chain([&index.moov]).map(|b| (b.offset, b.len())).collect();
     holes.sort_unstable();
     let mut ranges = Vec::new();
@@ -167,12 +185,12 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
     let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: false };
     let (plan, finals) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
-    let time_map = whole_time_map(movie, &finals)?;
+    let time_map = if timing == Timing::Map { whole_time_map(movie, &finals)? } else { TimeMap::new() };
     Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map })
 }
 
 /// A cut to `seek`.
-fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64) -> Result<Planned> {
+fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) -> Result<Planned> {
     samples_fit(movie, len)?;
     let ts = movie.timescale;
     let (start_ns, end_ns) = cut::check_request(duration_ns(movie)?, seek.start_ms.unwrap_or(0), seek.end_ms)?;
@@ -195,6 +213,9 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64) -> Result<Planned>
     let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: true };
     let (plan, finals) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
+    if timing == Timing::Skip {
+        return Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map: TimeMap::new() });
+    }
     let timings: Vec<TrackTiming<'_, '_>> = kept
         .iter()
         .zip(&finals)

@@ -44,3 +44,15 @@ fn a_file_we_cannot_parse_has_no_time_map() {
     let planned = plan(b"not an mp4 at all", seek(None, None)).unwrap();
     assert!(planned.time_map.is_empty());
 }
+
+#[test]
+fn skipping_the_time_map_plans_the_same_body() {
+    for (moov_first, start) in [(true, None), (false, None), (true, Some(7_300))] {
+        let file = film(moov_first);
+        let with = plan(&file, seek(start, None)).unwrap();
+        let without = crate::plan_body(&file, seek(start, None), crate::Timing::Skip).unwrap();
+        assert_eq!(with.plan, without.plan);
+        assert!(!with.time_map.is_empty());
+        assert!(without.time_map.is_empty());
+    }
+}
