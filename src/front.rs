@@ -4,6 +4,7 @@
 //! `LOOMIERE_REQUEST`, so no response byte passes through the front.
 
 use loomiere_http::Refusal;
+use loomiere_runtime::access;
 use loomiere_runtime::cli::Args;
 use loomiere_runtime::exchange::{limits, parse_checked, start, stdin, Exchange, Startup};
 use loomiere_runtime::intake::{read_head, REQUEST_ENV};
@@ -38,10 +39,14 @@ pub fn run() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The streamer program for this request. Errors: the head's own refusals, or 404 when
-/// no streamer is configured for the extension.
+/// The streamer program for this request. Errors: running as root without
+/// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
+/// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
+/// makes again), or 404 when no streamer is configured for the extension.
 fn route(head: &[u8], config: &loomiere_runtime::config::Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
-    let (_, target) = parse_checked(head, &limits(config), ex)?;
+    access::refuse_root(config)?;
+    let (request, target) = parse_checked(head, &limits(config), ex)?;
+    access::admit(&request, &target, config, ex.remote())?;
     let ext = target.extension().unwrap_or_default();
     let program = config
         .streamer_for(&ext)

@@ -4,7 +4,9 @@
 //!   streamer by file extension and `execve()`s it with the head in `LOOMIERE_REQUEST`.
 //! - `loomiere-mp4` ([`mp4`]): MP4 with `?start=` / `?end=` in seconds.
 //! - `loomiere-file` ([`file`]): images and other configured static types.
+//! - `loomiere-flv` ([`flv`]): FLV with `?start=` byte offsets or `units=s` seconds.
 
 pub mod file;
+pub mod flv;
 pub mod front;
 pub mod mp4;

@@ -8,8 +8,11 @@
 
 mod support;
 
+mod access;
 mod config;
 mod file;
+mod flv;
 mod http;
 mod mp4_seek;
 mod supervisors;
+mod throttle;

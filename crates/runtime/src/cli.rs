@@ -30,7 +30,7 @@ pub const EXIT_USAGE: u8 = 100;
     long_about = None
 )]
 pub struct Args {
-    /// Document root; overrides `root` in the configuration file [default: /srv/loomiere]
+    /// Document root for every host; overrides `root` and `vhost.*` in the configuration file [default: /srv/loomiere]
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
 
@@ -85,12 +85,15 @@ fn config_path_with(args: &Args, env: Option<OsString>) -> (PathBuf, bool) {
     }
 }
 
-/// Loads the configuration chosen by [`config_path`] and applies `--root` over it.
+/// Loads the configuration chosen by [`config_path`] and applies `--root` over it:
+/// the command line wins over the file, so `--root` replaces `root` and every
+/// `vhost.<pattern>` line (all hosts are then served from it).
 pub fn load_config(args: &Args) -> Result<Config, ConfigError> {
     let (path, explicit) = config_path(args);
     let mut config = config::load(&path, explicit)?;
     if let Some(root) = &args.root {
         config.root = Some(root.clone());
+        config.access.vhosts.clear();
     }
     Ok(config)
 }
@@ -189,6 +192,14 @@ mod tests {
             overridden.root_or_default(),
             std::path::Path::new("/from-arg")
         );
+        // --root also replaces the virtual hosts: every host is served from it.
+        let vhosts = dir.join("vhosts.conf");
+        std::fs::write(&vhosts, "vhost.example.com = /a\n").unwrap();
+        let vhosts = vhosts.to_str().unwrap();
+        assert_eq!(load_config(&args(None, Some(vhosts))).unwrap().access.vhosts.len(), 1);
+        let overridden = load_config(&args(Some("/from-arg"), Some(vhosts))).unwrap();
+        assert!(overridden.access.vhosts.is_empty());
+        assert_eq!(overridden.root_or_default(), std::path::Path::new("/from-arg"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

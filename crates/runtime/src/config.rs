@@ -13,10 +13,14 @@
 //! | `root` | absolute path of the document root | `/srv/loomiere` |
 //! | `request_timeout` | seconds (`2.5` allowed), > 0, <= 86400 | 10 |
 //! | `send_timeout` | seconds, as above | 60 |
+//! | `throttle` | seconds of media kept ahead of the play head, 0 = off, <= 86400 | 20 |
+//! | `throttle_rate` | play-head speed, times real time, up to 3 decimals, 0.001 ..= 1000 | 1.0 |
+//! | `throttle_min_size` | bytes, `k` suffix = 1024; smaller responses are not throttled | 1 MiB |
 //! | `max_request_head` | bytes, `k` suffix = 1024, 256 ..= 1 MiB | 8192 |
 //! | `max_header_lines` | 1 ..= 10000 | 100 |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
+//! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*` | see [`crate::access`] | |
 
 mod error;
 mod keys;
@@ -31,6 +35,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use crate::throttle::Rate;
 
 /// The document root used when neither the file nor `--root` sets one.
 pub const DEFAULT_ROOT: &str = "/srv/loomiere";
@@ -52,6 +58,7 @@ const DEFAULT_STREAMERS: &[(&str, &str)] = &[
     ("webp", "loomiere-file"),
     ("tif", "loomiere-file"),
     ("tiff", "loomiere-file"),
+    ("flv", "loomiere-flv"),
 ];
 
 const DEFAULT_TYPES: &[(&str, &str)] = &[
@@ -81,6 +88,14 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Time allowed without progress while sending the response (`send_timeout`).
     pub send_timeout: Duration,
+    /// Media kept ahead of the player's play head (`throttle`); zero turns throttling
+    /// off. See [`crate::throttle`].
+    pub throttle: Duration,
+    /// Speed of the play head the throttle follows (`throttle_rate`).
+    pub throttle_rate: Rate,
+    /// Responses with fewer body bytes than this are never throttled
+    /// (`throttle_min_size`), in bytes.
+    pub throttle_min_size: u64,
     /// Largest request head accepted, in bytes (`max_request_head`).
     pub max_request_head: usize,
     /// Largest number of header field lines accepted (`max_header_lines`).
@@ -89,6 +104,8 @@ pub struct Config {
     pub streamers: Vec<(String, String)>,
     /// `(extension in lower case, media type)`: the `Content-Type` of an extension.
     pub content_types: Vec<(String, String)>,
+    /// Running as root, virtual hosts, the `Referer` allowlist, secure links.
+    pub access: crate::access::Rules,
 }
 
 fn owned_table(table: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -100,17 +117,22 @@ fn owned_table(table: &[(&str, &str)]) -> Vec<(String, String)> {
 
 impl Default for Config {
     /// No root (so [`DEFAULT_ROOT`]), 10 s request timeout, 60 s send timeout,
-    /// 8192-byte head, 100 header lines; MP4 family -> `loomiere-mp4`, images ->
-    /// `loomiere-file`; the usual media types for those plus `flv`.
+    /// throttling 20 s of media ahead at real time for bodies of 1 MiB or more,
+    /// 8192-byte head, 100 header lines; MP4 family -> `loomiere-mp4`, `flv` ->
+    /// `loomiere-flv`, images -> `loomiere-file`; the usual media types for those.
     fn default() -> Config {
         Config {
             root: None,
             request_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(60),
+            throttle: Duration::from_secs(20),
+            throttle_rate: Rate::REAL_TIME,
+            throttle_min_size: 1 << 20,
             max_request_head: 8192,
             max_header_lines: 100,
             streamers: owned_table(DEFAULT_STREAMERS),
             content_types: owned_table(DEFAULT_TYPES),
+            access: crate::access::Rules::default(),
         }
     }
 }
@@ -123,7 +145,8 @@ fn lookup<'a>(table: &'a [(String, String)], ext: &str) -> Option<&'a str> {
 }
 
 impl Config {
-    /// The document root: [`Config::root`] or else [`DEFAULT_ROOT`].
+    /// The document root: [`Config::root`] or else [`DEFAULT_ROOT`]. With virtual
+    /// hosts, [`crate::access::admit`] picks the root instead.
     pub fn root_or_default(&self) -> &Path {
         self.root.as_deref().unwrap_or(Path::new(DEFAULT_ROOT))
     }

@@ -47,6 +47,11 @@ impl Exchange {
         self.is_head = req.is_head();
     }
 
+    /// The client's address as the access log shows it (`-` when unknown).
+    pub fn remote(&self) -> &str {
+        &self.remote
+    }
+
     /// True when the request is HEAD (no body in any answer).
     pub fn is_head(&self) -> bool {
         self.is_head

@@ -10,8 +10,11 @@
 //! - [`docroot`]: files opened strictly beneath the document root.
 //! - [`send`]: `sendfile(2)` with a read/write fallback, timeouts, lingering close.
 //! - [`log`]: the access-log line.
+//! - [`throttle`]: when each body byte may leave, from the media's own time line.
+//! - [`access`]: running as root, virtual hosts, the `Referer` allowlist, secure links.
 //! - [`exchange`], [`serve`]: the flow that ties them together.
 
+pub mod access;
 pub mod intake;
 pub mod send;
 pub mod cli;
@@ -20,3 +23,4 @@ pub mod docroot;
 pub mod log;
 pub mod exchange;
 pub mod serve;
+pub mod throttle;

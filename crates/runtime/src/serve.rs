@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::docroot::{DocRoot, OpenedFile};
 use crate::exchange::{limits, parse_checked, start, stdin, stdout, Exchange, Startup};
 use crate::intake::acquire_head;
-use crate::send::{finish_connection, send_response, End};
+use crate::send::{finish_connection, is_socket, send_response, send_throttled, End};
+use crate::throttle::schedule_for;
 use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
 use std::process::ExitCode;
@@ -70,17 +71,25 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
 
 /// Serves a request whose head has been read. Refusals come back as `Err`.
 fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler: Handler) -> Result<ExitCode, Refusal> {
+    crate::access::refuse_root(config)?;
     let (request, target) = parse_checked(head, &limits(config), ex)?;
-    let root = config.root_or_default();
+    let root = crate::access::admit(&request, &target, config, ex.remote())?;
     let docroot = DocRoot::open(root).map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
     let file = docroot.open_file(&target.path)?;
     let body = handler(&Context { request: &request, target: &target, file: &file, config })?;
     let etag = strong_etag(&file.identity, &body.variant, version);
     let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
     let ans = answer(&request, &rep, SystemTime::now());
-    let sent = send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout);
+    let schedule = schedule_for(config, &body.time_map, ans.body).filter(|_| is_socket(stdout()));
+    let sent = match &schedule {
+        Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s),
+        None => send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout),
+    };
     finish_connection(stdout(), stdin());
-    let notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
+    let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
+    if schedule.is_some() {
+        notes.push("throttled");
+    }
     ex.sent(ans.status, &sent, &notes);
     Ok(if matches!(sent.end, End::Failed(_)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

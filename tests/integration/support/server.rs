@@ -39,6 +39,8 @@ pub struct Spec {
     pub program: &'static str,
     pub args: Vec<OsString>,
     pub env: Vec<(&'static str, OsString)>,
+    /// Options for the supervisor itself, before its address (`-C 1:msg`, `-i DIR`).
+    pub options: Vec<OsString>,
 }
 
 impl Spec {
@@ -48,7 +50,7 @@ impl Spec {
     }
 
     pub fn new(program: &'static str) -> Spec {
-        Spec { supervisor: Supervisor::Tcpsvd, program, args: vec![], env: vec![] }
+        Spec { supervisor: Supervisor::Tcpsvd, program, args: vec![], env: vec![], options: vec![] }
     }
 
     pub fn args(mut self, args: impl IntoIterator<Item = OsString>) -> Spec {
@@ -58,6 +60,12 @@ impl Spec {
 
     pub fn env(mut self, name: &'static str, value: impl Into<OsString>) -> Spec {
         self.env.push((name, value.into()));
+        self
+    }
+
+    /// Adds options for the supervisor (see [`Spec::options`]).
+    pub fn options(mut self, options: impl IntoIterator<Item = OsString>) -> Spec {
+        self.options.extend(options);
         self
     }
 
@@ -89,12 +97,12 @@ impl Spec {
         let mut cmd = match self.supervisor {
             Supervisor::Tcpsvd => {
                 let mut c = Command::new(tool("tcpsvd"));
-                c.args(["-v", "127.0.0.1", &port.to_string()]);
+                c.arg("-v").args(&self.options).args(["127.0.0.1", &port.to_string()]);
                 c
             }
             Supervisor::SocketActivate => {
                 let mut c = Command::new(tool("systemd-socket-activate"));
-                c.args(["-a", "--inetd", "-l", &format!("127.0.0.1:{port}")]);
+                c.args(["-a", "--inetd"]).args(&self.options).args(["-l", &format!("127.0.0.1:{port}")]);
                 c
             }
         };

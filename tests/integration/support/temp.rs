@@ -38,12 +38,26 @@ impl TempDir {
 
     /// Writes a config file `rel` with `root = ROOT` (when given) and `extra` lines,
     /// by writing a sibling and renaming it, so a reader never sees half a file.
+    /// Throttling is off (`throttle = 0`) unless `extra` sets `throttle`: other tests
+    /// judge bytes, not pacing, and a throttled film takes its own length to arrive.
+    /// `allow_root = yes` is added unless `extra` sets `allow_root`: the tests may run
+    /// as root, and the programs refuse to serve as root without it.
     pub fn config(&self, rel: &str, root: Option<&Path>, extra: &str) -> PathBuf {
         let mut text = String::new();
         if let Some(root) = root {
             text.push_str(&format!("root = {}\n", root.display()));
         }
         text.push_str(extra);
+        let sets = |key: &str| extra.lines().any(|l| l.split('=').next().map(str::trim) == Some(key));
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        if !sets("throttle") {
+            text.push_str("throttle = 0\n");
+        }
+        if !sets("allow_root") {
+            text.push_str("allow_root = yes\n");
+        }
         let tmp = self.write(&format!("{rel}.new"), text);
         let path = self.join(rel);
         fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));

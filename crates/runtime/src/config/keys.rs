@@ -1,10 +1,11 @@
 //! The table of configuration keys.
 //!
 //! Adding a key is one row: a name and a setter that parses the value into the
-//! [`Config`] field. Keys of the form `PREFIX<ext>` (`streamer.mp4`, `type.webp`)
-//! are one row per prefix.
+//! [`Config`] field. Keys of the form `PREFIX<suffix>` (`streamer.mp4`, `type.webp`,
+//! `vhost.example.com`) are one row per prefix, with a check of the suffix.
 
 use super::{values, Config};
+use crate::access;
 
 /// Parses `value` into a field of the config, or says what is wrong with it.
 type Setter = fn(&mut Config, &str) -> Result<(), String>;
@@ -17,9 +18,11 @@ struct Key {
     set: Setter,
 }
 
-/// A family of per-extension keys: `PREFIX<ext> = value`.
+/// A family of keys `PREFIX<suffix> = value`: per extension, or per host pattern.
 struct Family {
     prefix: &'static str,
+    /// Checks the suffix and returns it in canonical (lower-case) form.
+    suffix: fn(&str) -> Result<String, String>,
     set: ExtSetter,
 }
 
@@ -27,6 +30,9 @@ const KEYS: &[Key] = &[
     Key {
         name: "root",
         set: |c, v| {
+            if !c.access.vhosts.is_empty() {
+                return Err(access::VHOST_AND_ROOT.to_string());
+            }
             c.root = Some(values::absolute_path(v)?);
             Ok(())
         },
@@ -46,6 +52,28 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "throttle",
+        set: |c, v| {
+            c.throttle = values::seconds_or_zero(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "throttle_rate",
+        set: |c, v| {
+            c.throttle_rate = values::rate(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "throttle_min_size",
+        set: |c, v| {
+            let n = values::bytes(v, 0, usize::MAX)?;
+            c.throttle_min_size = u64::try_from(n).map_err(|_| "too many bytes".to_string())?;
+            Ok(())
+        },
+    },
+    Key {
         name: "max_request_head",
         set: |c, v| {
             c.max_request_head = values::bytes(v, 256, 1 << 20)?;
@@ -59,11 +87,54 @@ const KEYS: &[Key] = &[
             Ok(())
         },
     },
+    Key {
+        name: "allow_root",
+        set: |c, v| {
+            c.access.allow_root = values::flag(v, "yes", "no")?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "referers",
+        set: |c, v| {
+            c.access.referers = access::referer::parse_list(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "referer_empty",
+        set: |c, v| {
+            c.access.referer_empty = values::flag(v, "allow", "deny")?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "secure_link",
+        set: |c, v| {
+            c.access.secure_link = access::LinkArgs::parse(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "secure_link_md5",
+        set: |c, v| {
+            c.access.secure_link_md5 = if v == "off" { None } else { Some(access::Expression::parse(v)?) };
+            Ok(())
+        },
+    },
+    Key {
+        name: "secure_link_secret_file",
+        set: |c, v| {
+            c.access.secure_link_secret_file = values::absolute_path(v)?;
+            Ok(())
+        },
+    },
 ];
 
 const FAMILIES: &[Family] = &[
     Family {
         prefix: "streamer.",
+        suffix: values::extension,
         set: |c, ext, v| {
             set_ext(&mut c.streamers, ext, off_or(v, values::program)?);
             Ok(())
@@ -71,10 +142,16 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         prefix: "type.",
+        suffix: values::extension,
         set: |c, ext, v| {
             set_ext(&mut c.content_types, ext, off_or(v, values::media_type)?);
             Ok(())
         },
+    },
+    Family {
+        prefix: "vhost.",
+        suffix: access::vhost_key,
+        set: |c, pattern, v| access::add_vhost(c, pattern, values::absolute_path(v)?),
     },
 ];
 
@@ -126,7 +203,7 @@ pub(super) fn resolve(key: &str) -> Result<Target, String> {
     }
     for family in FAMILIES {
         if let Some(ext) = key.strip_prefix(family.prefix) {
-            let ext = values::extension(ext)?;
+            let ext = (family.suffix)(ext)?;
             let canonical = format!("{}{ext}", family.prefix);
             return Ok(Target {
                 canonical,

@@ -38,6 +38,25 @@ fn good_values() {
         ("send_timeout = 0.25", |c| {
             c.send_timeout = Duration::from_millis(250)
         }),
+        ("throttle = 0", |c| c.throttle = Duration::ZERO),
+        ("throttle = 2.5", |c| c.throttle = Duration::from_millis(2500)),
+        ("throttle = 86400", |c| c.throttle = Duration::from_secs(86400)),
+        ("throttle_rate = 20", |c| {
+            c.throttle_rate = crate::throttle::Rate::from_per_mille(20_000).unwrap()
+        }),
+        ("throttle_rate = 1.0", |_| {}),
+        ("throttle_rate = 0.5", |c| {
+            c.throttle_rate = crate::throttle::Rate::from_per_mille(500).unwrap()
+        }),
+        ("throttle_rate = 0.001", |c| {
+            c.throttle_rate = crate::throttle::Rate::from_per_mille(1).unwrap()
+        }),
+        ("throttle_rate = 1000.000", |c| {
+            c.throttle_rate = crate::throttle::Rate::from_per_mille(1_000_000).unwrap()
+        }),
+        ("throttle_min_size = 0", |c| c.throttle_min_size = 0),
+        ("throttle_min_size = 64k", |c| c.throttle_min_size = 65536),
+        ("throttle_min_size = 5000000", |c| c.throttle_min_size = 5_000_000),
         ("max_request_head = 256", |c| c.max_request_head = 256),
         ("max_request_head = 16k", |c| c.max_request_head = 16384),
         ("max_request_head = 1024K", |c| c.max_request_head = 1 << 20),
@@ -52,8 +71,8 @@ fn good_values() {
         ("streamer.MP4 = my-mp4", |c| {
             c.streamers[0].1 = "my-mp4".into()
         }),
-        ("streamer.flv = loomiere-flv", |c| {
-            c.streamers.push(("flv".into(), "loomiere-flv".into()))
+        ("streamer.flv = /opt/bin/flv", |c| {
+            c.streamers.last_mut().unwrap().1 = "/opt/bin/flv".into()
         }),
         ("streamer.mp4 = off", |c| {
             c.streamers.remove(0);
@@ -115,6 +134,18 @@ fn bad_values() {
         ),
         ("send_timeout = 0", 1, "more than 0"),
         ("send_timeout = ten", 1, "expected seconds"),
+        ("throttle = -1", 1, "expected seconds"),
+        ("throttle = 86401", 1, "at most 86400"),
+        ("throttle = off", 1, "expected seconds"),
+        ("throttle_rate = 0", 1, "between 0.001 and 1000"),
+        ("throttle_rate = 0.000", 1, "between 0.001 and 1000"),
+        ("throttle_rate = 1000.001", 1, "between 0.001 and 1000"),
+        ("throttle_rate = 99999999999", 1, "between 0.001 and 1000"),
+        ("throttle_rate = 0.0005", 1, "3 decimals"),
+        ("throttle_rate = 1.", 1, "expected a multiple"),
+        ("throttle_rate = x2", 1, "expected a multiple"),
+        ("throttle_min_size = 1M", 1, "expected a byte count"),
+        ("throttle_min_size = -1", 1, "expected a byte count"),
         ("max_request_head = 255", 1, "between 256 and 1048576"),
         ("max_request_head = 1025k", 1, "between 256 and 1048576"),
         ("max_request_head = 18014398509481984k", 1, "between"),
@@ -164,7 +195,7 @@ fn lookups_ignore_case_and_follow_overrides() {
         ("MP4", Some("loomiere-mp4"), Some("video/mp4")),
         ("jpg", None, Some("image/jpeg")),
         ("png", Some("loomiere-file"), Some("image/png")),
-        ("flv", None, Some("video/x-flv")),
+        ("flv", Some("loomiere-flv"), Some("video/x-flv")),
         ("mkv", None, Some("video/x-matroska")),
         ("", None, None),
         ("exe", None, None),
@@ -181,8 +212,11 @@ fn defaults() {
     assert_eq!(c.root_or_default(), Path::new("/srv/loomiere"));
     assert_eq!(c.request_timeout, Duration::from_secs(10));
     assert_eq!(c.send_timeout, Duration::from_secs(60));
+    assert_eq!(c.throttle, Duration::from_secs(20));
+    assert_eq!(c.throttle_rate.per_mille(), 1000);
+    assert_eq!(c.throttle_min_size, 1 << 20);
     assert_eq!((c.max_request_head, c.max_header_lines), (8192, 100));
-    assert_eq!(c.streamers.len(), 13);
+    assert_eq!(c.streamers.len(), 14);
     assert_eq!(c.content_types, set(DEFAULT_TYPES));
     let c = parse("root = /x").unwrap();
     assert_eq!(c.root_or_default(), Path::new("/x"));
@@ -271,7 +305,8 @@ fn load_files() {
 
 /// The shipped `etc/loomiere/stream.conf` shows every key with its default: with every
 /// `#key = value` line uncommented it must parse to exactly `Config::default()`, and
-/// every key of the table must appear in it.
+/// every key of the table must appear in it. A family without defaults (`vhost.`) is
+/// shown by example lines instead (`# vhost.example.com = ...`).
 #[test]
 fn shipped_config_documents_every_key_with_its_default() {
     let shipped = include_str!("../../../../etc/loomiere/stream.conf");
@@ -289,7 +324,8 @@ fn shipped_config_documents_every_key_with_its_default() {
     expected.content_types.sort();
     assert_eq!(parsed, expected);
     for name in super::keys::names() {
-        assert!(uncommented.contains(name), "key '{name}' is not documented in stream.conf");
+        let example = name.ends_with('.') && shipped.contains(&format!("\n# {name}"));
+        assert!(uncommented.contains(name) || example, "key '{name}' is not documented in stream.conf");
     }
     assert!(parse(shipped).is_ok(), "the shipped file itself parses");
 }

@@ -9,6 +9,8 @@ use nom::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::throttle::Rate;
+
 /// The largest timeout accepted, in seconds (one day). Keeps `Instant + timeout`
 /// far away from overflow.
 pub(super) const MAX_TIMEOUT_SECS: u64 = 86_400;
@@ -18,6 +20,14 @@ type NomErr<'a> = nom::error::Error<&'a str>;
 /// A positive number of seconds with up to 9 decimals, like `10` or `2.5`,
 /// at most [`MAX_TIMEOUT_SECS`].
 pub(super) fn seconds(value: &str) -> Result<Duration, String> {
+    match seconds_or_zero(value)? {
+        d if d.is_zero() => Err("must be more than 0 seconds".to_string()),
+        d => Ok(d),
+    }
+}
+
+/// Like [`seconds`], but `0` is allowed (it turns a feature off).
+pub(super) fn seconds_or_zero(value: &str) -> Result<Duration, String> {
     let bad = || {
         format!(
             "expected seconds like '10' or '2.5', got '{}'",
@@ -39,10 +49,26 @@ pub(super) fn seconds(value: &str) -> Result<Duration, String> {
     };
     let duration = Duration::new(secs, 0).checked_add(Duration::from_nanos(nanos.into()));
     match duration {
-        Some(d) if d.is_zero() => Err("must be more than 0 seconds".to_string()),
         Some(d) if d <= Duration::from_secs(MAX_TIMEOUT_SECS) => Ok(d),
         _ => Err(too_long()),
     }
+}
+
+/// A speed as a multiple of real time, like `1`, `1.0`, `0.5` or `20`: up to 3
+/// decimals, from 0.001 to 1000.
+pub(super) fn rate(value: &str) -> Result<Rate, String> {
+    let bad = || format!("expected a multiple like '1.0' or '20', got '{}'", value.escape_debug());
+    let range = || "must be between 0.001 and 1000".to_string();
+    let mut parser = all_consuming((digit1::<&str, NomErr>, opt(preceded(char('.'), digit1))));
+    let (_, (whole, frac)) = parser.parse(value).map_err(|_| bad())?;
+    let whole: u32 = whole.parse().map_err(|_| range())?;
+    let frac = frac.unwrap_or_default();
+    if frac.len() > 3 {
+        return Err("at most 3 decimals are allowed".to_string());
+    }
+    let thousandths: u32 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
+    let per_mille = whole.checked_mul(1000).and_then(|w| w.checked_add(thousandths)).ok_or_else(range)?;
+    Rate::from_per_mille(per_mille).ok_or_else(range)
 }
 
 /// A byte count like `8192` or `8k` (`k`/`K` = 1024 bytes), within `min..=max`.
@@ -148,5 +174,14 @@ pub(super) fn extension(ext: &str) -> Result<String, String> {
         Ok(ext.to_ascii_lowercase())
     } else {
         Err(format!("bad extension '{}'", ext.escape_debug()))
+    }
+}
+
+/// One of two words: `yes` (`true`) or `no` (`false`), or the pair given.
+pub(super) fn flag(value: &str, yes: &str, no: &str) -> Result<bool, String> {
+    match value {
+        v if v == yes => Ok(true),
+        v if v == no => Ok(false),
+        _ => Err(format!("expected '{yes}' or '{no}', got '{}'", value.escape_debug())),
     }
 }

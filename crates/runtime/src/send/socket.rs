@@ -2,6 +2,7 @@
 
 use super::wait::wait_until;
 use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::PollFlags;
 use nix::sys::socket::{
     getsockname, getsockopt, shutdown, sockopt, AddressFamily, Shutdown, SockType, SockaddrLike, SockaddrStorage,
@@ -40,6 +41,17 @@ pub(super) fn set_cork(fd: BorrowedFd<'_>, on: bool) {
     let _ = unsafe {
         libc::setsockopt(fd.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_CORK, (&value as *const libc::c_int).cast(), len)
     };
+}
+
+/// Sets O_NONBLOCK on the open file description of `fd` with fcntl(2), so that a peer
+/// which stops reading makes write(2) and sendfile(2) return EAGAIN instead of
+/// blocking for ever, and the sender's poll(2) can enforce `send_timeout`. On a socket
+/// from a supervisor, stdin and stdout share that description, which only this
+/// process holds. Failures are ignored: the sender then blocks as before.
+pub(super) fn set_nonblocking(fd: BorrowedFd<'_>) {
+    if let Ok(flags) = fcntl(fd, FcntlArg::F_GETFL) {
+        let _ = fcntl(fd, FcntlArg::F_SETFL(OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK));
+    }
 }
 
 /// Lingering close: shutdown(2) SHUT_WR on `out`, then read(2) and discard from `input`

@@ -1,4 +1,7 @@
 use super::*;
+
+mod paced;
+
 use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, OwnedFd};

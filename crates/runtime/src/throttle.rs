@@ -1,0 +1,175 @@
+//! Throttling: when each body byte may be sent, as a pure schedule of wall time.
+//!
+//! Loomiere's rule: send the first `throttle` seconds of media at full speed (the
+//! burst), then stay `throttle` seconds of media ahead of the player's play head, which
+//! advances at `throttle_rate` times real time from where the response starts. The
+//! media's own time line comes from the body's [`TimeMap`] (a byte is due when the
+//! earliest sample it carries is due), so a quiet scene costs few bytes and a busy one
+//! many: variable bitrate is followed exactly, never averaged.
+//!
+//! A [`Schedule`] answers "how many bytes may have been sent after this much wall time"
+//! and "when does that next grow"; it does no I/O and reads no clock, so it is tested
+//! with made-up times. The sender (`send::send_throttled`) rests on the clock between
+//! its steps.
+
+#[cfg(test)]
+mod tests;
+
+use crate::config::Config;
+use loomiere_plan::TimeMap;
+use std::time::Duration;
+
+/// Nanoseconds per second, for the rate arithmetic.
+const NANOS_PER_SEC: u128 = 1_000_000_000;
+/// Thousandths in one.
+const PER_MILLE: u128 = 1_000;
+/// Shortest rest between two sending steps: bounds the wake-ups of a dense map.
+const MIN_STEP: Duration = Duration::from_millis(10);
+/// Longest rest the step rule asks for (a later due point may still ask for more).
+const MAX_STEP: Duration = Duration::from_millis(250);
+
+/// Play-head speed as a multiple of real time (`throttle_rate`), kept exactly in
+/// thousandths: 1000 is real time, 20000 is twenty times real time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    per_mille: u32,
+}
+
+impl Rate {
+    /// Real time: one second of media per second of wall time.
+    pub const REAL_TIME: Rate = Rate { per_mille: 1_000 };
+    /// The fastest rate accepted, in thousandths (1000 times real time).
+    pub const MAX_PER_MILLE: u32 = 1_000_000;
+
+    /// The rate `per_mille / 1000`; `None` unless `1 ..= MAX_PER_MILLE`.
+    pub fn from_per_mille(per_mille: u32) -> Option<Rate> {
+        (1..=Self::MAX_PER_MILLE).contains(&per_mille).then_some(Rate { per_mille })
+    }
+
+    /// The rate in thousandths.
+    pub fn per_mille(self) -> u32 {
+        self.per_mille
+    }
+
+    /// Milliseconds of media played in `elapsed` wall time, rounded down; saturates.
+    pub fn media_ms(self, elapsed: Duration) -> u64 {
+        let scaled = elapsed.as_nanos().saturating_mul(u128::from(self.per_mille));
+        u64::try_from(scaled / (PER_MILLE * 1_000_000)).unwrap_or(u64::MAX)
+    }
+
+    /// Wall time needed to play `media_ms` milliseconds of media, rounded up to the
+    /// nanosecond, so `media_ms(wall_time(m)) >= m`; saturates at [`Duration::MAX`].
+    pub fn wall_time(self, media_ms: u64) -> Duration {
+        let scaled = u128::from(media_ms) * 1_000_000 * PER_MILLE;
+        let nanos = scaled.div_ceil(u128::from(self.per_mille));
+        let secs = u64::try_from(nanos / NANOS_PER_SEC);
+        let sub = u32::try_from(nanos % NANOS_PER_SEC);
+        match (secs, sub) {
+            (Ok(s), Ok(n)) => Duration::new(s, n),
+            _ => Duration::MAX,
+        }
+    }
+}
+
+/// When each byte of one response body may leave: bytes `start..end` (body offsets),
+/// following a [`TimeMap`], `ahead` of media in front of a play head moving at `rate`.
+///
+/// The play head starts at the earliest due time among the points that cover the
+/// range: 0 for a whole body or a `?start=` seek (whose map counts from the snapped
+/// start), the position of its first bytes for a `Range` that begins mid-body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    start: u64,
+    end: u64,
+    /// Media time (ms on the map's time line) where the play head starts.
+    origin_ms: u64,
+    /// Media kept in front of the play head, in ms.
+    ahead_ms: u64,
+    rate: Rate,
+    /// `(body offset, due ms)` where the earliest due time of the bytes not yet
+    /// allowed rises: strictly increasing in both, offsets in `start..end`. The bytes
+    /// before a step's offset may all go once that step's time is not yet due.
+    steps: Vec<(u64, u64)>,
+}
+
+impl Schedule {
+    /// The schedule for body bytes `start..end_excl` of a body whose map is `map`.
+    ///
+    /// `None` when nothing would ever wait: an empty range, no point of the map
+    /// covers the range, or the whole range is due within the burst.
+    pub fn new(map: &TimeMap, (start, end): (u64, u64), ahead: Duration, rate: Rate) -> Option<Schedule> {
+        let points = covering(map.points(), start, end);
+        let origin_ms = points.iter().map(|p| p.1).min()?;
+        let mut steps: Vec<(u64, u64)> = Vec::new();
+        for &(offset, due) in &points {
+            if steps.last().is_none_or(|last| due > last.1) {
+                steps.push((offset, due));
+            }
+        }
+        let ahead_ms = u64::try_from(ahead.as_millis()).unwrap_or(u64::MAX);
+        let schedule = Schedule { start, end, origin_ms, ahead_ms, rate, steps };
+        (schedule.allowed(Duration::ZERO) < end).then_some(schedule)
+    }
+
+    /// The body bytes `(start, end_excl)` this schedule sends.
+    pub fn range(&self) -> (u64, u64) {
+        (self.start, self.end)
+    }
+
+    /// The media time (ms) the play head has reached after `elapsed` wall time, plus
+    /// what is kept ahead of it: every byte due no later than this may be sent.
+    pub fn horizon_ms(&self, elapsed: Duration) -> u64 {
+        self.origin_ms.saturating_add(self.rate.media_ms(elapsed)).saturating_add(self.ahead_ms)
+    }
+
+    /// The body offset up to which (exclusive) bytes may have been sent after
+    /// `elapsed` wall time since the response began: `allowed(ZERO)` ends the burst.
+    /// Never decreases as `elapsed` grows; at most `end`.
+    pub fn allowed(&self, elapsed: Duration) -> u64 {
+        let horizon = self.horizon_ms(elapsed);
+        let next = self.steps.partition_point(|s| s.1 <= horizon);
+        self.steps.get(next).map_or(self.end, |s| s.0)
+    }
+
+    /// The least wall time after which [`Schedule::allowed`] is larger than it is at
+    /// `elapsed`, or `None` when everything is allowed already.
+    pub fn next_change(&self, elapsed: Duration) -> Option<Duration> {
+        let horizon = self.horizon_ms(elapsed);
+        let next = self.steps.get(self.steps.partition_point(|s| s.1 <= horizon))?;
+        let media = next.1.saturating_sub(self.origin_ms).saturating_sub(self.ahead_ms);
+        Some(self.rate.wall_time(media))
+    }
+
+    /// The shortest rest between two sending steps: a quarter of the time the play
+    /// head needs to cross `ahead`, within 10 ms ..= 250 ms. The player's buffer thus
+    /// stays above three quarters of `ahead` while the wake-ups stay few.
+    pub fn step(&self) -> Duration {
+        let quarter = self.rate.wall_time(self.ahead_ms) / 4;
+        quarter.clamp(MIN_STEP, MAX_STEP)
+    }
+}
+
+/// The points of `points` that carry bytes of `start..end`, in order: the one in
+/// effect at `start` (moved to `start`), then those inside the range. Bytes before the
+/// first point are due at once and need no point.
+fn covering(points: &[(u64, u64)], start: u64, end: u64) -> Vec<(u64, u64)> {
+    if start >= end {
+        return Vec::new();
+    }
+    let first_after = points.partition_point(|p| p.0 <= start);
+    let in_effect = first_after.checked_sub(1).and_then(|i| points.get(i)).map(|p| (start, p.1));
+    let inside = points.get(first_after..).unwrap_or_default().iter().take_while(|p| p.0 < end).copied();
+    in_effect.into_iter().chain(inside).collect()
+}
+
+/// The schedule for answering with body bytes `body` (`None`: no body, e.g. HEAD)
+/// of a body mapped by `map`, under `config`: `None` (send at full speed) when
+/// `throttle` is 0, the range is shorter than `throttle_min_size` bytes, or
+/// [`Schedule::new`] finds nothing to wait for (images, a clip shorter than the burst).
+pub fn schedule_for(config: &Config, map: &TimeMap, body: Option<(u64, u64)>) -> Option<Schedule> {
+    let (start, end) = body?;
+    if config.throttle.is_zero() || end.saturating_sub(start) < config.throttle_min_size {
+        return None;
+    }
+    Schedule::new(map, (start, end), config.throttle, config.throttle_rate)
+}
