@@ -10,8 +10,10 @@ mod support;
 
 mod access;
 mod config;
+mod corrupt;
 mod file;
 mod flv;
+mod hostile;
 mod http;
 mod mp4_seek;
 mod supervisors;

@@ -17,7 +17,8 @@ use crate::refusal::Refusal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most bytes the whole head may take, request-line through the final empty
-    /// line (CRLF included). Beyond it: `431`.
+    /// line (CRLF included). Beyond it: `431`, or `414` when the request-line alone
+    /// is longer (see [`parse_head`]).
     pub max_head_bytes: usize,
     /// Most header field lines. Beyond it: `431`.
     pub max_header_lines: usize,
@@ -106,6 +107,8 @@ pub enum Parsed<'a> {
 /// before the request-line. Errors (never panics):
 /// - `431`: the head is longer than `limits.max_head_bytes` (also while still
 ///   partial), or has more than `limits.max_header_lines` field lines;
+/// - `414`: the request-line alone is longer than `limits.max_head_bytes` (a huge
+///   request-target, RFC 9112 §3); `501` if even the method is;
 /// - `505`: a well-formed `HTTP/d.d` other than 1.0 and 1.1;
 /// - `400`: anything else malformed: request-line shape, method or field-name not
 ///   a token, missing version (HTTP/0.9), NUL, bare CR or other control bytes,
@@ -115,8 +118,24 @@ pub fn parse_head<'a>(buf: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, Refu
     let view = &buf[..buf.len().min(limits.max_head_bytes)];
     match parse_view(view, limits.max_header_lines)? {
         Some((request, head_len)) => Ok(Parsed::Complete { request, head_len }),
-        None if buf.len() > view.len() => Err(Refusal::new(431, "request head too large")),
+        None if buf.len() > view.len() => Err(too_long(view)),
         None => Ok(Parsed::Partial),
+    }
+}
+
+/// The refusal for a valid but unfinished head that fills the whole size limit
+/// (`view`): when the request-line itself does not fit, `414` if the method did
+/// (RFC 9112 §3: a request-target longer than we parse MUST get 414), else `501`
+/// (§3: SHOULD, for a method longer than any we implement); otherwise `431`.
+fn too_long(view: &[u8]) -> Refusal {
+    let start = view.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(view.len());
+    let line = &view[start..];
+    if line.is_empty() || line.contains(&b'\n') {
+        Refusal::new(431, "request head too large")
+    } else if line.contains(&b' ') {
+        Refusal::new(414, "request-line too long")
+    } else {
+        Refusal::new(501, "method too long")
     }
 }
 

@@ -200,15 +200,16 @@ fn system_time(sec: i64, nsec: u32) -> Option<SystemTime> {
 }
 
 impl OpenedFile {
-    /// Maps the first [`OpenedFile::len`] bytes of the file read-only.
+    /// Maps the first [`OpenedFile::len`] bytes of the file read-only, for planning.
     ///
     /// Errors: the file is empty (`InvalidInput`; a zero-length mapping is not
     /// possible, callers treat an empty file as an empty body without mapping),
     /// the length does not fit in `usize`, or `mmap(2)` fails.
     ///
-    /// Beware: if the file is truncated while mapped, reading the lost pages
-    /// raises `SIGBUS`, which kills the process unless handled.
-    pub fn map(&self) -> io::Result<memmap2::Mmap> {
+    /// If the file is truncated while mapped, reading the lost pages raises `SIGBUS`;
+    /// with [`crate::sigbus::install`] done, the process then answers 500, logs it
+    /// and exits 111 (see [`crate::sigbus`]). Drop the [`Mapping`] before sending.
+    pub fn map(&self) -> io::Result<Mapping> {
         if self.len == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -219,7 +220,24 @@ impl OpenedFile {
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file too large to map"))?;
         // SAFETY: the mapping is read-only and private to this process. The only
         // hazard is another process truncating the file, which raises SIGBUS on
-        // access (documented above); it cannot cause a data race in safe code here.
-        unsafe { memmap2::MmapOptions::new().len(len).map(&self.file) }
+        // access (handled by crate::sigbus); it cannot cause a data race in safe code.
+        let map = unsafe { memmap2::MmapOptions::new().len(len).map(&self.file) }?;
+        Ok(Mapping { map, _reading: crate::sigbus::Reading::start() })
+    }
+}
+
+/// A read-only map of an [`OpenedFile`], derefs to its bytes. While it lives, a
+/// `SIGBUS` is answered with a 500 (see [`crate::sigbus::Reading`]).
+#[derive(Debug)]
+pub struct Mapping {
+    map: memmap2::Mmap,
+    _reading: crate::sigbus::Reading,
+}
+
+impl std::ops::Deref for Mapping {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.map
     }
 }

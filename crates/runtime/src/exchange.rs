@@ -45,6 +45,7 @@ impl Exchange {
         self.method = req.method.to_owned();
         self.target = req.target.to_owned();
         self.is_head = req.is_head();
+        crate::sigbus::set_head(self.is_head);
     }
 
     /// The client's address as the access log shows it (`-` when unknown).
@@ -109,8 +110,8 @@ impl Exchange {
     }
 }
 
-/// What every process does first: arguments, `SIGPIPE` ignored, the clock started,
-/// and the configuration read.
+/// What every process does first: arguments, `SIGPIPE` ignored, the `SIGBUS` handler
+/// set ([`crate::sigbus`]), the clock started, and the configuration read.
 pub struct Startup {
     pub args: Args,
     pub ex: Exchange,
@@ -126,6 +127,7 @@ pub struct Startup {
 pub fn start(program: &'static str) -> Result<Startup, ExitCode> {
     let args = parse_args(program)?;
     ignore_sigpipe();
+    crate::sigbus::install(program);
     let mut ex = Exchange::begin();
     let config = load_config(&args);
     let base = config.clone().unwrap_or_default();

@@ -54,7 +54,8 @@ impl From<Refusal> for IntakeError {
 ///
 /// Errors: [`IntakeError::Closed`] on EOF (or ECONNRESET) before any byte;
 /// `Refused(400 "incomplete request head")` on EOF mid-head;
-/// `Refused(431)` when more than `limits.max_head_bytes` bytes hold no complete head;
+/// `Refused(431)` when more than `limits.max_head_bytes` bytes hold no complete head
+/// (`414` when the request-line alone is that long, see [`parse_head`]);
 /// `Refused(408)` when the deadline passes; the parser's own refusal for a malformed
 /// head; `Refused(500)` when poll(2) or read(2) fail otherwise. EINTR is retried;
 /// EAGAIN (a non-blocking descriptor) goes back to poll(2).

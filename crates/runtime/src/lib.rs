@@ -10,6 +10,7 @@
 //! - [`docroot`]: files opened strictly beneath the document root.
 //! - [`send`]: `sendfile(2)` with a read/write fallback, timeouts, lingering close.
 //! - [`log`]: the access-log line.
+//! - [`sigbus`]: a source file truncated while mapped ends the process cleanly.
 //! - [`throttle`]: when each body byte may leave, from the media's own time line.
 //! - [`access`]: running as root, virtual hosts, the `Referer` allowlist, secure links.
 //! - [`exchange`], [`serve`]: the flow that ties them together.
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod docroot;
 pub mod log;
+pub mod sigbus;
 pub mod exchange;
 pub mod serve;
 pub mod throttle;
