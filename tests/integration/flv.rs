@@ -112,15 +112,7 @@ fn time_end(file: &[u8], from: u64, end_ms: u64) -> u64 {
 /// Every way the FLV `out` fails "decodes cleanly with ffmpeg, key frame first, holds
 /// exactly `want`", as text.
 fn judge(out: &Path, want: &[u8]) -> Vec<String> {
-    let mut bad = Vec::new();
-    let errors = probe::decode_errors(out);
-    if !errors.trim().is_empty() {
-        bad.push(format!("ffmpeg decode errors: {}", errors.trim()));
-    }
-    let flags = probe::first_video_flags(out);
-    if !flags.contains('K') {
-        bad.push(format!("first video packet has flags {flags:?}, not a key frame"));
-    }
+    let mut bad = probe::playback_faults(out);
     let got = std::fs::read(out).unwrap();
     if got != want {
         bad.push(format!("body of {} bytes differs from the model's {} bytes", got.len(), want.len()));

@@ -25,15 +25,7 @@ fn fetch(server: &Server, dir: &TempDir, target: &str, n: usize) -> (Response, P
 
 /// Every way `out` (the answer to `start`/`end` on `orig`) can be wrong, as text.
 fn judge_cut(orig: &Original, out: &Path, start: f64, end: Option<f64>) -> Vec<String> {
-    let mut bad = Vec::new();
-    let errors = probe::decode_errors(out);
-    if !errors.trim().is_empty() {
-        bad.push(format!("ffmpeg decode errors: {}", errors.trim()));
-    }
-    let flags = probe::first_video_flags(out);
-    if !flags.contains('K') {
-        bad.push(format!("first video packet has flags {flags:?}, not a key frame"));
-    }
+    let mut bad = probe::playback_faults(out);
     let got = probe::probe(out);
     if got.kinds() != orig.probe.kinds() {
         bad.push(format!("streams {:?}, the original has {:?}", got.kinds(), orig.probe.kinds()));

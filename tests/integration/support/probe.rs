@@ -175,3 +175,18 @@ pub fn top_boxes(bytes: &[u8]) -> Vec<String> {
     }
     types
 }
+
+/// What keeps `path` from being playable from its first byte: ffmpeg decode errors,
+/// and a first video packet that is not a key frame. Empty when it plays.
+pub fn playback_faults(path: &Path) -> Vec<String> {
+    let mut bad = Vec::new();
+    let errors = decode_errors(path);
+    if !errors.trim().is_empty() {
+        bad.push(format!("ffmpeg decode errors: {}", errors.trim()));
+    }
+    let flags = first_video_flags(path);
+    if !flags.contains('K') {
+        bad.push(format!("first video packet has flags {flags:?}, not a key frame"));
+    }
+    bad
+}
