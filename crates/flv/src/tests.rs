@@ -12,7 +12,6 @@ mod truncate;
 
 use crate::{plan, FlvError, Planned, Result, Seek, Units};
 use build::Built;
-use loomiere_plan::Piece;
 
 /// A seek in bytes.
 fn bytes(start: Option<u64>, end: Option<u64>) -> Seek {
@@ -26,13 +25,7 @@ fn millis(start: Option<u64>, end: Option<u64>) -> Seek {
 
 /// The planned body, read through its slices.
 fn body(file: &[u8], p: &Planned) -> Vec<u8> {
-    let mut out = Vec::new();
-    for piece in p.plan.pieces(0, p.plan.len()) {
-        match piece {
-            Piece::Bytes(b) => out.extend_from_slice(b),
-            Piece::File { offset, len } => out.extend_from_slice(&file[offset as usize..(offset + len) as usize]),
-        }
-    }
+    let out = p.plan.read(&file, 0, p.plan.len()).expect("file slices inside the file");
     assert_eq!(out.len() as u64, p.plan.len());
     out
 }

@@ -1,25 +1,35 @@
-//! Writes the planned body for `FILE [START_MS [END_MS]]` to stdout: a debugging aid
-//! that exercises the planner without the HTTP layer.
+//! `cut FILE [START_MS|- [END_MS|-]] [--plan-only] [--no-time-map]`: plans the body of
+//! a seek in FILE and writes it to stdout (in 1 MiB pieces); a debugging aid that
+//! exercises the planner without the HTTP layer. With `--plan-only` nothing is written,
+//! so `valgrind --tool=callgrind` counts the planning alone (plus mapping the file);
+//! `--no-time-map` plans as a streamer does when throttling is off.
 
-use loomiere_plan::Piece;
+use loomiere_mp4::{plan_body, Seek, Timing};
 use std::io::Write;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let file = std::fs::read(args.get(1).ok_or("usage: cut FILE [START_MS [END_MS]]")?)?;
-    let ms = |i: usize| args.get(i).filter(|s| *s != "-").map(|s| s.parse::<u64>()).transpose();
-    let seek = loomiere_mp4::Seek { start_ms: ms(2)?, end_ms: ms(3)? };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let path = pos.first().ok_or("usage: cut FILE [START_MS|- [END_MS|-]] [--plan-only] [--no-time-map]")?;
+    let file = std::fs::File::open(path)?;
+    // SAFETY: a read-only private mapping of a file nobody modifies while we read it.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    let ms = |i: usize| pos.get(i).filter(|s| s.as_str() != "-").map(|s| s.parse::<u64>()).transpose();
+    let seek = Seek { start_ms: ms(1)?, end_ms: ms(2)? };
+    let timing = if flag("--no-time-map") { Timing::Skip } else { Timing::Map };
     let t0 = std::time::Instant::now();
-    let planned = loomiere_mp4::plan(&file, seek)?;
-    eprintln!("planned in {:?}", t0.elapsed());
+    let planned = plan_body(&map, seek, timing)?;
+    let took = t0.elapsed();
     let points = planned.time_map.points();
-    eprintln!("{:?} start_ms={:?} len={} slices={} time points={} last={:?}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len(), points.len(), points.last());
+    eprintln!("planned in {took:?}: {:?} start_ms={:?} len={} slices={} time points={} last={:?}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len(), points.len(), points.last());
+    if flag("--plan-only") {
+        return Ok(());
+    }
     let mut out = std::io::stdout().lock();
-    for piece in planned.plan.pieces(0, planned.plan.len()) {
-        match piece {
-            Piece::Bytes(b) => out.write_all(b)?,
-            Piece::File { offset, len } => out.write_all(&file[offset as usize..(offset + len) as usize])?,
-        }
+    let source: &[u8] = &map;
+    for at in (0..planned.plan.len()).step_by(1 << 20) {
+        out.write_all(&planned.plan.read(&source, at, at.saturating_add(1 << 20))?)?;
     }
     Ok(())
 }

@@ -43,7 +43,8 @@ pub(crate) struct ChunkWalk<'a, 'b> {
 impl<'a, 'b> ChunkWalk<'a, 'b> {
     pub fn new(stsc: &'b Stsc<'a>, chunk_count: u32) -> Self {
         let first = ChunkInfo { index: 0, first_sample: 0, samples: 0, description: 0 };
-        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: 0, next: first };
+        // An empty `stsc` leaves spc = 0 and no next entry: the walk yields nothing.
+        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: u32::MAX, next: first };
         w.load(0);
         w
     }
@@ -115,8 +116,6 @@ pub(crate) struct ChunkCut {
     pub ranges: Vec<(u64, u64)>,
     /// New `stsc` entries `(first_chunk, samples_per_chunk, sample_description_index)`.
     pub stsc: Vec<(u32, u32, u32)>,
-    /// First kept sample (0-based) of each kept chunk, parallel to `ranges`.
-    pub first_samples: Vec<u32>,
 }
 
 /// Finds the chunks holding samples `first..end` (0-based, end exclusive), their kept
@@ -127,7 +126,7 @@ pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Res
     // At most one chunk per kept sample, and no more than the chunks left: reserving
     // once avoids regrowing (and re-faulting) vectors of 100k+ entries.
     let room = (track.chunks.count().saturating_sub(walk.next.index)).min(end.saturating_sub(first)) as usize;
-    let mut out = ChunkCut { ranges: Vec::with_capacity(room), first_samples: Vec::with_capacity(room), stsc: Vec::new() };
+    let mut out = ChunkCut { ranges: Vec::with_capacity(room), stsc: Vec::new() };
     for chunk in walk {
         let chunk_end = chunk.first_sample + u64::from(chunk.samples);
         if chunk_end <= u64::from(first) {
@@ -153,18 +152,10 @@ fn keep_chunk(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64,
         return Err(defect!("chunk {} at {offset}+{len} lies past the end of the file ({file_len})", c.index + 1));
     }
     out.ranges.push((offset, len));
-    out.first_samples.push(from);
     let new_chunk = u32::try_from(out.ranges.len()).map_err(|_| defect!("too many chunks"))?;
     let entry = (new_chunk, to - from, c.description);
     if out.stsc.last().is_none_or(|l| (l.1, l.2) != (entry.1, entry.2)) {
         out.stsc.push(entry);
     }
     Ok(())
-}
-
-/// First sample (0-based) of every chunk of `track`, in chunk order.
-pub(crate) fn chunk_first_samples(track: &Track<'_>) -> Vec<u32> {
-    let walk = ChunkWalk::new(&track.stsc, track.chunks.count());
-    // Samples past u32::MAX cannot exist (stsz counts are u32); saturate defensively.
-    walk.map(|c| u32::try_from(c.first_sample).unwrap_or(u32::MAX)).collect()
 }

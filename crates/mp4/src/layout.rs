@@ -2,7 +2,7 @@
 //! range copied to a destination offset. Chunk offsets (`stco`/`co64`, ISO/IEC 14496-12
 //! §8.7.5) are rewritten through it.
 
-use crate::error::{add, defect, Result};
+use crate::error::{add, Result};
 use loomiere_plan::Plan;
 
 /// One source range `src..src+len` copied to output offset `dst`.
@@ -53,36 +53,22 @@ impl Layout {
         Ok(l)
     }
 
+    /// One run: `len` source bytes from `src`, kept as they are.
+    pub fn single(src: u64, len: u64) -> Result<Self> {
+        Self::in_order([(src, len)])
+    }
+
+    /// The run, when there is exactly one.
+    pub fn only_run(&self) -> Option<Run> {
+        match self.runs.as_slice() {
+            [r] => Some(*r),
+            _ => None,
+        }
+    }
+
     /// Total bytes of all runs.
     pub fn len(&self) -> u64 {
         self.len
-    }
-
-    /// The output offset (relative to the first run) of source byte `src`. An offset
-    /// at the very end of a run is accepted (an empty chunk there).
-    /// Errors: `src` lies in no run (a chunk pointing outside the sample data).
-    pub fn map(&self, src: u64) -> Result<u64> {
-        let i = self.runs.partition_point(|r| r.src <= src);
-        self.in_run(i.wrapping_sub(1), src)
-            .ok_or_else(|| defect!("chunk offset {src} points outside the sample data"))
-    }
-
-    /// Maps increasing source offsets to output offsets plus `base`, in one pass over
-    /// the runs. Errors: an offset in no run.
-    pub fn map_all(&self, sources: &[u64], base: u64) -> Result<Vec<u64>> {
-        let mut out = Vec::with_capacity(sources.len());
-        let mut i = 0usize;
-        for &src in sources {
-            while i + 1 < self.runs.len() && self.runs[i + 1].src <= src {
-                i += 1;
-            }
-            let dst = match self.in_run(i, src) {
-                Some(d) => d,
-                None => self.map(src)?, // not increasing: fall back to a search
-            };
-            out.push(add(base, dst, "chunk offset")?);
-        }
-        Ok(out)
     }
 
     /// `src` mapped through run `i`, if it lies inside it (or at its end).
@@ -92,6 +78,11 @@ impl Layout {
         (at <= r.len).then_some(r.dst + at)
     }
 
+    /// A cursor that maps source offsets in one pass over the runs when they increase.
+    pub fn mapper(&self) -> Mapper<'_> {
+        Mapper { layout: self, i: 0 }
+    }
+
     /// The runs as file slices of a plan.
     pub fn to_plan(&self) -> Result<Plan> {
         let mut p = Plan::new();
@@ -99,6 +90,31 @@ impl Layout {
             p.push_file(r.src, r.len)?;
         }
         Ok(p)
+    }
+}
+
+/// Maps source offsets through a [`Layout`]: O(1) per offset while offsets increase
+/// (chunk offsets of one track, ISO/IEC 14496-12 §8.7.5, normally do), a binary search
+/// otherwise.
+pub(crate) struct Mapper<'l> {
+    layout: &'l Layout,
+    i: usize,
+}
+
+impl Mapper<'_> {
+    /// The output offset (relative to the first run) of source byte `src`, or `None`
+    /// when it lies in no run.
+    #[inline]
+    pub fn map(&mut self, src: u64) -> Option<u64> {
+        let runs = &self.layout.runs;
+        while self.i + 1 < runs.len() && runs[self.i + 1].src <= src {
+            self.i += 1;
+        }
+        if let Some(d) = self.layout.in_run(self.i, src) {
+            return Some(d);
+        }
+        self.i = runs.partition_point(|r| r.src <= src).saturating_sub(1);
+        self.layout.in_run(self.i, src)
     }
 }
 
@@ -120,19 +136,17 @@ mod tests {
     fn packed_merges_touching_ranges_and_maps_offsets() {
         let l = Layout::packed(&[&[(300, 50), (500, 0)], &[(100, 100), (200, 20)]]).unwrap();
         assert_eq!(l.len(), 170);
-        assert_eq!(l.map(100).unwrap(), 0);
-        assert_eq!(l.map(210).unwrap(), 110);
-        assert_eq!(l.map(300).unwrap(), 120);
-        assert!(l.map(250).is_err());
-        assert!(l.map(99).is_err());
-        assert!(l.map(351).is_err());
-        assert_eq!(l.map_all(&[100, 210, 300], 1000).unwrap(), vec![1000, 1110, 1120]);
+        let mut m = l.mapper();
+        assert_eq!([100, 210, 300, 250, 99, 351].map(|s| m.map(s)), [Some(0), Some(110), Some(120), None, None, None]);
+        let mut m = l.mapper();
+        let got: Vec<Option<u64>> = [100, 210, 300, 120, 250, 349].iter().map(|&s| m.map(s)).collect();
+        assert_eq!(got, vec![Some(0), Some(110), Some(120), Some(20), None, Some(169)]);
     }
 
     #[test]
     fn overlapping_ranges_are_sent_once() {
         let l = Layout::packed(&[&[(5, 10)], &[(0, 10)]]).unwrap();
         assert_eq!(l.len(), 15);
-        assert_eq!(l.map(7).unwrap(), 7);
+        assert_eq!(l.mapper().map(7), Some(7));
     }
 }

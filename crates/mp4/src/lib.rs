@@ -23,10 +23,13 @@ mod error;
 mod index;
 mod layout;
 mod movie;
+mod offsets;
 mod out;
 mod rebuild;
 mod relocate;
 mod runs;
+mod span;
+mod stsc;
 mod tables;
 mod time;
 mod timing;
@@ -39,11 +42,14 @@ mod tests;
 
 pub use error::{Mp4Error, Result};
 
-use assemble::{assemble, Pieces};
+use assemble::{assemble, Pieces, TrackChunks};
 use error::{bad_seek, defect};
 use layout::Layout;
 use loomiere_plan::{Plan, TimeMap};
 use movie::Movie;
+use offsets::ChunkRange;
+use span::Span;
+use std::sync::Arc;
 use timing::TrackTiming;
 use trim::Kept;
 
@@ -146,27 +152,31 @@ fn as_stored(moov: Option<boxes::Bx<'_>>, len: u64) -> Result<Planned> {
     let plan = Plan::whole_file(0, len)?;
     let movie = moov.and_then(|m| movie::parse(m).ok()).filter(|m| !m.fragmented);
     let time_map = match &movie {
-        Some(m) => {
-            let offsets: Vec<Vec<u64>> =
-                m.tracks.iter().map(|t| (0..t.chunks.count()).map(|c| t.chunks.get(c)).collect()).collect();
-            whole_time_map(m, &offsets).unwrap_or_default()
-        }
+        Some(m) => whole_time_map(m, &Layout::single(0, len)?, 0).unwrap_or_default(),
         None => TimeMap::new(),
     };
     Ok(Planned { plan, shape: Shape::AsStored, start_ms: None, time_map })
 }
 
-/// The time map of a whole movie whose chunks are at `offsets` (per track) in the body.
-fn whole_time_map(movie: &Movie<'_>, offsets: &[Vec<u64>]) -> Result<TimeMap> {
-    let firsts: Vec<Vec<u32>> = movie.tracks.iter().map(chunks::chunk_first_samples).collect();
+/// The time map of a whole movie whose sample data lands through `layout` at body
+/// offset `base`.
+fn whole_time_map(movie: &Movie<'_>, layout: &Layout, base: u64) -> Result<TimeMap> {
     let timings: Vec<TrackTiming<'_, '_>> = movie
         .tracks
         .iter()
-        .zip(offsets)
-        .zip(&firsts)
-        .map(|((t, o), f)| TrackTiming { track: t, offsets: o, first_samples: f, origin_dts: 0, media_time: t.edit.media_time, empty: t.edit.empty })
+        .map(|t| TrackTiming {
+            track: t,
+            range: ChunkRange::all(&t.chunks),
+            first_sample: 0,
+            layout,
+            base,
+            origin_dts: 0,
+            media_time: t.edit.media_time,
+            empty: t.edit.empty,
+        })
         .collect();
-    timing::time_map(&timings, movie.timescale)
+    let span_ms = u64::try_from(duration_ns(movie)? / 1_000_000).unwrap_or(u64::MAX);
+    timing::time_map(&timings, movie.timescale, span_ms)
 }
 
 /// `moov` moved first: the layout is the file minus `ftyp` and `moov`, in order.
@@ -180,12 +190,19 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
         at = offset + size;
     }
     ranges.push((at, len - at));
-    let layout = Layout::in_order(ranges.into_iter().filter(|r| r.1 > 0))?;
-    let sources = movie.tracks.iter().map(|t| (0..t.chunks.count()).map(|c| t.chunks.get(c)).collect()).collect();
+    let layout = Arc::new(Layout::in_order(ranges.into_iter().filter(|r| r.1 > 0))?);
+    let tracks = movie
+        .tracks
+        .iter()
+        .map(|t| {
+            let range = ChunkRange::all(&t.chunks);
+            Ok(TrackChunks { table: t.chunks, range, max: offsets::check(&t.chunks, range, &layout)? })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: false };
-    let (plan, finals) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
-    let time_map = if timing == Timing::Map { whole_time_map(movie, &finals)? } else { TimeMap::new() };
+    let pieces = Pieces { prefix, layout: Arc::clone(&layout), tracks, new_mdat: false };
+    let (plan, base) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
+    let time_map = if timing == Timing::Map { whole_time_map(movie, &layout, base)? } else { TimeMap::new() };
     Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map })
 }
 
@@ -200,43 +217,65 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) ->
     let mut kept: Vec<Kept<'_, '_>> = Vec::with_capacity(movie.tracks.len());
     for (i, t) in movie.tracks.iter().enumerate() {
         let c = cut::cut_track(t, ts, cut_ns, end_ns, snap.as_ref().filter(|s| s.track == i))?;
-        let chunks = if c.end > c.first { chunks::cut(t, c.first, c.end, len)? } else { Default::default() };
-        kept.push(Kept::new(t, c, chunks, ts, span_ns)?);
+        let span = if c.end > c.first { span::span(t, c.first, c.end, len)? } else { Span::default() };
+        kept.push(Kept::new(t, c, span, ts, span_ns)?);
     }
     if kept.iter().all(Kept::is_empty) {
         return Err(bad_seek!("no samples left between start and end"));
     }
-    let lists: Vec<&[(u64, u64)]> = kept.iter().map(|k| k.chunks.ranges.as_slice()).collect();
-    let layout = Layout::packed(&lists)?;
-    let sources = kept.iter().map(|k| k.chunks.ranges.iter().map(|r| r.0).collect()).collect();
+    let (layout, maxima) = cut_layout(movie, &kept, len)?;
+    let layout = Arc::new(layout);
+    let tracks = kept.iter().zip(maxima).map(|(k, max)| TrackChunks { table: k.track.chunks, range: k.span.chunks, max }).collect();
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces { prefix, layout: &layout, sources, new_mdat: true };
-    let (plan, finals) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
+    let pieces = Pieces { prefix, layout: Arc::clone(&layout), tracks, new_mdat: true };
+    let (plan, base) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
     if timing == Timing::Skip {
         return Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map: TimeMap::new() });
     }
     let timings: Vec<TrackTiming<'_, '_>> = kept
         .iter()
-        .zip(&finals)
-        .map(|(k, offsets)| TrackTiming {
+        .map(|k| TrackTiming {
             track: k.track,
-            offsets,
-            first_samples: &k.chunks.first_samples,
+            range: k.span.chunks,
+            first_sample: k.cut.first,
+            layout: &layout,
+            base,
             origin_dts: runs::RunCursor::new(k.track.stts).dts(u64::from(k.cut.first)),
             media_time: k.cut.media_time,
             empty: k.cut.empty,
         })
         .collect();
-    let time_map = timing::time_map(&timings, movie.timescale)?;
+    let out_ms = kept.iter().map(|k| k.duration).max().unwrap_or(0).saturating_mul(1000) / u64::from(ts);
+    let time_map = timing::time_map(&timings, ts, out_ms)?;
     Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map })
+}
+
+/// Where the kept samples go: one run when the file allows it (see
+/// [`span::single_run`]), else every kept chunk's samples packed in file order. With
+/// it, each track's largest output chunk offset. Errors: a kept chunk past the end of
+/// the file or outside the packed data.
+fn cut_layout(movie: &Movie<'_>, kept: &[Kept<'_, '_>], len: u64) -> Result<(Layout, Vec<Option<u64>>)> {
+    let spans: Vec<Option<Span>> = kept.iter().map(|k| (!k.is_empty()).then(|| k.span.clone())).collect();
+    if let Some(found) = span::single_run(&movie.tracks, &spans)? {
+        return Ok(found);
+    }
+    let mut lists = Vec::with_capacity(kept.len());
+    for k in kept {
+        let ranges = if k.is_empty() { Vec::new() } else { chunks::cut(k.track, k.cut.first, k.cut.end, len)?.ranges };
+        lists.push(ranges);
+    }
+    let layout = Layout::packed(&lists.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
+    let maxima = kept.iter().map(|k| offsets::check(&k.track.chunks, k.span.chunks, &layout)).collect::<Result<Vec<_>>>()?;
+    Ok((layout, maxima))
 }
 
 /// Checks that the samples of every track fit in the file. A constant `stsz` sample
 /// size (ISO/IEC 14496-12 §8.7.3.2) lets a few bytes claim 2^32 samples, and a cut walks
-/// samples one by one; this bounds every walk by the file size.
+/// samples one by one; this bounds every walk by the file size. (A size table bounds
+/// them by its own bytes, all present in the file.)
 fn samples_fit(movie: &Movie<'_>, len: u64) -> Result<()> {
-    for (i, t) in movie.tracks.iter().enumerate() {
+    for (i, t) in movie.tracks.iter().enumerate().filter(|(_, t)| matches!(t.sizes, tables::Sizes::Constant { .. })) {
         let bytes = t.sizes.sum(0, t.samples);
         if bytes > len {
             return Err(defect!("track {}: {} samples of {bytes} bytes do not fit in the {len}-byte file", i + 1, t.samples));

@@ -28,7 +28,7 @@ impl<'a> RunCursor<'a> {
                 return;
             }
             self.start += u64::from(count);
-            self.acc += u128::from(count) * u128::from(value);
+            self.acc += u128::from(u64::from(count) * u64::from(value));
             self.entry += 1;
         }
     }
@@ -93,30 +93,41 @@ pub(crate) struct TrimmedRuns {
     pub count: u32,
 }
 
-/// Cuts `runs` to samples `first..end` (0-based, end exclusive).
+/// Cuts `runs` to samples `first..end` (0-based, end exclusive). Two tight passes
+/// over the counts: to the first entry that keeps a sample, then to the last.
 pub(crate) fn trim(runs: &Runs<'_>, first: u32, end: u32) -> TrimmedRuns {
     let (first, end) = (u64::from(first), u64::from(end));
-    // (entry index, kept count, value) of the first and last entries that intersect.
-    let mut hits: Option<((u32, u32, u32), (u32, u32, u32))> = None;
-    let mut pos = 0u64;
-    for i in 0..runs.len() {
-        if pos >= end {
+    let n = runs.len();
+    let count = |i: u32| u64::from(runs.entries.u32(i, 8, 0));
+    // h: the entry holding sample `first` (so it has samples); h_start: its first sample.
+    let (mut h, mut h_start) = (0u32, 0u64);
+    while h < n && h_start + count(h) <= first {
+        h_start += count(h);
+        h += 1;
+    }
+    if h >= n || first >= end {
+        return TrimmedRuns::default();
+    }
+    // t: the last entry with samples that starts before `end`.
+    let (mut t, mut t_start, mut at) = (h, h_start, h_start + count(h));
+    for i in h + 1..n {
+        if at >= end {
             break;
         }
-        let (count, value) = runs.get(i);
-        let (from, to) = (pos.max(first), (pos + u64::from(count)).min(end));
-        pos += u64::from(count);
-        if to > from {
-            // to - from <= count, so it fits in u32.
-            let hit = (i, (to - from) as u32, value);
-            hits = Some(hits.map_or((hit, hit), |(h, _)| (h, hit)));
+        if count(i) > 0 {
+            (t, t_start) = (i, at);
         }
+        at += count(i);
     }
-    let Some((h, t)) = hits else { return TrimmedRuns::default() };
-    if h.0 == t.0 {
-        return TrimmedRuns { head: entry(h.1, h.2), count: 1, ..TrimmedRuns::default() };
+    // Both kept counts are at most their entry's count, a u32.
+    let (hc, hv) = runs.get(h);
+    let head = entry(((h_start + u64::from(hc)).min(end) - first) as u32, hv);
+    if h == t {
+        return TrimmedRuns { head, count: 1, ..TrimmedRuns::default() };
     }
-    TrimmedRuns { head: entry(h.1, h.2), middle: middle(runs, h.0 + 1, t.0), tail: entry(t.1, t.2), count: t.0 - h.0 + 1 }
+    let (tc, tv) = runs.get(t);
+    let tail = entry(((t_start + u64::from(tc)).min(end) - t_start) as u32, tv);
+    TrimmedRuns { head, middle: middle(runs, h + 1, t), tail, count: t - h + 1 }
 }
 
 /// One 8-byte `(count, value)` entry.

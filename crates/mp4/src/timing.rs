@@ -3,7 +3,10 @@
 //! §8.6.6 `elst`). Throttling follows it, so variable bitrate is followed exactly at
 //! chunk granularity.
 
+use crate::chunks::ChunkWalk;
 use crate::error::Result;
+use crate::layout::{Layout, Mapper};
+use crate::offsets::ChunkRange;
 use crate::runs::RunCursor;
 use crate::time::ticks_to_ns;
 use crate::track::Track;
@@ -12,10 +15,12 @@ use loomiere_plan::TimeMap;
 /// One track's chunks in the output and how its timeline maps onto the output's.
 pub(crate) struct TrackTiming<'t, 'a> {
     pub track: &'t Track<'a>,
-    /// Body offset of each output chunk, in bytes.
-    pub offsets: &'t [u64],
-    /// First sample (0-based, input numbering) of each output chunk.
-    pub first_samples: &'t [u32],
+    /// The output chunks, from the chunk holding sample `first_sample` (0-based).
+    pub range: ChunkRange,
+    pub first_sample: u32,
+    /// Where source bytes land: body offset = `base` + the layout's offset.
+    pub layout: &'t Layout,
+    pub base: u64,
     /// Decode time (media ticks) that becomes 0 in the output.
     pub origin_dts: u128,
     /// Edit-list `media_time` of the output (media ticks hidden at the start).
@@ -28,11 +33,17 @@ pub(crate) struct TrackTiming<'t, 'a> {
 /// leave at most this early, never late).
 const GRANULE_MS: u64 = 100;
 
+/// At most about this many points: a longer body gets a coarser granule (a 1-hour
+/// body, 1.76 s), so the map stays under 32 KiB whatever the film's length.
+const MAX_POINTS: u64 = 2048;
+
 /// Merges the tracks' chunk points into one map, in offset order. A point is kept only
 /// when its due time passes the last kept one by [`GRANULE_MS`]: a later point due no
 /// later than an earlier one can never be the first point not yet due, so dropping it
-/// changes nothing, and the granule bounds how early a byte may leave.
-pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32) -> Result<TimeMap> {
+/// changes nothing, and the granule bounds how early a byte may leave. `span_ms` is
+/// the body's duration, which sets the granule.
+pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32, span_ms: u64) -> Result<TimeMap> {
+    let granule = GRANULE_MS.max(span_ms / MAX_POINTS);
     let mut cursors = tracks.iter().map(|t| Points::new(t, movie_ts)).collect::<Result<Vec<_>>>()?;
     let mut heads: Vec<Option<(u64, u64)>> = cursors.iter_mut().map(Points::next).collect();
     let mut map = TimeMap::new();
@@ -49,7 +60,7 @@ pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32) -> Result<
         let Some(k) = best else { break };
         let Some((offset, due)) = heads[k] else { break };
         heads[k] = cursors[k].next();
-        if latest.is_none_or(|l| due >= l.saturating_add(GRANULE_MS)) {
+        if latest.is_none_or(|l| due >= l.saturating_add(granule)) {
             // Offsets come in increasing order per track; across tracks the merge keeps
             // them so. A track whose chunks are out of file order only loses points.
             if map.push(offset, due).is_ok() {
@@ -63,7 +74,10 @@ pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32) -> Result<
 /// One track's `(offset, due ms)` points, computed as the merge asks for them.
 struct Points<'t, 'a> {
     t: &'t TrackTiming<'t, 'a>,
-    i: usize,
+    walk: ChunkWalk<'a, 't>,
+    mapper: Mapper<'t>,
+    /// Output chunks not yet visited.
+    left: u32,
     dts: RunCursor<'a>,
     last_sample: u32,
     empty_ms: u64,
@@ -74,15 +88,24 @@ impl<'t, 'a> Points<'t, 'a> {
     fn new(t: &'t TrackTiming<'t, 'a>, movie_ts: u32) -> Result<Self> {
         let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000).unwrap_or(u64::MAX);
         let hidden = u128::from(t.media_time).saturating_add(t.origin_dts);
-        Ok(Points { t, i: 0, dts: RunCursor::new(t.track.stts), last_sample: 0, empty_ms, hidden })
+        let mut walk = ChunkWalk::new(&t.track.stsc, t.track.chunks.count());
+        walk.skip_to_sample(u64::from(t.first_sample));
+        let (mapper, left) = (t.layout.mapper(), t.range.count);
+        Ok(Points { t, walk, mapper, left, dts: RunCursor::new(t.track.stts), last_sample: 0, empty_ms, hidden })
     }
 
     /// The next chunk's point. Plain `u64` arithmetic (a tick count times 1000 fits
     /// easily); saturating where a crafted file could overflow, which only makes a
     /// byte due later than the end of any real film.
+    /// A chunk that lands outside the layout (only in a defective file sent as stored)
+    /// ends the track's points.
     fn next(&mut self) -> Option<(u64, u64)> {
-        let (&offset, &sample) = (self.t.offsets.get(self.i)?, self.t.first_samples.get(self.i)?);
-        self.i += 1;
+        self.left = self.left.checked_sub(1)?;
+        let chunk = self.walk.next()?;
+        let first = chunk.index == self.t.range.first;
+        let src = self.t.track.chunks.get(chunk.index).checked_add(if first { self.t.range.skip } else { 0 })?;
+        let offset = self.mapper.map(src)?.checked_add(self.t.base)?;
+        let sample = u32::try_from(chunk.first_sample).unwrap_or(u32::MAX).max(self.t.first_sample);
         if sample < self.last_sample {
             self.dts = RunCursor::new(self.t.track.stts); // chunks out of decode order: restart
         }

@@ -3,12 +3,12 @@
 //! durations of `mvhd`, `tkhd` and `mdhd` and the edit list follow the cut.
 
 use crate::boxes::Bx;
-use crate::chunks::ChunkCut;
 use crate::cut::Cut;
 use crate::error::{defect, Result};
 use crate::movie::Movie;
 use crate::out::{Out, Part};
 use crate::rebuild::{rebuild, Action};
+use crate::span::Span;
 use crate::runs::trim;
 use crate::tables::{self, Runs};
 use crate::time::{ns_to_ticks, ticks_to_ns, to_u64};
@@ -19,7 +19,8 @@ use crate::write;
 pub(crate) struct Kept<'t, 'a> {
     pub track: &'t Track<'a>,
     pub cut: Cut,
-    pub chunks: ChunkCut,
+    /// The kept chunks (default when nothing is kept).
+    pub span: Span,
     /// New `tkhd` duration (empty edit plus media edit), in movie ticks.
     pub duration: u64,
     /// Duration of the media edit, in movie ticks.
@@ -34,7 +35,7 @@ impl<'t, 'a> Kept<'t, 'a> {
 
     /// Derives the durations of a cut track. `movie_ts` is the movie timescale;
     /// `span_ns` the length of the output timeline when `end` bounds it.
-    pub fn new(track: &'t Track<'a>, cut: Cut, chunks: ChunkCut, movie_ts: u32, span_ns: Option<i128>) -> Result<Self> {
+    pub fn new(track: &'t Track<'a>, cut: Cut, span: Span, movie_ts: u32, span_ns: Option<i128>) -> Result<Self> {
         let shown = i128::from(cut.presentation_end.saturating_sub(cut.media_time));
         let mut edit = ns_to_ticks(ticks_to_ns(shown, track.timescale)?, movie_ts)?;
         if let Some(span) = span_ns {
@@ -42,7 +43,7 @@ impl<'t, 'a> Kept<'t, 'a> {
         }
         let edit_duration = to_u64(edit, "edit duration")?;
         let duration = cut.empty.checked_add(edit_duration).ok_or_else(|| defect!("track duration overflows"))?;
-        Ok(Kept { track, cut, chunks, duration, edit_duration })
+        Ok(Kept { track, cut, span, duration, edit_duration })
     }
 }
 
@@ -88,12 +89,11 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
         (b"stbl", b"stts" | b"ctts") => Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?),
         (b"stbl", b"sbgp") => Action::Replace(sbgp_out(b, first, end)?),
         (b"stbl", b"stss") => replace(write::stss_box(b, &sync_after_cut(b, first, end)?)?)?,
-        (b"stbl", b"stsc") => replace(write::stsc_box(b, &k.chunks.stsc)?)?,
+        (b"stbl", b"stsc") => Action::Replace(write::stsc_box(b, &k.track.stsc, &k.span.stsc)?),
         (b"stbl", b"stsz" | b"stz2") => Action::Replace(write::stsz_box(&k.track.sizes, first, end)?),
         (b"stbl", b"stco" | b"co64") => {
-            let entries = u32::try_from(k.chunks.ranges.len()).map_err(|_| defect!("too many chunks"))?;
             let mut o = Out::default();
-            o.push(Part::Offsets { track: index, width, entries });
+            o.push(Part::Offsets { track: index, width, entries: k.span.chunks.count });
             Action::Replace(o)
         }
         (b"stbl", b"sdtp") => Action::Replace(write::sdtp_box(b, first, end)?),

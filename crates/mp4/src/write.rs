@@ -2,10 +2,13 @@
 //! §8.6, §8.7). Unchanged table parts stay file ranges; only what changes is generated.
 
 use crate::boxes::{header, Bx};
-use crate::error::{defect, Result};
-use crate::out::Out;
+use crate::error::{add, defect, Result};
+use crate::out::{Out, Part};
+use crate::stsc::{ShiftedEntries, StscCut};
+use loomiere_plan::Plan;
+use std::sync::Arc;
 use crate::runs::TrimmedRuns;
-use crate::tables::Sizes;
+use crate::tables::{Sizes, Stsc};
 
 /// Box header plus FullBox version/flags copied from the original box.
 fn full_header(typ: &[u8; 4], original: &Bx<'_>, body_len: u64) -> Result<Vec<u8>> {
@@ -60,17 +63,25 @@ pub(crate) fn stss_box(original: &Bx<'_>, samples: &[u32]) -> Result<Vec<u8>> {
     Ok(v)
 }
 
-/// `stsc` (§8.7.4) with the given `(first_chunk, samples_per_chunk, description)` entries.
-pub(crate) fn stsc_box(original: &Bx<'_>, entries: &[(u32, u32, u32)]) -> Result<Vec<u8>> {
-    let mut v = Vec::with_capacity(20 + 12 * entries.len());
-    v.extend_from_slice(&full_header(b"stsc", original, 4 + 12 * entries.len() as u64)?);
-    v.extend_from_slice(&u32::try_from(entries.len()).map_err(|_| defect!("too many stsc entries"))?.to_be_bytes());
-    for (a, b, c) in entries {
-        v.extend_from_slice(&a.to_be_bytes());
-        v.extend_from_slice(&b.to_be_bytes());
-        v.extend_from_slice(&c.to_be_bytes());
+/// `stsc` (§8.7.4) of a cut: generated head entries, the source's middle entries
+/// renumbered while sending, and a generated tail entry.
+pub(crate) fn stsc_box(original: &Bx<'_>, table: &Stsc<'_>, cut: &StscCut) -> Result<Out> {
+    let mut head = full_header(b"stsc", original, 4 + 12 * u64::from(cut.count()))?;
+    head.extend_from_slice(&cut.count().to_be_bytes());
+    let entry = |v: &mut Vec<u8>, (a, b, c): &(u32, u32, u32)| [a, b, c].iter().for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
+    cut.head.iter().for_each(|e| entry(&mut head, e));
+    let mut o = Out::default();
+    o.bytes(head)?;
+    if let Some((from, count)) = cut.middle {
+        let src = add(table.entries.offset, u64::from(from) * 12, "stsc entry")?;
+        let mut p = Plan::new();
+        p.push_gen(Arc::new(ShiftedEntries { src, count, shift: cut.shift }))?;
+        o.push(Part::Plan(p));
     }
-    Ok(v)
+    let mut tail = Vec::new();
+    cut.tail.iter().for_each(|e| entry(&mut tail, e));
+    o.bytes(tail)?;
+    Ok(o)
 }
 
 /// `stsz` (§8.7.3.2) for samples `first..end`: a constant size stays constant, a 32-bit
@@ -115,23 +126,6 @@ pub(crate) fn sdtp_box(original: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
     o.bytes(full_header(b"sdtp", original, to - from)?)?;
     o.file(original.payload_offset() + 4 + from, to - from)?;
     Ok(o)
-}
-
-/// `stco` (width 4) or `co64` (width 8) holding `offsets` (§8.7.5).
-pub(crate) fn offsets_box(offsets: &[u64], width: usize) -> Result<Vec<u8>> {
-    let typ = if width == 8 { b"co64" } else { b"stco" };
-    let mut v = Vec::with_capacity(16 + width * offsets.len());
-    v.extend_from_slice(&header(typ, 8 + width as u64 * offsets.len() as u64)?);
-    v.extend_from_slice(&[0, 0, 0, 0]);
-    v.extend_from_slice(&u32::try_from(offsets.len()).map_err(|_| defect!("too many chunks"))?.to_be_bytes());
-    for &o in offsets {
-        if width == 8 {
-            v.extend_from_slice(&o.to_be_bytes());
-        } else {
-            v.extend_from_slice(&u32::try_from(o).map_err(|_| defect!("chunk offset {o} needs co64"))?.to_be_bytes());
-        }
-    }
-    Ok(v)
 }
 
 /// `edts` with one `elst` (§8.6.6): an optional empty edit of `empty` movie ticks, then

@@ -85,7 +85,8 @@ pub fn ignore_sigpipe() {
 /// `Piece::Bytes` go out with write(2); `Piece::File` with sendfile(2) from `file` at the
 /// piece's offset, at most 1 MiB per call; if sendfile fails with EINVAL, ENOSYS or
 /// EOPNOTSUPP before its first success, the rest of the response uses pread(2) into a
-/// 64 KiB buffer + write(2). On EAGAIN (a non-blocking output) it waits with poll(2) for
+/// 64 KiB buffer + write(2). `Piece::Gen` is generated 32 KiB at a time, reading
+/// `file`, and written. On EAGAIN (a non-blocking output) it waits with poll(2) for
 /// POLLOUT up to `send_timeout`; EINTR is retried. When `out` is a socket it is made
 /// non-blocking (O_NONBLOCK) first, so a client that reads nothing is dropped after
 /// `send_timeout` ([`End::Timeout`]) rather than blocking the process for ever. When `out`
@@ -93,8 +94,8 @@ pub fn ignore_sigpipe() {
 /// is handed to the kernel (and at the end), so the head and the first data leave in
 /// full packets.
 ///
-/// Never panics. The outcome is in [`Sent::end`]; a `Piece::File` with `file == None`
-/// is [`End::Failed`].
+/// Never panics. The outcome is in [`Sent::end`]; a `Piece::File` or `Piece::Gen` with
+/// `file == None` is [`End::Failed`].
 pub fn send_response(
     out: BorrowedFd<'_>,
     head: &[u8],
@@ -235,6 +236,10 @@ impl<'a> Sender<'a> {
             Piece::File { offset, len } => match self.source.as_mut() {
                 Some(source) => source.send(self.out, offset, len, &mut self.body_bytes),
                 None => Err(End::Failed("plan has a file piece but no file was given".into())),
+            },
+            Piece::Gen { gen, at, len } => match self.source.as_mut() {
+                Some(source) => source.send_generated(self.out, gen, at, len, &mut self.body_bytes),
+                None => Err(End::Failed("plan has a generated piece but no file was given".into())),
             },
         }
     }

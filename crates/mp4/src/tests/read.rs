@@ -2,7 +2,7 @@
 //! planner's parser: it reads the planner's OUTPUT back (and the builder's input), and
 //! panics with a message on anything malformed, which fails the test.
 
-use loomiere_plan::{Piece, Plan};
+use loomiere_plan::Plan;
 
 pub(super) fn u32at(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes(b[at..at + 4].try_into().unwrap())
@@ -95,19 +95,11 @@ impl View<'_> {
         self.plan.len()
     }
 
-    /// Output bytes `off..off+len`. Panics on a file slice outside the source.
+    /// Output bytes `off..off+len`. Panics on a file slice outside the source or a
+    /// generator that fails.
     pub fn read(&self, off: u64, len: u64) -> Vec<u8> {
         assert!(off + len <= self.len(), "read {off}+{len} past the output ({})", self.len());
-        let mut v = Vec::with_capacity(len as usize);
-        for p in self.plan.pieces(off, off + len) {
-            match p {
-                Piece::Bytes(b) => v.extend_from_slice(b),
-                Piece::File { offset, len } => {
-                    assert!(offset + len <= self.src.len() as u64, "file slice {offset}+{len} past the input");
-                    v.extend_from_slice(&self.src[offset as usize..(offset + len) as usize]);
-                }
-            }
-        }
+        let v = self.plan.read(&self.src, off, off + len).unwrap_or_else(|e| panic!("reading {off}+{len}: {e}"));
         assert_eq!(v.len() as u64, len);
         v
     }

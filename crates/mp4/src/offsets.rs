@@ -1,0 +1,205 @@
+//! Output chunk offsets (`stco`/`co64`, ISO/IEC 14496-12 §8.7.5), checked at planning
+//! time and generated from the source table while the body is sent: a 2-hour film has
+//! 100k+ chunks per track, too many to keep in every streamer's memory.
+
+use crate::error::{add, defect, Result};
+use crate::layout::{Layout, Run};
+use crate::tables::ChunkOffsets;
+use loomiere_plan::{Generate, Source};
+use std::io;
+use std::sync::Arc;
+
+/// The chunks of one track that go to the output: `count` source entries from chunk
+/// `first` (0-based); the first one's offset moves `skip` bytes forward (a cut that
+/// starts inside a chunk).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ChunkRange {
+    pub first: u32,
+    pub count: u32,
+    pub skip: u64,
+}
+
+impl ChunkRange {
+    /// Every chunk of a table, unmoved.
+    pub fn all(table: &ChunkOffsets<'_>) -> Self {
+        ChunkRange { first: 0, count: table.count(), skip: 0 }
+    }
+
+    /// The source offsets of the range, in table order (`count` values).
+    pub fn sources<'a>(self, table: &'a ChunkOffsets<'a>) -> impl Iterator<Item = Result<u64>> + 'a {
+        let end = self.first.saturating_add(self.count).min(table.count());
+        (self.first..end).map(move |c| if c == self.first { add(table.get(c), self.skip, "chunk offset") } else { Ok(table.get(c)) })
+    }
+}
+
+/// Checks that every chunk of `range` lands in `layout` and returns the largest output
+/// offset (relative to the layout), or `None` for an empty range. O(chunks), no
+/// allocation. Errors: a chunk offset in no run of the layout.
+pub(crate) fn check(table: &ChunkOffsets<'_>, range: ChunkRange, layout: &Layout) -> Result<Option<u64>> {
+    if let Some(run) = layout.only_run() {
+        return check_in_run(table, range, run);
+    }
+    let mut mapper = layout.mapper();
+    let mut max = None;
+    for src in range.sources(table) {
+        let src = src?;
+        let dst = mapper.map(src).ok_or_else(|| defect!("chunk offset {src} points outside the sample data"))?;
+        max = max.max(Some(dst));
+    }
+    Ok(max)
+}
+
+/// [`check`] against a layout of one run: the lowest and highest offsets decide, so
+/// the loop is a plain min/max over the table.
+fn check_in_run(table: &ChunkOffsets<'_>, range: ChunkRange, run: Run) -> Result<Option<u64>> {
+    let end = range.first.saturating_add(range.count).min(table.count());
+    if range.first >= end {
+        return Ok(None);
+    }
+    let head = add(table.get(range.first), range.skip, "chunk offset")?;
+    let (mut lo, mut hi) = (head, head);
+    for c in range.first + 1..end {
+        let o = table.get(c);
+        lo = lo.min(o);
+        hi = hi.max(o);
+    }
+    let inside = |o: u64| o >= run.src && o - run.src <= run.len;
+    for o in [lo, hi] {
+        if !inside(o) {
+            return Err(defect!("chunk offset {o} points outside the sample data"));
+        }
+    }
+    Ok(Some(run.dst + (hi - run.src)))
+}
+
+/// The entries of an output `stco`/`co64` box: each source chunk offset of `range`,
+/// mapped through `layout`, plus `base` (where the layout lands in the body).
+#[derive(Debug)]
+pub(crate) struct OffsetTable {
+    /// File offset of source entry `range.first`, and the source entry width (4 or 8).
+    pub src: u64,
+    pub src_width: u8,
+    pub range: ChunkRange,
+    pub layout: Arc<Layout>,
+    pub base: u64,
+    /// Output entry width: 4 (`stco`) or 8 (`co64`).
+    pub width: u8,
+}
+
+/// Source entries read per block while generating.
+const BLOCK: usize = 512;
+
+impl OffsetTable {
+    /// Output entry `i` (0-based within the range) from its raw source value.
+    fn entry(&self, i: u64, raw: u64, mapper: &mut crate::layout::Mapper<'_>) -> io::Result<u64> {
+        let src = if i == 0 { raw.checked_add(self.range.skip) } else { Some(raw) };
+        let dst = src.and_then(|s| mapper.map(s)).and_then(|d| d.checked_add(self.base));
+        let dst = dst.ok_or_else(|| invalid(format!("chunk offset {raw} no longer maps into the output")))?;
+        if self.width == 4 && dst > u64::from(u32::MAX) {
+            return Err(invalid(format!("chunk offset {dst} needs co64")));
+        }
+        Ok(dst)
+    }
+
+    /// Reads source entries `from..from + n` into `buf` (big-endian values).
+    fn read_block(&self, source: &dyn Source, from: u64, n: usize, buf: &mut [u8; BLOCK * 8]) -> io::Result<()> {
+        let w = u64::from(self.src_width);
+        let at = from.checked_mul(w).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))?;
+        source.read_exact_at(&mut buf[..n * self.src_width as usize], at)
+    }
+}
+
+impl Generate for OffsetTable {
+    fn len(&self) -> u64 {
+        u64::from(self.range.count) * u64::from(self.width)
+    }
+
+    fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
+        let (w, sw) = (u64::from(self.width), self.src_width as usize);
+        let mut mapper = self.layout.mapper();
+        let mut raw = [0u8; BLOCK * 8];
+        let mut done = 0usize;
+        while done < out.len() {
+            let pos = at + done as u64;
+            let first = pos / w;
+            let n = usize::try_from((u64::from(self.range.count) - first).min(BLOCK as u64)).unwrap_or(BLOCK);
+            self.read_block(source, first, n, &mut raw)?;
+            for (k, chunk) in raw[..n * sw].chunks_exact(sw).enumerate() {
+                let value = chunk.iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
+                let dst = self.entry(first + k as u64, value, &mut mapper)?;
+                let bytes = dst.to_be_bytes();
+                let entry = &bytes[8 - self.width as usize..];
+                let entry_start = (first + k as u64) * w;
+                let from = (at + done as u64 - entry_start) as usize;
+                let take = (entry.len() - from).min(out.len() - done);
+                out[done..done + take].copy_from_slice(&entry[from..from + take]);
+                done += take;
+                if done == out.len() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source holding 40 filler bytes, then `values` as 4-byte entries.
+    fn source(values: &[u32]) -> Vec<u8> {
+        let mut v = vec![0xAB; 40];
+        values.iter().for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
+        v
+    }
+
+    fn table(layout: Layout, count: u32, skip: u64, width: u8, base: u64) -> OffsetTable {
+        let range = ChunkRange { first: 0, count, skip };
+        OffsetTable { src: 40, src_width: 4, range, layout: Arc::new(layout), base, width }
+    }
+
+    #[test]
+    fn every_part_of_the_table_is_the_same_as_the_whole() {
+        let src = source(&[1000, 1100, 5000, 5010, 1200]);
+        for width in [4u8, 8] {
+            let t = table(Layout::packed(&[&[(1000, 300), (5000, 20)]]).unwrap(), 5, 7, width, 64);
+            let w = usize::from(width);
+            let mut whole = vec![0; 5 * w];
+            t.fill(&src.as_slice(), 0, &mut whole).unwrap();
+            let values: Vec<u64> = whole.chunks(w).map(|c| c.iter().fold(0, |v, &b| v << 8 | u64::from(b))).collect();
+            // 1000 + skip 7 -> 7; 1100 -> 100; 5000 -> 300; 5010 -> 310; 1200 -> 200 (out of order).
+            assert_eq!(values, vec![71, 164, 364, 374, 264]);
+            for at in 0..whole.len() {
+                for end in at + 1..=whole.len() {
+                    let mut part = vec![0; end - at];
+                    t.fill(&src.as_slice(), at as u64, &mut part).unwrap();
+                    assert_eq!(part, whole[at..end], "width {width}, bytes {at}..{end}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_that_no_longer_map_or_fit_are_errors() {
+        let src = source(&[1000, 9999]);
+        let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
+        assert!(t.fill(&src.as_slice(), 0, &mut [0; 8]).is_err(), "9999 lies in no run");
+        let t = table(Layout::single(1000, 10).unwrap(), 1, 1, 4, u64::from(u32::MAX));
+        assert!(t.fill(&src.as_slice(), 0, &mut [0; 4]).is_err(), "past 4 GiB needs co64");
+        let mut wide = [0; 8];
+        table(Layout::single(1000, 10).unwrap(), 1, 1, 8, u64::from(u32::MAX)).fill(&src.as_slice(), 0, &mut wide).unwrap();
+        assert_eq!(u64::from_be_bytes(wide), 1 << 32);
+        let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
+        assert!(t.fill(&&src[..44], 0, &mut [0; 8]).is_err(), "a source cut short");
+        assert_eq!(check(&crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4 }, t.range, &t.layout).map_err(|_| ()), Err(()));
+    }
+
+    fn entries(src: &[u8], count: u32) -> crate::tables::Entries<'_> {
+        crate::tables::Entries { bytes: &src[40..40 + 4 * count as usize], offset: 40, count }
+    }
+}

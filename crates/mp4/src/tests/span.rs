@@ -1,0 +1,91 @@
+//! The chunk span of a cut, found from the `stsc` entries, against the chunk-by-chunk
+//! walk; and the choice between one copied run and chunk-by-chunk packing.
+
+use super::build::{chunks_cycling, Mov, Trk};
+use super::shapes::av;
+use super::{against_model, seek};
+use crate::{chunks, index, movie, plan, span};
+use loomiere_plan::Slice;
+
+/// Movies whose `stsc` has one entry, several, and one per chunk.
+fn movies() -> Vec<Mov> {
+    let mut irregular = Trk::audio(300);
+    irregular.chunks = chunks_cycling(300, &[1, 7, 7, 3, 12, 12, 12, 2]);
+    let mut single = Trk::video(90, 10);
+    single.chunks = vec![1; 90];
+    vec![av(), Mov::new(vec![irregular, single]), Mov::new(vec![Trk::text(9, 700)])]
+}
+
+#[test]
+fn span_agrees_with_the_chunk_walk() {
+    for m in movies() {
+        let file = m.build().bytes();
+        let mv = movie::parse(index::scan(&file).unwrap().moov).unwrap();
+        for t in &mv.tracks {
+            let n = t.samples;
+            for first in (0..n).step_by(3) {
+                for end in [first + 1, first + 2, first + 13, (first + 50).min(n), n] {
+                    if end > n || end <= first {
+                        continue;
+                    }
+                    let s = span::span(t, first, end, file.len() as u64).unwrap();
+                    let walked = chunks::cut(t, first, end, file.len() as u64).unwrap();
+                    let ctx = format!("samples {first}..{end} of {n}");
+                    assert_eq!(s.stsc.entries(&t.stsc), walked.stsc, "stsc, {ctx}");
+                    assert_eq!(s.chunks.count as usize, walked.ranges.len(), "chunks, {ctx}");
+                    assert_eq!(s.start, walked.ranges[0].0, "first byte, {ctx}");
+                    let last = walked.ranges.last().unwrap();
+                    assert_eq!(s.end, last.0 + last.1, "last byte, {ctx}");
+                    assert_eq!(s.bytes, walked.ranges.iter().map(|r| r.1).sum::<u64>(), "bytes, {ctx}");
+                }
+            }
+        }
+    }
+}
+
+/// File slices of the planned body that carry sample data (past the `moov`).
+fn data_slices(m: &Mov, start_ms: u64) -> usize {
+    let file = m.build().bytes();
+    against_model(m, &file, seek(Some(start_ms), None));
+    let moov = index::scan(&file).unwrap().moov;
+    let data_at = moov.offset + moov.len();
+    let p = plan(&file, seek(Some(start_ms), None)).unwrap();
+    p.plan.slices().iter().filter(|s| matches!(s, Slice::File { offset, .. } if *offset > data_at)).count()
+}
+
+/// Video and audio chunks of 200 ms each, interleaved in time order as muxers do.
+fn time_interleaved() -> Mov {
+    let audio = Trk::new(b"soun", 1000, vec![20; 500], (0..500).map(|i| 20 + i % 9).collect(), 10);
+    Mov::new(vec![Trk::video(250, 25), audio])
+}
+
+/// Audio chunks half a chunk later than the video's: after a cut at a key frame, the
+/// audio just before it lies behind the key frame's chunk.
+fn staggered() -> Mov {
+    let mut chunks = vec![5];
+    chunks.extend(super::build::chunked(4995, 10));
+    let mut audio = Trk::new(b"soun", 1000, vec![20; 5000], (0..5000).map(|i| 20 + i % 9).collect(), 10);
+    audio.chunks = chunks;
+    Mov::new(vec![Trk::video(2500, 25), audio])
+}
+
+#[test]
+fn a_few_dropped_bytes_inside_one_long_run_are_sent_along() {
+    let m = staggered();
+    assert_eq!(data_slices(&m, 3_000), 1, "five dropped audio samples of ~24 bytes in a ~350 KB run");
+    assert!(data_slices(&m, 95_000) > 1, "the same five samples in a ~20 KB run are packed out");
+}
+
+#[test]
+fn interleaved_data_goes_as_one_run_and_gaps_are_packed_out() {
+    assert_eq!(data_slices(&time_interleaved(), 3_000), 1, "interleaved in time, nothing dropped in between: one run");
+    assert_eq!(data_slices(&time_interleaved(), 3_100), 1, "the cut inside an audio chunk");
+    assert!(data_slices(&av(), 3_000) > 1, "chunks interleaved out of time order: dropped audio between kept chunks");
+    let mut by_track = time_interleaved();
+    by_track.interleave = false;
+    assert_eq!(data_slices(&by_track, 3_000), 2, "track by track: the dropped audio is left out");
+    let mut padded = time_interleaved();
+    padded.pad = 3;
+    // 70 kept chunks, plus the audio pre-roll sample at the end of the chunk before.
+    assert_eq!(data_slices(&padded, 3_000), 71, "filler after every kept chunk is left out");
+}
