@@ -109,6 +109,23 @@ impl OffsetTable {
     }
 }
 
+impl OffsetTable {
+    /// Whole entries from entry `first`, source and output of the same width: one read
+    /// straight into `out`, then each entry rewritten where it lies.
+    fn fill_in_place(&self, source: &dyn Source, first: u64, out: &mut [u8]) -> io::Result<()> {
+        let w = usize::from(self.width);
+        let at = first.checked_mul(w as u64).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))?;
+        source.read_exact_at(out, at)?;
+        let mut mapper = self.layout.mapper();
+        for (k, entry) in out.chunks_exact_mut(w).enumerate() {
+            let raw = entry.iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
+            let dst = self.entry(first + k as u64, raw, &mut mapper)?;
+            entry.copy_from_slice(&dst.to_be_bytes()[8 - w..]);
+        }
+        Ok(())
+    }
+}
+
 impl Generate for OffsetTable {
     fn len(&self) -> u64 {
         u64::from(self.range.count) * u64::from(self.width)
@@ -116,6 +133,9 @@ impl Generate for OffsetTable {
 
     fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
         let (w, sw) = (u64::from(self.width), self.src_width as usize);
+        if self.width == self.src_width && at % w == 0 && out.len() as u64 % w == 0 {
+            return self.fill_in_place(source, at / w, out);
+        }
         let mut mapper = self.layout.mapper();
         let mut raw = [0u8; BLOCK * 8];
         let mut done = 0usize;

@@ -101,31 +101,35 @@ fn entry_of(stsc: &Stsc<'_>, c: u32) -> u32 {
     lo.saturating_sub(1)
 }
 
-/// Source `stsc` entries `count` from file offset `src`, with `shift` subtracted from
-/// each first chunk: the middle of a cut `stsc`, generated while sending.
+/// `count` source entries of `size` bytes (4: `stss`, 12: `stsc`) from file offset
+/// `src`, with `shift` subtracted from the `u32` each starts with (a sample or chunk
+/// number): the middle of a cut table, generated while sending.
 #[derive(Debug)]
 pub(crate) struct ShiftedEntries {
     pub src: u64,
     pub count: u32,
+    pub size: u8,
     pub shift: u32,
 }
 
 impl Generate for ShiftedEntries {
     fn len(&self) -> u64 {
-        u64::from(self.count) * 12
+        u64::from(self.count) * u64::from(self.size)
     }
 
     fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
-        let first = at / 12;
-        let last = (at + out.len() as u64).div_ceil(12);
-        let mut entry = [0u8; 12];
+        let size = u64::from(self.size);
+        let first = at / size;
+        let last = (at + out.len() as u64).div_ceil(size);
+        let mut buf = [0u8; 12];
+        let entry = &mut buf[..usize::from(self.size).clamp(4, 12)];
         for i in first..last {
-            let offset = self.src.checked_add(i * 12).ok_or(io::ErrorKind::InvalidData)?;
-            source.read_exact_at(&mut entry, offset)?;
+            let offset = self.src.checked_add(i * size).ok_or(io::ErrorKind::InvalidData)?;
+            source.read_exact_at(entry, offset)?;
             let fc = u32::from_be_bytes([entry[0], entry[1], entry[2], entry[3]]);
             let shifted = fc.checked_sub(self.shift).ok_or(io::ErrorKind::InvalidData)?;
             entry[..4].copy_from_slice(&shifted.to_be_bytes());
-            let (e_start, e_end) = (i * 12, i * 12 + 12);
+            let (e_start, e_end) = (i * size, i * size + size);
             let (from, to) = (e_start.max(at), e_end.min(at + out.len() as u64));
             out[(from - at) as usize..(to - at) as usize].copy_from_slice(&entry[(from - e_start) as usize..(to - e_start) as usize]);
         }
@@ -143,7 +147,7 @@ mod tests {
         for (fc, spc, sdi) in [(10u32, 4u32, 1u32), (12, 5, 1), (20, 4, 2)] {
             [fc, spc, sdi].iter().for_each(|x| src.extend_from_slice(&x.to_be_bytes()));
         }
-        let g = ShiftedEntries { src: 5, count: 3, shift: 8 };
+        let g = ShiftedEntries { src: 5, count: 3, size: 12, shift: 8 };
         let mut whole = vec![0; 36];
         g.fill(&src.as_slice(), 0, &mut whole).unwrap();
         let firsts: Vec<u32> = whole.chunks(12).map(|e| u32::from_be_bytes([e[0], e[1], e[2], e[3]])).collect();
@@ -156,7 +160,7 @@ mod tests {
                 assert_eq!(part, whole[at..end], "bytes {at}..{end}");
             }
         }
-        let below = ShiftedEntries { src: 5, count: 1, shift: 11 };
+        let below = ShiftedEntries { src: 5, count: 1, size: 12, shift: 11 };
         assert!(below.fill(&src.as_slice(), 0, &mut [0; 12]).is_err(), "a first chunk below the shift");
     }
 }

@@ -34,8 +34,9 @@ pub(crate) struct TrackTiming<'t, 'a> {
 const GRANULE_MS: u64 = 100;
 
 /// At most about this many points: a longer body gets a coarser granule (a 1-hour
-/// body, 1.76 s), so the map stays under 32 KiB whatever the film's length.
-const MAX_POINTS: u64 = 2048;
+/// body, 3.5 s; the default throttle keeps 20 s ahead), so the map stays near 16 KiB
+/// whatever the film's length.
+const MAX_POINTS: u64 = 1024;
 
 /// Merges the tracks' chunk points into one map, in offset order. A point is kept only
 /// when its due time passes the last kept one by [`GRANULE_MS`]: a later point due no
@@ -46,7 +47,8 @@ pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32, span_ms: u
     let granule = GRANULE_MS.max(span_ms / MAX_POINTS);
     let mut cursors = tracks.iter().map(|t| Points::new(t, movie_ts)).collect::<Result<Vec<_>>>()?;
     let mut heads: Vec<Option<(u64, u64)>> = cursors.iter_mut().map(Points::next).collect();
-    let mut map = TimeMap::new();
+    // Reserved once: growing by doubling would leave the smaller copies' pages dirty.
+    let mut map = TimeMap::with_capacity(usize::try_from(MAX_POINTS).unwrap_or(0) + 16);
     let mut latest: Option<u64> = None;
     loop {
         let mut best: Option<usize> = None;

@@ -88,7 +88,10 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
         (b"mdia", b"mdhd") => replace(write::with_duration(b, 16, 24, k.cut.duration)?)?,
         (b"stbl", b"stts" | b"ctts") => Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?),
         (b"stbl", b"sbgp") => Action::Replace(sbgp_out(b, first, end)?),
-        (b"stbl", b"stss") => replace(write::stss_box(b, &sync_after_cut(b, first, end)?)?)?,
+        (b"stbl", b"stss") => {
+            let (from, to) = sync_after_cut(b, first, end)?;
+            Action::Replace(write::stss_box(b, from, to, first)?)
+        }
         (b"stbl", b"stsc") => Action::Replace(write::stsc_box(b, &k.track.stsc, &k.span.stsc)?),
         (b"stbl", b"stsz" | b"stz2") => Action::Replace(write::stsz_box(&k.track.sizes, first, end)?),
         (b"stbl", b"stco" | b"co64") => {
@@ -123,8 +126,24 @@ fn sbgp_out(b: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
     write::runs_box(b, prefix, &trim(&runs, first, end))
 }
 
-/// Sync samples inside `first..end`, renumbered from 1.
-fn sync_after_cut(stss: &Bx<'_>, first: u32, end: u32) -> Result<Vec<u32>> {
+/// The entries of `stss` whose samples (1-based) lie in `first + 1..=end`, as an
+/// entry range. Errors: entries not strictly increasing (§8.6.2).
+fn sync_after_cut(stss: &Bx<'_>, first: u32, end: u32) -> Result<(u32, u32)> {
     let e = tables::u32_list(stss)?;
-    Ok((0..e.count).map(|i| e.u32(i, 4, 0)).filter(|&s| s > first && s <= end).map(|s| s - first).collect())
+    let (mut from, mut to, mut prev) = (e.count, e.count, 0u32);
+    for i in 0..e.count {
+        let s = e.u32(i, 4, 0);
+        if s <= prev {
+            return Err(defect!("stss entry {i} ({s}) is not increasing"));
+        }
+        prev = s;
+        if s > first && from == e.count {
+            from = i;
+        }
+        if s > end {
+            to = i;
+            break;
+        }
+    }
+    Ok((from.min(to), to))
 }

@@ -55,12 +55,19 @@ pub(crate) fn runs_box(original: &Bx<'_>, prefix_len: usize, t: &TrimmedRuns) ->
     Ok(o)
 }
 
-/// `stss` (§8.6.2) holding the given 1-based sample numbers.
-pub(crate) fn stss_box(original: &Bx<'_>, samples: &[u32]) -> Result<Vec<u8>> {
-    let mut v = full_header(b"stss", original, 4 + 4 * samples.len() as u64)?;
-    v.extend_from_slice(&u32::try_from(samples.len()).map_err(|_| defect!("too many sync samples"))?.to_be_bytes());
-    samples.iter().for_each(|s| v.extend_from_slice(&s.to_be_bytes()));
-    Ok(v)
+/// `stss` (§8.6.2) of a cut: source entries `from..to` (1-based sample numbers),
+/// renumbered by subtracting `first` while sending.
+pub(crate) fn stss_box(original: &Bx<'_>, from: u32, to: u32, first: u32) -> Result<Out> {
+    let count = to - from;
+    let mut head = full_header(b"stss", original, 4 + 4 * u64::from(count))?;
+    head.extend_from_slice(&count.to_be_bytes());
+    let mut o = Out::default();
+    o.bytes(head)?;
+    let src = add(original.payload_offset(), 8 + 4 * u64::from(from), "stss entry")?;
+    let mut p = Plan::new();
+    p.push_gen(Arc::new(ShiftedEntries { src, count, size: 4, shift: first }))?;
+    o.push(Part::Plan(p));
+    Ok(o)
 }
 
 /// `stsc` (§8.7.4) of a cut: generated head entries, the source's middle entries
@@ -75,7 +82,7 @@ pub(crate) fn stsc_box(original: &Bx<'_>, table: &Stsc<'_>, cut: &StscCut) -> Re
     if let Some((from, count)) = cut.middle {
         let src = add(table.entries.offset, u64::from(from) * 12, "stsc entry")?;
         let mut p = Plan::new();
-        p.push_gen(Arc::new(ShiftedEntries { src, count, shift: cut.shift }))?;
+        p.push_gen(Arc::new(ShiftedEntries { src, count, size: 12, shift: cut.shift }))?;
         o.push(Part::Plan(p));
     }
     let mut tail = Vec::new();

@@ -19,6 +19,11 @@ impl TimeMap {
         Self::default()
     }
 
+    /// An empty map with room for `points` points.
+    pub fn with_capacity(points: usize) -> Self {
+        TimeMap { points: Vec::with_capacity(points) }
+    }
+
     /// Adds a point. Points must come in increasing offset order; a point at the same
     /// offset as the last one keeps the earlier due time.
     ///
@@ -35,6 +40,11 @@ impl TimeMap {
     /// The points, in offset order.
     pub fn points(&self) -> &[(u64, u64)] {
         &self.points
+    }
+
+    /// The points, by value (no copy).
+    pub fn into_points(self) -> Vec<(u64, u64)> {
+        self.points
     }
 
     /// True when there is no point (nothing to throttle).

@@ -85,7 +85,7 @@ pub fn ignore_sigpipe() {
 /// `Piece::Bytes` go out with write(2); `Piece::File` with sendfile(2) from `file` at the
 /// piece's offset, at most 1 MiB per call; if sendfile fails with EINVAL, ENOSYS or
 /// EOPNOTSUPP before its first success, the rest of the response uses pread(2) into a
-/// 64 KiB buffer + write(2). `Piece::Gen` is generated 32 KiB at a time, reading
+/// 64 KiB buffer + write(2). `Piece::Gen` is generated 16 KiB at a time, reading
 /// `file`, and written. On EAGAIN (a non-blocking output) it waits with poll(2) for
 /// POLLOUT up to `send_timeout`; EINTR is retried. When `out` is a socket it is made
 /// non-blocking (O_NONBLOCK) first, so a client that reads nothing is dropped after

@@ -76,11 +76,11 @@ fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler:
     let root = crate::access::admit(&request, &target, config, ex.remote())?;
     let docroot = DocRoot::open(root).map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
     let file = docroot.open_file(&target.path)?;
-    let body = handler(&Context { request: &request, target: &target, file: &file, config })?;
+    let mut body = handler(&Context { request: &request, target: &target, file: &file, config })?;
     let etag = strong_etag(&file.identity, &body.variant, version);
     let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
     let ans = answer(&request, &rep, SystemTime::now());
-    let schedule = schedule_for(config, &body.time_map, ans.body).filter(|_| is_socket(stdout()));
+    let schedule = schedule_for(config, std::mem::take(&mut body.time_map), ans.body).filter(|_| is_socket(stdout()));
     let sent = match &schedule {
         Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s),
         None => send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout),

@@ -97,15 +97,23 @@ impl Schedule {
     ///
     /// `None` when nothing would ever wait: an empty range, no point of the map
     /// covers the range, or the whole range is due within the burst.
-    pub fn new(map: &TimeMap, (start, end): (u64, u64), ahead: Duration, rate: Rate) -> Option<Schedule> {
-        let points = covering(map.points(), start, end);
-        let origin_ms = points.iter().map(|p| p.1).min()?;
-        let mut steps: Vec<(u64, u64)> = Vec::new();
-        for &(offset, due) in &points {
-            if steps.last().is_none_or(|last| due > last.1) {
-                steps.push((offset, due));
+    pub fn new(map: &TimeMap, range: (u64, u64), ahead: Duration, rate: Rate) -> Option<Schedule> {
+        Self::from_map(map.clone(), range, ahead, rate)
+    }
+
+    /// [`Schedule::new`] taking the map: its points become the steps in place, so a
+    /// streamer holds them once.
+    pub fn from_map(map: TimeMap, (start, end): (u64, u64), ahead: Duration, rate: Rate) -> Option<Schedule> {
+        let mut steps = covering(map.into_points(), start, end);
+        let origin_ms = steps.iter().map(|p| p.1).min()?;
+        let mut last: Option<u64> = None;
+        steps.retain(|&(_, due)| {
+            let rises = last.is_none_or(|l| due > l);
+            if rises {
+                last = Some(due);
             }
-        }
+            rises
+        });
         let ahead_ms = u64::try_from(ahead.as_millis()).unwrap_or(u64::MAX);
         let schedule = Schedule { start, end, origin_ms, ahead_ms, rate, steps };
         (schedule.allowed(Duration::ZERO) < end).then_some(schedule)
@@ -151,25 +159,29 @@ impl Schedule {
 
 /// The points of `points` that carry bytes of `start..end`, in order: the one in
 /// effect at `start` (moved to `start`), then those inside the range. Bytes before the
-/// first point are due at once and need no point.
-fn covering(points: &[(u64, u64)], start: u64, end: u64) -> Vec<(u64, u64)> {
+/// first point are due at once and need no point. Works in place.
+fn covering(mut points: Vec<(u64, u64)>, start: u64, end: u64) -> Vec<(u64, u64)> {
     if start >= end {
         return Vec::new();
     }
     let first_after = points.partition_point(|p| p.0 <= start);
-    let in_effect = first_after.checked_sub(1).and_then(|i| points.get(i)).map(|p| (start, p.1));
-    let inside = points.get(first_after..).unwrap_or_default().iter().take_while(|p| p.0 < end).copied();
-    in_effect.into_iter().chain(inside).collect()
+    let inside_end = points.partition_point(|p| p.0 < end).max(first_after);
+    points.truncate(inside_end);
+    points.drain(..first_after.saturating_sub(1));
+    if first_after > 0 {
+        points[0].0 = start;
+    }
+    points
 }
 
 /// The schedule for answering with body bytes `body` (`None`: no body, e.g. HEAD)
 /// of a body mapped by `map`, under `config`: `None` (send at full speed) when
 /// `throttle` is 0, the range is shorter than `throttle_min_size` bytes, or
 /// [`Schedule::new`] finds nothing to wait for (images, a clip shorter than the burst).
-pub fn schedule_for(config: &Config, map: &TimeMap, body: Option<(u64, u64)>) -> Option<Schedule> {
+pub fn schedule_for(config: &Config, map: TimeMap, body: Option<(u64, u64)>) -> Option<Schedule> {
     let (start, end) = body?;
     if config.throttle.is_zero() || end.saturating_sub(start) < config.throttle_min_size {
         return None;
     }
-    Schedule::new(map, (start, end), config.throttle, config.throttle_rate)
+    Schedule::from_map(map, (start, end), config.throttle, config.throttle_rate)
 }

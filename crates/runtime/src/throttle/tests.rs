@@ -186,9 +186,9 @@ fn schedule_for_follows_the_config() {
         (&base, &m, Some((1 << 20, 3 << 20)), true),
     ];
     for (i, (config, map, body, throttled)) in cases.iter().enumerate() {
-        assert_eq!(schedule_for(config, map, *body).is_some(), *throttled, "case {i}");
+        assert_eq!(schedule_for(config, (*map).clone(), *body).is_some(), *throttled, "case {i}");
     }
-    let s = schedule_for(&base, &m, whole).unwrap();
+    let s = schedule_for(&base, m.clone(), whole).unwrap();
     assert_eq!(s.allowed(Duration::ZERO), 1 << 20, "the default burst is 20 s of media");
     assert_eq!(s.next_change(Duration::ZERO), Some(Duration::from_secs(10)));
 }
