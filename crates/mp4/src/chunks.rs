@@ -8,14 +8,15 @@ use crate::track::Track;
 /// Total samples described by `stsc` over `chunk_count` chunks.
 pub(crate) fn samples_in_chunks(stsc: &Stsc<'_>, chunk_count: u32) -> u64 {
     let n = stsc.entries.count;
-    (0..n)
-        .map(|i| {
-            let (first, spc, _) = stsc.get(i);
-            let next = if i + 1 < n { stsc.get(i + 1).0 } else { chunk_count.saturating_add(1) };
-            let chunks = next.min(chunk_count.saturating_add(1)).saturating_sub(first);
-            u64::from(chunks) * u64::from(spc)
-        })
-        .sum()
+    let limit = chunk_count.saturating_add(1);
+    let (mut total, mut first) = (0u64, if n > 0 { stsc.entries.u32(0, 12, 0) } else { limit });
+    for i in 0..n {
+        let spc = stsc.entries.u32(i, 12, 4);
+        let next = if i + 1 < n { stsc.entries.u32(i + 1, 12, 0) } else { limit };
+        total += u64::from(next.min(limit).saturating_sub(first.min(limit))) * u64::from(spc);
+        first = next;
+    }
+    total
 }
 
 /// One chunk as seen by a walk: 0-based index, first sample (0-based) and layout.
@@ -63,16 +64,25 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
     /// Skips whole `stsc` runs, then whole chunks, that end before sample `target`, so
     /// finding a late sample costs O(entries), not O(chunks).
     pub fn skip_to_sample(&mut self, target: u64) {
-        while self.next_first != u32::MAX {
-            let first = self.next.index + 1;
-            let run_end = self.next_first.min(self.chunk_count.saturating_add(1));
-            let run = u64::from(run_end.saturating_sub(first)) * u64::from(self.spc);
-            if self.next.first_sample + run > target {
+        let n = self.stsc.entries.count;
+        let limit = self.chunk_count.saturating_add(1);
+        // Tight pass over whole runs: the entry after a run only gives its first chunk.
+        let (mut e, mut first, mut spc, mut at) = (self.entry, self.next.index + 1, self.spc, self.next.first_sample);
+        while e + 1 < n {
+            let run_end = self.stsc.entries.u32(e + 1, 12, 0).min(limit);
+            let run = u64::from(run_end.saturating_sub(first)) * u64::from(spc);
+            if at + run > target {
                 break;
             }
-            self.next.first_sample += run;
-            self.next.index = run_end - 1;
-            self.load(self.entry + 1);
+            at += run;
+            first = run_end;
+            e += 1;
+            spc = self.stsc.entries.u32(e, 12, 4);
+        }
+        if e != self.entry {
+            self.next.first_sample = at;
+            self.next.index = first - 1;
+            self.load(e);
         }
         self.skip_within_entry(target);
     }

@@ -59,7 +59,7 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
         return Ok(None);
     };
     let t = &tracks[v];
-    let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::new));
+    let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::counts));
     let mut best: Option<SnapPoint> = None;
     for s in sync_samples(t)? {
         let (d, c) = (dts.dts(u64::from(s)), cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
@@ -150,7 +150,7 @@ fn first_sample(t: &Track<'_>, target: i128) -> Result<Option<(u32, i128)>> {
 /// before `target`, or the first one.
 fn last_presented_by(t: &Track<'_>, target: i128) -> Result<u32> {
     let mut dts = RunCursor::new(t.stts);
-    let mut cto = t.ctts.map(RunCursor::new);
+    let mut cto = t.ctts.map(RunCursor::counts);
     let mut chosen = None;
     for s in sync_samples(t)? {
         let d = i128::try_from(dts.dts(u64::from(s))).unwrap_or(i128::MAX);
@@ -172,7 +172,7 @@ const REORDER_WINDOW: u32 = 64;
 /// last, so only a window at the end is examined.
 fn presentation_end(t: &Track<'_>, first: u32, end: u32) -> Result<u64> {
     let Some(ctts) = t.ctts else { return Ok(0) };
-    let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::new(ctts));
+    let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::counts(ctts));
     let origin = i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
     let mut latest = 0i128;
     for s in end.saturating_sub(REORDER_WINDOW).max(first)..end {

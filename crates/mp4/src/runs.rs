@@ -13,15 +13,35 @@ pub(crate) struct RunCursor<'a> {
     /// Sum of `count × value` of the entries before the current one (for `stts`: the
     /// decode time of sample `start`, in media ticks).
     acc: u128,
+    /// False for a [`RunCursor::counts`] cursor, whose `acc` stays 0.
+    timed: bool,
 }
 
 impl<'a> RunCursor<'a> {
     pub fn new(runs: Runs<'a>) -> Self {
-        RunCursor { runs, entry: 0, start: 0, acc: 0 }
+        RunCursor { runs, entry: 0, start: 0, acc: 0, timed: true }
+    }
+
+    /// A cursor for [`RunCursor::cto`] only (`ctts`): it skips entries by their counts
+    /// alone, without the decode-time sums (a 2-hour film has 100k+ `ctts` entries).
+    pub fn counts(runs: Runs<'a>) -> Self {
+        RunCursor { runs, entry: 0, start: 0, acc: 0, timed: false }
     }
 
     /// Moves to the entry holding sample `i`. `i` must not decrease between calls.
     fn reach(&mut self, i: u64) {
+        if !self.timed {
+            let n = self.runs.len();
+            while self.entry < n {
+                let count = u64::from(self.runs.entries.u32(self.entry, 8, 0));
+                if i < self.start + count {
+                    return;
+                }
+                self.start += count;
+                self.entry += 1;
+            }
+            return;
+        }
         while self.entry < self.runs.len() {
             let (count, value) = self.runs.get(self.entry);
             if i < self.start + u64::from(count) {
@@ -36,6 +56,7 @@ impl<'a> RunCursor<'a> {
     /// `stts` view: decode time of sample `i` in media ticks. Past the table's end it is
     /// the sum of all durations.
     pub fn dts(&mut self, i: u64) -> u128 {
+        debug_assert!(self.timed, "dts on a counts-only cursor");
         self.reach(i);
         if self.entry >= self.runs.len() {
             return self.acc;

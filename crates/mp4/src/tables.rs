@@ -173,7 +173,8 @@ fn sum_be32(bytes: &[u8]) -> u64 {
     for block in bytes[..whole].chunks(8 * 256) {
         let (mut even, mut odd) = (0u64, 0u64);
         for p in block.chunks_exact(8) {
-            let w = u64::from_le_bytes([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]]);
+            // chunks_exact(8) yields 8-byte slices: the conversion cannot fail.
+            let w = u64::from_le_bytes(p.try_into().unwrap_or([0; 8]));
             even = even.wrapping_add(w & LANES);
             odd = odd.wrapping_add((w >> 8) & LANES);
         }
