@@ -1,8 +1,8 @@
 //! The FLV streamer: `?start=N` is a byte offset (the convention of every FLV player,
 //! taken from the `keyframes` index in `onMetaData`); with `units=s`, `start` and
-//! `end` are seconds (Loomiere 2.0). Planned by [`loomiere_flv::plan`].
+//! `end` are seconds (Loomiere 2.0). Planned by [`loomiere_flv::plan_body`].
 
-use loomiere_flv::{plan, FlvError, Planned, Seek, Shape, Units};
+use loomiere_flv::{plan_body, FlvError, Planned, Seek, Shape, Timing, Units};
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::serve::{Body, Context};
@@ -22,11 +22,13 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     if ctx.file.len == 0 && seek.is_none() {
         return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new() });
     }
+    // The time map is only worth its walk over the tags when throttling is on.
+    let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
     let planned = if ctx.file.len == 0 {
-        plan(&[], seek)
+        plan_body(&[], seek, timing)
     } else {
         let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
-        plan(&map, seek)
+        plan_body(&map, seek, timing)
     };
     let planned = planned.map_err(|e| match e {
         FlvError::Defect(s) => Refusal::new(500, format!("flv defect: {s}")),

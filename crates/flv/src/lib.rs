@@ -110,7 +110,29 @@ pub struct Planned {
 /// (truncated tag, tag data past the end of the file, garbage after the header, a
 /// malformed `onMetaData`), naming the defect and its byte offset.
 pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
+    plan_body(file, seek, Timing::Map)
+}
+
+/// Whether to compute the byte-to-time map (without an index it costs a walk over
+/// every tag header of the body).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timing {
+    /// Compute it: the body may be throttled.
+    Map,
+    /// Skip it: throttling is off, so the map would not be used.
+    Skip,
+}
+
+/// [`plan`], computing the time map only with [`Timing::Map`] (without it, a request
+/// with no seek does not even parse the file).
+///
+/// Errors: as [`plan`].
+pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
     if seek.is_none() {
+        if timing == Timing::Skip {
+            let plan = Plan::whole_file(0, len(file))?;
+            return Ok(Planned { plan, time_map: TimeMap::new(), shape: Shape::AsStored, start: None, start_ms: None, end: None, notes: Vec::new() });
+        }
         return as_stored(file);
     }
     if let (Some(s), Some(e)) = (seek.start, seek.end) {
@@ -139,7 +161,7 @@ pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
     };
     let origin = start.map_or_else(|| first_ts(file, &head), |t| u64::from(t.ts));
     let span = Span { from: tail, end, body_base, origin };
-    let time_map = time_map(file, index, span, &mut notes)?;
+    let time_map = if timing == Timing::Map { time_map(file, index, span, &mut notes)? } else { TimeMap::new() };
     let end = (end < len(file)).then_some(end);
     Ok(Planned { plan, time_map, shape: Shape::Cut, start: start.map(|t| t.offset), start_ms: start.map(|t| t.ts), end, notes })
 }

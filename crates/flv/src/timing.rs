@@ -13,6 +13,21 @@ use loomiere_plan::TimeMap;
 /// a little early, never late; the map stays small (at most 10 points a second).
 pub(crate) const GRAIN_MS: u64 = 100;
 
+/// Most points a map keeps: past this, every second point is dropped and the spacing
+/// doubles, so the map stays under 32 KiB for any length (an hour of tags at 100 ms
+/// would be 36,000 points).
+pub(crate) const MAX_POINTS: usize = 2048;
+
+/// Adds a point, halving the map (and doubling `grain`) when it is full.
+fn push_bounded(map: &mut TimeMap, offset: u64, due: u64, grain: &mut u64) -> Result<()> {
+    map.push(offset, due)?;
+    if map.len() > MAX_POINTS {
+        map.halve();
+        *grain = grain.saturating_mul(2).max(1);
+    }
+    Ok(())
+}
+
 /// Where the kept tags sit: file bytes `from..end` are body bytes from `body_base` on,
 /// and `origin` (ms) is the timestamp due at 0.
 #[derive(Clone, Copy, Debug)]
@@ -34,14 +49,14 @@ impl Span {
 /// The map from the `keyframes` index: one point per indexed key frame in the span.
 pub(crate) fn from_index(index: &Index, span: Span) -> Result<TimeMap> {
     let mut map = TimeMap::new();
-    let mut latest = None;
+    let (mut latest, mut grain) = (None, 0u64);
     for (&pos, &ms) in index.positions.iter().zip(&index.times_ms) {
         if pos < span.from || pos >= span.end {
             continue;
         }
         let due = ms.saturating_sub(span.origin);
-        if latest.is_none_or(|l| due > l) {
-            map.push(span.body(pos), due)?;
+        if latest.is_none_or(|l: u64| due > l.saturating_add(grain)) {
+            push_bounded(&mut map, span.body(pos), due, &mut grain)?;
             latest = Some(due);
         }
     }
@@ -53,7 +68,7 @@ pub(crate) fn from_index(index: &Index, span: Span) -> Result<TimeMap> {
 /// back with the map, for the log.
 pub(crate) fn from_walk(file: &[u8], span: Span) -> Result<(TimeMap, Option<String>)> {
     let mut map = TimeMap::new();
-    let mut latest: Option<u64> = None;
+    let (mut latest, mut grain): (Option<u64>, u64) = (None, GRAIN_MS);
     for t in Walk::from(file, span.from) {
         let t = match t {
             Ok(t) => t,
@@ -66,8 +81,8 @@ pub(crate) fn from_walk(file: &[u8], span: Span) -> Result<(TimeMap, Option<Stri
             continue;
         }
         let due = u64::from(t.ts).saturating_sub(span.origin);
-        if latest.is_none_or(|l| due >= l.saturating_add(GRAIN_MS)) {
-            map.push(span.body(t.offset), due)?;
+        if latest.is_none_or(|l| due >= l.saturating_add(grain)) {
+            push_bounded(&mut map, span.body(t.offset), due, &mut grain)?;
             latest = Some(due);
         }
     }

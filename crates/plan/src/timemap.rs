@@ -37,6 +37,22 @@ impl TimeMap {
         Ok(())
     }
 
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Drops every second point (the first stays): bytes of a dropped point become
+    /// due with the point before it, earlier, never later. Bounds a map built from a
+    /// stream of unknown length.
+    pub fn halve(&mut self) {
+        let mut i = 0usize;
+        self.points.retain(|_| {
+            i += 1;
+            i % 2 == 1
+        });
+    }
+
     /// The points, in offset order.
     pub fn points(&self) -> &[(u64, u64)] {
         &self.points
@@ -74,6 +90,17 @@ mod tests {
         assert_eq!(m.bytes_due_by(1000), Some(400));
         assert_eq!(m.bytes_due_by(2000), None);
         assert_eq!(TimeMap::new().bytes_due_by(0), None);
+    }
+
+    #[test]
+    fn halving_keeps_the_first_point_and_every_second_after_it() {
+        let mut m = TimeMap::new();
+        for i in 0..5u64 {
+            m.push(i * 10, i * 100).unwrap();
+        }
+        m.halve();
+        assert_eq!(m.points(), &[(0, 0), (20, 200), (40, 400)]);
+        assert_eq!(m.bytes_due_by(150), Some(20), "bytes of the dropped point at 10 go with the one at 0");
     }
 
     #[test]

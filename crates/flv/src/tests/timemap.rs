@@ -41,3 +41,28 @@ fn as_stored_is_timed_from_the_first_sample() {
         assert!(p.notes.is_empty(), "{:?}", p.notes);
     }
 }
+
+#[test]
+fn a_long_walk_keeps_at_most_max_points_and_never_goes_back() {
+    // 5000 video tags 200 ms apart (1000 s): 5000 points at the 100 ms grain.
+    let tags: Vec<T> = (0..5000u32).map(|i| if i % 50 == 0 { avc_key(i * 200, 20) } else { avc_inter(i * 200, 10) }).collect();
+    let b = with_head(1, false, &[avc_config()], &tags);
+    let (p, out) = cut(&b.bytes, bytes(None, None));
+    assert_eq!(out, b.bytes);
+    let points = p.time_map.points();
+    assert!(points.len() <= crate::timing::MAX_POINTS && points.len() > crate::timing::MAX_POINTS / 4, "{} points", points.len());
+    assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+    assert_eq!(points[0].1, 0);
+    assert!(points.last().unwrap().1 > 990_000, "the map still reaches the end");
+}
+
+#[test]
+fn skipping_the_time_map_plans_the_same_body() {
+    let b = h264(false);
+    for s in [bytes(None, None), millis(Some(4500), None), bytes(Some(b.offsets[43] - 3), Some(b.offsets[60]))] {
+        let with = crate::plan(&b.bytes, s).unwrap();
+        let without = crate::plan_body(&b.bytes, s, crate::Timing::Skip).unwrap();
+        assert_eq!(with.plan, without.plan, "{s:?}");
+        assert!(!with.time_map.is_empty() && without.time_map.is_empty(), "{s:?}");
+    }
+}
