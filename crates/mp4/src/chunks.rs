@@ -7,14 +7,13 @@ use crate::track::Track;
 
 /// Total samples described by `stsc` over `chunk_count` chunks.
 pub(crate) fn samples_in_chunks(stsc: &Stsc<'_>, chunk_count: u32) -> u64 {
-    let n = stsc.entries.count;
     let limit = chunk_count.saturating_add(1);
-    let (mut total, mut first) = (0u64, if n > 0 { stsc.entries.u32(0, 12, 0) } else { limit });
-    for i in 0..n {
-        let spc = stsc.entries.u32(i, 12, 4);
-        let next = if i + 1 < n { stsc.entries.u32(i + 1, 12, 0) } else { limit };
-        total += u64::from(next.min(limit).saturating_sub(first.min(limit))) * u64::from(spc);
-        first = next;
+    let field = |e: &[u8], at: usize| u32::from_be_bytes([e[at], e[at + 1], e[at + 2], e[at + 3]]);
+    let mut entries = stsc.entries.bytes.chunks_exact(12).peekable();
+    let mut total = 0u64;
+    while let Some(e) = entries.next() {
+        let next = entries.peek().map_or(limit, |n| field(n, 0));
+        total += u64::from(next.min(limit).saturating_sub(field(e, 0).min(limit))) * u64::from(field(e, 4));
     }
     total
 }

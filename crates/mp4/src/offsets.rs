@@ -58,10 +58,19 @@ fn check_in_run(table: &ChunkOffsets<'_>, range: ChunkRange, run: Run) -> Result
     }
     let head = add(table.get(range.first), range.skip, "chunk offset")?;
     let (mut lo, mut hi) = (head, head);
-    for c in range.first + 1..end {
-        let o = table.get(c);
-        lo = lo.min(o);
-        hi = hi.max(o);
+    let w = table.width;
+    let rest = table.entries.bytes.get((range.first as usize + 1) * w..end as usize * w).unwrap_or_default();
+    // One loop per width, each a plain min/max the compiler can unroll.
+    if w == 8 {
+        for e in rest.chunks_exact(8) {
+            let o = u64::from_be_bytes(e.try_into().unwrap_or([0; 8]));
+            (lo, hi) = (lo.min(o), hi.max(o));
+        }
+    } else {
+        for e in rest.chunks_exact(4) {
+            let o = u64::from(u32::from_be_bytes(e.try_into().unwrap_or([0; 4])));
+            (lo, hi) = (lo.min(o), hi.max(o));
+        }
     }
     let inside = |o: u64| o >= run.src && o - run.src <= run.len;
     for o in [lo, hi] {

@@ -31,9 +31,9 @@ impl<'a> RunCursor<'a> {
     /// Moves to the entry holding sample `i`. `i` must not decrease between calls.
     fn reach(&mut self, i: u64) {
         if !self.timed {
-            let n = self.runs.len();
-            while self.entry < n {
-                let count = u64::from(self.runs.entries.u32(self.entry, 8, 0));
+            let rest = self.runs.entries.bytes.get(self.entry as usize * 8..).unwrap_or_default();
+            for e in rest.chunks_exact(8) {
+                let count = u64::from(u32::from_be_bytes([e[0], e[1], e[2], e[3]]));
                 if i < self.start + count {
                     return;
                 }

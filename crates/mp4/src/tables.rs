@@ -101,8 +101,8 @@ impl Stsc<'_> {
 pub(crate) fn stsc<'a>(b: &Bx<'a>) -> Result<Stsc<'a>> {
     let s = Stsc { entries: Entries::after_count(b, 4, 12)? };
     let mut prev = 0u32;
-    for i in 0..s.entries.count {
-        let (first, spc, _) = s.get(i);
+    for (i, e) in s.entries.bytes.chunks_exact(12).enumerate() {
+        let (first, spc) = (u32::from_be_bytes([e[0], e[1], e[2], e[3]]), u32::from_be_bytes([e[4], e[5], e[6], e[7]]));
         if first <= prev || (i == 0 && first != 1) {
             return Err(defect!("stsc first_chunk {first} is not increasing (entry {i})"));
         }
