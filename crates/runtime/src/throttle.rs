@@ -27,6 +27,10 @@ const PER_MILLE: u128 = 1_000;
 const MIN_STEP: Duration = Duration::from_millis(10);
 /// Longest rest the step rule asks for (a later due point may still ask for more).
 const MAX_STEP: Duration = Duration::from_millis(250);
+/// Longest ramp, in ms of media: a step's bytes start to leave at most this long
+/// before they are due (see [`Schedule::allowed`]). Above the coarsest MP4 map
+/// granule (3.5 s for a 1-hour body) and a usual FLV key-frame interval.
+pub const RAMP_MS: u64 = 4_000;
 
 /// Play-head speed as a multiple of real time (`throttle_rate`), kept exactly in
 /// thousandths: 1000 is real time, 20000 is twenty times real time.
@@ -132,20 +136,46 @@ impl Schedule {
 
     /// The body offset up to which (exclusive) bytes may have been sent after
     /// `elapsed` wall time since the response began: `allowed(ZERO)` ends the burst.
-    /// Never decreases as `elapsed` grows; at most `end`.
+    /// A step's bytes leave in proportion to time over the [`RAMP_MS`] before it is
+    /// due (or since the step before, when that is shorter): at most that early, and a
+    /// coarse map (a key frame every 2 s, a long film's capped map) gives a steady
+    /// flow rather than a burst and a silence per step. Never decreases as `elapsed`
+    /// grows; at most `end`.
     pub fn allowed(&self, elapsed: Duration) -> u64 {
         let horizon = self.horizon_ms(elapsed);
         let next = self.steps.partition_point(|s| s.1 <= horizon);
-        self.steps.get(next).map_or(self.end, |s| s.0)
+        let Some(&(to, due)) = self.steps.get(next) else { return self.end };
+        let Some(ramp) = self.ramp(next) else { return to };
+        if horizon < ramp.0 {
+            return to;
+        }
+        let segment_end = self.steps.get(next + 1).map_or(self.end, |s| s.0);
+        // ramp.0 <= horizon < due, and ramp.0 < due.
+        let share = u128::from(segment_end - to) * u128::from(horizon - ramp.0) / u128::from(due - ramp.0);
+        to + u64::try_from(share).unwrap_or(0)
     }
 
-    /// The least wall time after which [`Schedule::allowed`] is larger than it is at
-    /// `elapsed`, or `None` when everything is allowed already.
+    /// The ramp of step `i`: `(media ms where its bytes start to leave, its due ms)`;
+    /// `None` for the first step (its bytes wait until due).
+    fn ramp(&self, i: usize) -> Option<(u64, u64)> {
+        let since = self.steps.get(i.checked_sub(1)?)?.1;
+        let due = self.steps.get(i)?.1;
+        Some((due - (due - since).min(RAMP_MS), due))
+    }
+
+    /// The least wall time after which [`Schedule::allowed`] may be larger than it is
+    /// at `elapsed` (`elapsed` itself while a ramp is under way: the caller then rests
+    /// [`Schedule::step`]), or `None` when everything is allowed already.
     pub fn next_change(&self, elapsed: Duration) -> Option<Duration> {
         let horizon = self.horizon_ms(elapsed);
-        let next = self.steps.get(self.steps.partition_point(|s| s.1 <= horizon))?;
-        let media = next.1.saturating_sub(self.origin_ms).saturating_sub(self.ahead_ms);
-        Some(self.rate.wall_time(media))
+        let next_i = self.steps.partition_point(|s| s.1 <= horizon);
+        let next = self.steps.get(next_i)?;
+        let starts = self.ramp(next_i).map_or(next.1, |r| r.0);
+        if starts <= horizon {
+            return Some(elapsed);
+        }
+        let media = starts.saturating_sub(self.origin_ms).saturating_sub(self.ahead_ms);
+        Some(self.rate.wall_time(media).max(elapsed))
     }
 
     /// The shortest rest between two sending steps: a quarter of the time the play

@@ -99,15 +99,22 @@ fn each_rest_comes_after_exactly_the_bytes_due_and_nothing_busy_loops() {
         assert!(!clock.rests.is_empty(), "{case}: never rested");
         let (first_at, first_len) = clock.rests[0];
         assert_eq!(first_at, Duration::ZERO, "{case}: the burst goes out before any rest");
-        assert_eq!(first_len - HEAD.len() as u64, due(&map, end, ahead_ms), "{case}: burst");
+        let burst = first_len - HEAD.len() as u64;
+        assert!(burst >= due(&map, end, ahead_ms) && burst <= due(&map, end, ahead_ms + crate::throttle::RAMP_MS), "{case}: burst {burst}");
+        assert_eq!(burst, s.allowed(Duration::ZERO), "{case}: burst");
         for &(at, len) in &clock.rests {
             let body = len - HEAD.len() as u64;
-            assert_eq!(body, due(&map, end, rate.media_ms(at) + ahead_ms), "{case}: at {at:?}");
+            let horizon = rate.media_ms(at) + ahead_ms;
+            let (low, high) = (due(&map, end, horizon), due(&map, end, horizon + crate::throttle::RAMP_MS));
+            assert!(low <= body && body <= high, "{case}: {body} bytes at {at:?}, not in {low}..={high}");
+            assert_eq!(body, s.allowed(at).min(end), "{case}: at {at:?}");
         }
         for pair in clock.rests.windows(2) {
             assert!(pair[1].0 >= pair[0].0 + s.step(), "{case}: rests {:?} closer than a step", pair);
         }
-        assert!(clock.rests.len() as u64 <= CHUNKS + 1, "{case}: {} rests for {CHUNKS} points", clock.rests.len());
+        // A rest per point, plus one per step while a ramp is under way.
+        let ramping = clock.rests.last().map_or(0, |r| r.0.as_millis() / s.step().as_millis().max(1)) as u64;
+        assert!(clock.rests.len() as u64 <= CHUNKS + 1 + ramping, "{case}: {} rests for {CHUNKS} points", clock.rests.len());
     }
 }
 
