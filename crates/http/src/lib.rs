@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 mod conditional;
+mod date;
 pub mod head;
 mod host;
 mod percent;

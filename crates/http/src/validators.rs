@@ -1,5 +1,6 @@
 //! Validators: strong entity-tags (RFC 9110 §8.8.3) and HTTP-dates (RFC 9110 §5.6.7).
 
+use crate::date;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What identifies the bytes of a source file: `stat(2)` fields.
@@ -70,15 +71,12 @@ impl Fnv1a {
     }
 }
 
-/// The last second `httpdate` can format: 9999-12-31T23:59:59Z.
-const MAX_HTTP_SECONDS: u64 = 253_402_300_799;
-
 /// Whole seconds since the Unix epoch as an HTTP-date can carry them: sub-second
 /// parts dropped, times before 1970 clamped to 0, after 9999 to the end of 9999.
 pub(crate) fn http_seconds(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-        .min(MAX_HTTP_SECONDS)
+        .min(date::MAX_SECONDS)
 }
 
 /// Formats `t` as an IMF-fixdate (RFC 9110 §5.6.7), e.g.
@@ -87,15 +85,14 @@ pub(crate) fn http_seconds(t: SystemTime) -> u64 {
 /// Whole seconds; clamped to 1970-01-01 .. 9999-12-31 (never panics, even for a
 /// file whose mtime is before the epoch).
 pub fn format_http_date(t: SystemTime) -> String {
-    let clamped = UNIX_EPOCH + Duration::from_secs(http_seconds(t));
-    httpdate::fmt_http_date(clamped)
+    date::format_imf_fixdate(http_seconds(t))
 }
 
 /// Parses an HTTP-date in any of the three formats a recipient must accept
-/// (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, asctime. `None` if it is none of them.
+/// (RFC 9110 §5.6.7): IMF-fixdate, RFC 850, asctime. `None` if it is none of them,
+/// or names a day that does not exist or the wrong weekday.
 pub fn parse_http_date(value: &[u8]) -> Option<SystemTime> {
-    let text = std::str::from_utf8(value).ok()?;
-    httpdate::parse_http_date(text).ok()
+    date::parse(value).map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ mod values;
 
 pub use error::ConfigError;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -169,7 +169,9 @@ impl Config {
 /// a key given twice, a line without `=`.
 pub fn parse(text: &str) -> Result<Config, ConfigError> {
     let mut config = Config::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Keys already set, with their line. A BTreeMap, not a HashMap: that would seed
+    // its hasher from getrandom(2) in every process, and add ~4 KiB of code.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, raw) in text.split('\n').enumerate() {
         let number = index.saturating_add(1);
         let raw = raw.strip_suffix('\r').unwrap_or(raw);

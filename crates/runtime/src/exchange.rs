@@ -111,7 +111,8 @@ impl Exchange {
 }
 
 /// What every process does first: arguments, `SIGPIPE` ignored, the `SIGBUS` handler
-/// set ([`crate::sigbus`]), the clock started, and the configuration read.
+/// set ([`crate::sigbus`]), a line for crashes ([`crate::log::note_crashes`]), the
+/// clock started, and the configuration read.
 pub struct Startup {
     pub args: Args,
     pub ex: Exchange,
@@ -128,6 +129,7 @@ pub fn start(program: &'static str) -> Result<Startup, ExitCode> {
     let args = parse_args(program)?;
     ignore_sigpipe();
     crate::sigbus::install(program);
+    crate::log::note_crashes(program);
     let mut ex = Exchange::begin();
     let config = load_config(&args);
     let base = config.clone().unwrap_or_default();

@@ -155,8 +155,19 @@ fn too_large(limits: &Limits) -> IntakeError {
 
 /// 408 (RFC 9110 §15.5.9); the reason gives the limit in seconds, e.g. "10" or "0.3".
 fn timed_out(timeout: Duration) -> IntakeError {
-    let secs = timeout.as_secs_f64();
+    let secs = show_seconds(timeout);
     Refusal::new(408, format!("request head not complete within {secs} s")).into()
+}
+
+/// `d` in seconds with at most 3 decimals and no trailing zeros ("10", "0.3", "2.25"),
+/// in integers: `f64` formatting would add about 10 KiB to every binary.
+fn show_seconds(d: Duration) -> String {
+    let (secs, millis) = (d.as_secs(), d.subsec_millis());
+    if millis == 0 {
+        return secs.to_string();
+    }
+    let text = format!("{secs}.{millis:03}");
+    text.trim_end_matches('0').to_owned()
 }
 
 fn io_failure(call: &str, e: Errno) -> IntakeError {

@@ -8,6 +8,12 @@
 //! Every line is written with a single `write(2)` of at most [`MAX_LINE`] bytes
 //! (`PIPE_BUF`), so lines of concurrent processes sharing one log pipe never
 //! interleave.
+//!
+//! [`note_crashes`] makes a process that dies on a trap (a panic in the static
+//! builds) leave one `PROGRAM: fatal: ...` line as well.
+
+mod crash;
+pub use crash::note_crashes;
 
 use nix::sys::socket::{getpeername, SockaddrStorage};
 use std::fmt::{Display, Write as _};

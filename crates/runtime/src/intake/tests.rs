@@ -128,3 +128,18 @@ fn head_from_environment() {
     assert_eq!(status(acquire_head(&limits(128), LONG)), 431);
     std::env::remove_var(REQUEST_ENV);
 }
+
+#[test]
+fn timeouts_are_shown_in_seconds_like_the_config_writes_them() {
+    let cases: &[(Duration, &str)] = &[
+        (Duration::from_secs(10), "10"),
+        (Duration::from_millis(300), "0.3"),
+        (Duration::from_millis(2250), "2.25"),
+        (Duration::from_millis(1), "0.001"),
+        (Duration::from_millis(60_010), "60.01"),
+        (Duration::ZERO, "0"),
+    ];
+    for (d, shown) in cases {
+        assert_eq!(show_seconds(*d), *shown, "{d:?}");
+    }
+}
