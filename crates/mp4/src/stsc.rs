@@ -117,21 +117,27 @@ impl Generate for ShiftedEntries {
         u64::from(self.count) * u64::from(self.size)
     }
 
+    /// One read of the source bytes behind `out` (output and source entries have the
+    /// same layout), then each entry's leading `u32` shifted where it lies; a leading
+    /// field cut by the edge of `out` is read on its own.
     fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
-        let size = u64::from(self.size);
-        let first = at / size;
-        let last = (at + out.len() as u64).div_ceil(size);
-        let mut buf = [0u8; 12];
-        let entry = &mut buf[..usize::from(self.size).clamp(4, 12)];
-        for i in first..last {
-            let offset = self.src.checked_add(i * size).ok_or(io::ErrorKind::InvalidData)?;
-            source.read_exact_at(entry, offset)?;
-            let fc = u32::from_be_bytes([entry[0], entry[1], entry[2], entry[3]]);
-            let shifted = fc.checked_sub(self.shift).ok_or(io::ErrorKind::InvalidData)?;
-            entry[..4].copy_from_slice(&shifted.to_be_bytes());
-            let (e_start, e_end) = (i * size, i * size + size);
-            let (from, to) = (e_start.max(at), e_end.min(at + out.len() as u64));
-            out[(from - at) as usize..(to - at) as usize].copy_from_slice(&entry[(from - e_start) as usize..(to - e_start) as usize]);
+        let size = u64::from(self.size.max(4));
+        let end = at + out.len() as u64;
+        source.read_exact_at(out, self.src.checked_add(at).ok_or(io::ErrorKind::InvalidData)?)?;
+        for i in at / size..end.div_ceil(size) {
+            let (f0, f1) = (i * size, i * size + 4);
+            let (lo, hi) = (f0.max(at), f1.min(end));
+            if lo >= hi {
+                continue;
+            }
+            let mut field = [0u8; 4];
+            if f0 >= at && f1 <= end {
+                field.copy_from_slice(&out[(f0 - at) as usize..(f1 - at) as usize]);
+            } else {
+                source.read_exact_at(&mut field, self.src.checked_add(f0).ok_or(io::ErrorKind::InvalidData)?)?;
+            }
+            let shifted = u32::from_be_bytes(field).checked_sub(self.shift).ok_or(io::ErrorKind::InvalidData)?.to_be_bytes();
+            out[(lo - at) as usize..(hi - at) as usize].copy_from_slice(&shifted[(lo - f0) as usize..(hi - f0) as usize]);
         }
         Ok(())
     }
