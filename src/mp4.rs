@@ -7,7 +7,9 @@ use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::serve::{Body, Context};
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: a cut may carry up to 1/1024 of its sample data in bytes of dropped samples
+/// (the one-run layout), so the same request's bytes differ from version 1.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Plans the body for one MP4 request.
 ///
