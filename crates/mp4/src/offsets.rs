@@ -2,7 +2,7 @@
 //! time and generated from the source table while the body is sent: a 2-hour film has
 //! 100k+ chunks per track, too many to keep in every streamer's memory.
 
-use crate::error::{add, defect, Result};
+use crate::error::{defect, Result};
 use crate::layout::{Layout, Run};
 use crate::tables::ChunkOffsets;
 use loomiere_plan::{Generate, Source};
@@ -25,11 +25,26 @@ impl ChunkRange {
         ChunkRange { first: 0, count: table.count(), skip: 0 }
     }
 
+    /// Where a chunk's kept data starts, from its table value `raw` (bytes): moved by
+    /// `skip` when it is the range's first chunk. `None` when that overflows.
+    pub fn moved(&self, is_first: bool, raw: u64) -> Option<u64> {
+        if is_first {
+            raw.checked_add(self.skip)
+        } else {
+            Some(raw)
+        }
+    }
+
     /// The source offsets of the range, in table order (`count` values).
     pub fn sources<'a>(self, table: &'a ChunkOffsets<'a>) -> impl Iterator<Item = Result<u64>> + 'a {
         let end = self.first.saturating_add(self.count).min(table.count());
-        (self.first..end).map(move |c| if c == self.first { add(table.get(c), self.skip, "chunk offset") } else { Ok(table.get(c)) })
+        (self.first..end).map(move |c| moved(&self, c == self.first, table.get(c)))
     }
+}
+
+/// [`ChunkRange::moved`] as a planning result. Errors: the offset overflows.
+fn moved(range: &ChunkRange, is_first: bool, raw: u64) -> Result<u64> {
+    range.moved(is_first, raw).ok_or_else(|| defect!("chunk offset overflows 64 bits"))
 }
 
 /// Checks that every chunk of `range` lands in `layout` and returns the largest output
@@ -56,7 +71,7 @@ fn check_in_run(table: &ChunkOffsets<'_>, range: ChunkRange, run: Run) -> Result
     if range.first >= end {
         return Ok(None);
     }
-    let head = add(table.get(range.first), range.skip, "chunk offset")?;
+    let head = moved(&range, true, table.get(range.first))?;
     let (mut lo, mut hi) = (head, head);
     let w = table.width;
     let rest = table.entries.bytes.get((range.first as usize + 1) * w..end as usize * w).unwrap_or_default();
@@ -101,7 +116,7 @@ const BLOCK: usize = 512;
 impl OffsetTable {
     /// Output entry `i` (0-based within the range) from its raw source value.
     fn entry(&self, i: u64, raw: u64, mapper: &mut crate::layout::Mapper<'_>) -> io::Result<u64> {
-        let src = if i == 0 { raw.checked_add(self.range.skip) } else { Some(raw) };
+        let src = self.range.moved(i == 0, raw);
         let dst = src.and_then(|s| mapper.map(s)).and_then(|d| d.checked_add(self.base));
         let dst = dst.ok_or_else(|| invalid(format!("chunk offset {raw} no longer maps into the output")))?;
         if self.width == 4 && dst > u64::from(u32::MAX) {

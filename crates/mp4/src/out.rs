@@ -3,7 +3,7 @@
 
 use crate::boxes::header;
 use crate::error::Result;
-use loomiere_plan::Plan;
+use loomiere_plan::{Generator, Plan};
 
 /// One part of a box tree being built.
 pub(crate) enum Part {
@@ -50,6 +50,14 @@ impl Out {
     /// Appends `len` file bytes from `offset`.
     pub fn file(&mut self, offset: u64, len: u64) -> Result<()> {
         self.push(Part::Plan(Plan::whole_file(offset, len)?));
+        Ok(())
+    }
+
+    /// Appends bytes generated from the source while sending.
+    pub fn gen(&mut self, g: Generator) -> Result<()> {
+        let mut p = Plan::new();
+        p.push_gen(g)?;
+        self.push(Part::Plan(p));
         Ok(())
     }
 

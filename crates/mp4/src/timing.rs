@@ -104,8 +104,7 @@ impl<'t, 'a> Points<'t, 'a> {
     fn next(&mut self) -> Option<(u64, u64)> {
         self.left = self.left.checked_sub(1)?;
         let chunk = self.walk.next()?;
-        let first = chunk.index == self.t.range.first;
-        let src = self.t.track.chunks.get(chunk.index).checked_add(if first { self.t.range.skip } else { 0 })?;
+        let src = self.t.range.moved(chunk.index == self.t.range.first, self.t.track.chunks.get(chunk.index))?;
         let offset = self.mapper.map(src)?.checked_add(self.t.base)?;
         let sample = u32::try_from(chunk.first_sample).unwrap_or(u32::MAX).max(self.t.first_sample);
         if sample < self.last_sample {

@@ -3,9 +3,8 @@
 
 use crate::boxes::{header, Bx};
 use crate::error::{add, defect, Result};
-use crate::out::{Out, Part};
+use crate::out::Out;
 use crate::stsc::{ShiftedEntries, StscCut};
-use loomiere_plan::Plan;
 use std::sync::Arc;
 use crate::runs::TrimmedRuns;
 use crate::tables::{Sizes, Stsc};
@@ -64,9 +63,7 @@ pub(crate) fn stss_box(original: &Bx<'_>, from: u32, to: u32, first: u32) -> Res
     let mut o = Out::default();
     o.bytes(head)?;
     let src = add(original.payload_offset(), 8 + 4 * u64::from(from), "stss entry")?;
-    let mut p = Plan::new();
-    p.push_gen(Arc::new(ShiftedEntries { src, count, size: 4, shift: first }))?;
-    o.push(Part::Plan(p));
+    o.gen(Arc::new(ShiftedEntries { src, count, size: 4, shift: first }))?;
     Ok(o)
 }
 
@@ -81,9 +78,7 @@ pub(crate) fn stsc_box(original: &Bx<'_>, table: &Stsc<'_>, cut: &StscCut) -> Re
     o.bytes(head)?;
     if let Some((from, count)) = cut.middle {
         let src = add(table.entries.offset, u64::from(from) * 12, "stsc entry")?;
-        let mut p = Plan::new();
-        p.push_gen(Arc::new(ShiftedEntries { src, count, size: 12, shift: cut.shift }))?;
-        o.push(Part::Plan(p));
+        o.gen(Arc::new(ShiftedEntries { src, count, size: 12, shift: cut.shift }))?;
     }
     let mut tail = Vec::new();
     cut.tail.iter().for_each(|e| entry(&mut tail, e));
