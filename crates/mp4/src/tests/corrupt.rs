@@ -240,3 +240,13 @@ fn a_constant_sample_size_cannot_claim_more_samples_than_the_file_holds() {
         assert!(got.contains("4294967295 samples of 4294967295 bytes do not fit"), "{got}");
     }
 }
+
+/// A second track's `stss` is not the one the start snaps to, but its cut renumbers it
+/// as a source range: entries out of order are a defect there too.
+#[test]
+fn an_unordered_stss_on_another_track_is_a_named_defect() {
+    let mut audio = Trk::audio(468);
+    audio.sync = Some(vec![1, 100, 50, 200]);
+    let m = Mov::new(vec![Trk::video(250, 25), audio]);
+    refused(&m.build().bytes(), "audio stss out of order", "stss entry 2 (50) is not increasing");
+}
