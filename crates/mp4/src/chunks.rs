@@ -5,19 +5,6 @@ use crate::error::{add, defect, Result};
 use crate::tables::Stsc;
 use crate::track::Track;
 
-/// Total samples described by `stsc` over `chunk_count` chunks.
-pub(crate) fn samples_in_chunks(stsc: &Stsc<'_>, chunk_count: u32) -> u64 {
-    let limit = chunk_count.saturating_add(1);
-    let field = |e: &[u8], at: usize| u32::from_be_bytes([e[at], e[at + 1], e[at + 2], e[at + 3]]);
-    let mut entries = stsc.entries.bytes.chunks_exact(12).peekable();
-    let mut total = 0u64;
-    while let Some(e) = entries.next() {
-        let next = entries.peek().map_or(limit, |n| field(n, 0));
-        total += u64::from(next.min(limit).saturating_sub(field(e, 0).min(limit))) * u64::from(field(e, 4));
-    }
-    total
-}
-
 /// One chunk as seen by a walk: 0-based index, first sample (0-based) and layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ChunkInfo {
@@ -63,12 +50,12 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
     /// Skips whole `stsc` runs, then whole chunks, that end before sample `target`, so
     /// finding a late sample costs O(entries), not O(chunks).
     pub fn skip_to_sample(&mut self, target: u64) {
-        let n = self.stsc.entries.count;
         let limit = self.chunk_count.saturating_add(1);
         // Tight pass over whole runs: the entry after a run only gives its first chunk.
         let (mut e, mut first, mut spc, mut at) = (self.entry, self.next.index + 1, self.spc, self.next.first_sample);
-        while e + 1 < n {
-            let run_end = self.stsc.entries.u32(e + 1, 12, 0).min(limit);
+        let after = self.stsc.entries.bytes.get((e as usize + 1) * 12..).unwrap_or_default();
+        for next in after.as_chunks::<12>().0 {
+            let run_end = u32::from_be_bytes([next[0], next[1], next[2], next[3]]).min(limit);
             let run = u64::from(run_end.saturating_sub(first)) * u64::from(spc);
             if at + run > target {
                 break;
@@ -76,7 +63,7 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
             at += run;
             first = run_end;
             e += 1;
-            spc = self.stsc.entries.u32(e, 12, 4);
+            spc = u32::from_be_bytes([next[4], next[5], next[6], next[7]]);
         }
         if e != self.entry {
             self.next.first_sample = at;

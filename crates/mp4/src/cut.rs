@@ -8,7 +8,7 @@
 //! frame of pre-roll; the edit list hides it), so encoder priming stays correct.
 
 use crate::error::{bad_seek, defect, Result};
-use crate::runs::RunCursor;
+use crate::runs::{RunCursor, RunPos};
 use crate::time::{ms_to_ns, ns_to_ticks, ns_to_ticks_up, ticks_to_ns, to_u64};
 use crate::track::Track;
 
@@ -30,6 +30,9 @@ pub(crate) struct Cut {
     /// decode time: the latest composition time plus duration (B-frames present after
     /// their decode end). At least `duration`.
     pub presentation_end: u64,
+    /// In `ctts` (default without one): the entries holding samples `first` and
+    /// `end - 1`, found once here so the `ctts` cut need not walk the table again.
+    pub ctts: (RunPos, RunPos),
 }
 
 /// Presentation time (ns, movie timeline) of sample `i` of `t`.
@@ -50,6 +53,8 @@ pub(crate) struct SnapPoint {
     pub cto: i64,
     /// Its presentation time on the movie timeline, in ns (never negative).
     pub pts_ns: i128,
+    /// The `ctts` entry holding it (default without `ctts`).
+    pub ctts: RunPos,
 }
 
 /// The sync sample of the first video track at or before `start_ns`, or its first
@@ -67,7 +72,8 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
         if pts_ns > start_ns && best.is_some() {
             break;
         }
-        best = Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0) });
+        let ctts = cto.as_ref().map(RunCursor::pos).unwrap_or_default();
+        best = Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0), ctts });
     }
     Ok(best)
 }
@@ -93,7 +99,7 @@ fn sync_samples<'t>(t: &'t Track<'_>) -> Result<Box<dyn Iterator<Item = u32> + '
 /// timeline, ns). `known` is the snap point when `t` is the video track it was found
 /// on. A track with nothing left to present gets an empty cut (it stays in the movie).
 pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Option<i128>, known: Option<&SnapPoint>) -> Result<Cut> {
-    let empty_cut = Cut { first: 0, end: 0, media_time: 0, empty: 0, duration: 0, presentation_end: 0 };
+    let empty_cut = Cut { first: 0, end: 0, media_time: 0, empty: 0, duration: 0, presentation_end: 0, ctts: Default::default() };
     if t.samples == 0 {
         return Ok(empty_cut);
     }
@@ -116,11 +122,17 @@ pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Opti
     let mut dts = RunCursor::new(t.stts);
     let start_dts = dts.dts(u64::from(first));
     let duration = to_u64(i128::try_from(dts.dts(u64::from(end)) - start_dts).unwrap_or(-1), "duration")?;
-    let presentation_end = presentation_end(t, first, end)?.max(duration);
+    let ctts_first = match (t.ctts, known) {
+        (Some(_), Some(k)) => k.ctts,
+        (Some(c), None) => c.locate(RunPos::default(), u64::from(first)),
+        (None, _) => RunPos::default(),
+    };
+    let (presentation_end, ctts_last) = presentation_end(t, first, end, ctts_first)?;
+    let presentation_end = presentation_end.max(duration);
     if presentation_end <= media_time {
         return Ok(empty_cut);
     }
-    Ok(Cut { first, end, media_time, empty, duration, presentation_end })
+    Ok(Cut { first, end, media_time, empty, duration, presentation_end, ctts: (ctts_first, ctts_last) })
 }
 
 /// The first sample to keep so that composition time `target` (media ticks) is
@@ -168,18 +180,19 @@ fn last_presented_by(t: &Track<'_>, target: i128) -> Result<u32> {
 const REORDER_WINDOW: u32 = 64;
 
 /// Latest composition end (`dts + cto + delta`) of samples `first..end`, in media ticks
-/// from the decode time of `first`. Only the last samples in decode order can present
-/// last, so only a window at the end is examined.
-fn presentation_end(t: &Track<'_>, first: u32, end: u32) -> Result<u64> {
-    let Some(ctts) = t.ctts else { return Ok(0) };
-    let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::counts(ctts));
+/// from the decode time of `first`, with the `ctts` entry holding sample `end - 1`.
+/// Only the last samples in decode order can present last, so only a window at the end
+/// is examined. `from`: the `ctts` entry holding `first`.
+fn presentation_end(t: &Track<'_>, first: u32, end: u32, from: RunPos) -> Result<(u64, RunPos)> {
+    let Some(ctts) = t.ctts else { return Ok((0, RunPos::default())) };
+    let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::counts_from(ctts, from));
     let origin = i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
     let mut latest = 0i128;
     for s in end.saturating_sub(REORDER_WINDOW).max(first)..end {
         let next = i128::try_from(dts.dts(u64::from(s) + 1)).map_err(|_| defect!("decode time overflows"))?;
         latest = latest.max(next + i128::from(cto.cto(u64::from(s))) - origin);
     }
-    to_u64(latest.max(0), "presentation end")
+    Ok((to_u64(latest.max(0), "presentation end")?, cto.pos()))
 }
 
 /// One past the last sample to keep for composition end `target` (media ticks): the

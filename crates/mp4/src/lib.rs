@@ -35,6 +35,7 @@ mod time;
 mod timing;
 mod track;
 mod trim;
+mod wide;
 mod write;
 
 #[cfg(test)]

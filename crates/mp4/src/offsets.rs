@@ -75,17 +75,13 @@ fn check_in_run(table: &ChunkOffsets<'_>, range: ChunkRange, run: Run) -> Result
     let (mut lo, mut hi) = (head, head);
     let w = table.width;
     let rest = table.entries.bytes.get((range.first as usize + 1) * w..end as usize * w).unwrap_or_default();
-    // One loop per width, each a plain min/max the compiler can unroll.
-    if w == 8 {
-        for e in rest.chunks_exact(8) {
-            let o = u64::from_be_bytes(e.try_into().unwrap_or([0; 8]));
-            (lo, hi) = (lo.min(o), hi.max(o));
-        }
+    let rest = if w == 8 {
+        crate::wide::be64_min_max(rest.as_chunks::<8>().0)
     } else {
-        for e in rest.chunks_exact(4) {
-            let o = u64::from(u32::from_be_bytes(e.try_into().unwrap_or([0; 4])));
-            (lo, hi) = (lo.min(o), hi.max(o));
-        }
+        crate::wide::be32_min_max(rest.as_chunks::<4>().0).map(|(l, h)| (u64::from(l), u64::from(h)))
+    };
+    if let Some((l, h)) = rest {
+        (lo, hi) = (lo.min(l), hi.max(h));
     }
     let inside = |o: u64| o >= run.src && o - run.src <= run.len;
     for o in [lo, hi] {

@@ -3,6 +3,45 @@
 
 use crate::tables::Runs;
 
+/// A place in a run-length table: entry `entry` (0-based; `len()` past the end) starts
+/// at sample `start` (0-based).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RunPos {
+    pub entry: u32,
+    pub start: u64,
+}
+
+impl Runs<'_> {
+    /// From `from` (at or before sample `i`), the entry holding sample `i`, or the end
+    /// of the table (`entry == len()`, `start` the samples counted) when none does.
+    /// One tight pass over the counts, four entries a step: a 2-hour film's `ctts` has
+    /// 100k+ entries.
+    pub fn locate(&self, from: RunPos, i: u64) -> RunPos {
+        let rest = self.entries.bytes.get(from.entry as usize * 8..).unwrap_or_default();
+        let count = |e: &[u8]| u64::from(u32::from_be_bytes([e[0], e[1], e[2], e[3]]));
+        let (quads, _) = rest.as_chunks::<32>();
+        let (mut start, mut skipped) = (from.start, 0usize);
+        for q in quads {
+            let next = start + count(&q[..]) + count(&q[8..]) + count(&q[16..]) + count(&q[24..]);
+            if i < next {
+                break;
+            }
+            start = next;
+            skipped += 4;
+        }
+        for e in rest[skipped * 8..].as_chunks::<8>().0 {
+            let next = start + count(e);
+            if i < next {
+                break;
+            }
+            start = next;
+            skipped += 1;
+        }
+        // skipped <= entries left, a u32.
+        RunPos { entry: from.entry + skipped as u32, start }
+    }
+}
+
 /// A forward-only cursor over a run-length table, for sample-by-sample walks in
 /// O(samples + entries).
 pub(crate) struct RunCursor<'a> {
@@ -28,18 +67,20 @@ impl<'a> RunCursor<'a> {
         RunCursor { runs, entry: 0, start: 0, acc: 0, timed: false }
     }
 
+    /// A counts-only cursor standing at `pos` (see [`RunCursor::counts`]).
+    pub fn counts_from(runs: Runs<'a>, pos: RunPos) -> Self {
+        RunCursor { runs, entry: pos.entry, start: pos.start, acc: 0, timed: false }
+    }
+
+    /// Where the cursor stands: the entry of the last sample asked for.
+    pub fn pos(&self) -> RunPos {
+        RunPos { entry: self.entry, start: self.start }
+    }
+
     /// Moves to the entry holding sample `i`. `i` must not decrease between calls.
     fn reach(&mut self, i: u64) {
         if !self.timed {
-            let rest = self.runs.entries.bytes.get(self.entry as usize * 8..).unwrap_or_default();
-            for e in rest.chunks_exact(8) {
-                let count = u64::from(u32::from_be_bytes([e[0], e[1], e[2], e[3]]));
-                if i < self.start + count {
-                    return;
-                }
-                self.start += count;
-                self.entry += 1;
-            }
+            RunPos { entry: self.entry, start: self.start } = self.runs.locate(self.pos(), i);
             return;
         }
         while self.entry < self.runs.len() {
@@ -114,41 +155,48 @@ pub(crate) struct TrimmedRuns {
     pub count: u32,
 }
 
-/// Cuts `runs` to samples `first..end` (0-based, end exclusive). Two tight passes
-/// over the counts: to the first entry that keeps a sample, then to the last.
+/// Cuts `runs` to samples `first..end` (0-based, end exclusive).
 pub(crate) fn trim(runs: &Runs<'_>, first: u32, end: u32) -> TrimmedRuns {
+    let h = runs.locate(RunPos::default(), u64::from(first));
+    trim_from(runs, h, h, first, end)
+}
+
+/// [`trim`] with `h`, the entry holding sample `first` (as [`Runs::locate`] gives it),
+/// already known, and `near_end` a position at or after `h` and not past the entry
+/// holding `end - 1`: the walk to the end starts there.
+pub(crate) fn trim_from(runs: &Runs<'_>, h: RunPos, near_end: RunPos, first: u32, end: u32) -> TrimmedRuns {
     let (first, end) = (u64::from(first), u64::from(end));
-    let n = runs.len();
-    let count = |i: u32| u64::from(runs.entries.u32(i, 8, 0));
-    // h: the entry holding sample `first` (so it has samples); h_start: its first sample.
-    let (mut h, mut h_start) = (0u32, 0u64);
-    while h < n && h_start + count(h) <= first {
-        h_start += count(h);
-        h += 1;
-    }
-    if h >= n || first >= end {
+    if h.entry >= runs.len() || first >= end {
         return TrimmedRuns::default();
     }
-    // t: the last entry with samples that starts before `end`.
-    let (mut t, mut t_start, mut at) = (h, h_start, h_start + count(h));
-    for i in h + 1..n {
-        if at >= end {
-            break;
-        }
-        if count(i) > 0 {
-            (t, t_start) = (i, at);
-        }
-        at += count(i);
-    }
+    let t = last_with_samples(runs, runs.locate(if near_end.entry > h.entry { near_end } else { h }, end - 1));
     // Both kept counts are at most their entry's count, a u32.
-    let (hc, hv) = runs.get(h);
-    let head = entry(((h_start + u64::from(hc)).min(end) - first) as u32, hv);
-    if h == t {
+    let (hc, hv) = runs.get(h.entry);
+    let head = entry(((h.start + u64::from(hc)).min(end) - first) as u32, hv);
+    if h.entry == t.entry {
         return TrimmedRuns { head, count: 1, ..TrimmedRuns::default() };
     }
-    let (tc, tv) = runs.get(t);
-    let tail = entry(((t_start + u64::from(tc)).min(end) - t_start) as u32, tv);
-    TrimmedRuns { head, middle: middle(runs, h + 1, t), tail, count: t - h + 1 }
+    let (tc, tv) = runs.get(t.entry);
+    let tail = entry(((t.start + u64::from(tc)).min(end) - t.start) as u32, tv);
+    TrimmedRuns { head, middle: middle(runs, h.entry + 1, t.entry), tail, count: t.entry - h.entry + 1 }
+}
+
+/// `at` itself when it is an entry; past the end of the table (the table holds fewer
+/// samples than asked for), its last entry with samples.
+fn last_with_samples(runs: &Runs<'_>, at: RunPos) -> RunPos {
+    if at.entry < runs.len() {
+        return at;
+    }
+    let mut p = at;
+    while p.entry > 0 {
+        p.entry -= 1;
+        let c = u64::from(runs.get(p.entry).0);
+        p.start -= c;
+        if c > 0 {
+            break;
+        }
+    }
+    p
 }
 
 /// One 8-byte `(count, value)` entry.
@@ -202,6 +250,52 @@ mod tests {
             // dts: 0 10 20 | 30 30 | 30 50 ; total 70 after 7 samples
             let find = |t| RunCursor::new(r).first_dts_at_least(t);
             assert_eq!((find(0), find(1), find(10), find(21), find(30), find(31), find(50), find(51)), (0, 1, 1, 3, 3, 6, 6, 7));
+        });
+    }
+
+    #[test]
+    fn locate_finds_the_entry_holding_a_sample_from_any_earlier_place() {
+        // Zero-count entries hold no sample; 11 entries cover the 4-entry steps and the rest.
+        let table: Vec<(u32, u32)> = vec![(2, 0), (0, 0), (3, 0), (1, 0), (0, 0), (0, 0), (4, 0), (1, 0), (2, 0), (0, 0), (5, 0)];
+        with_runs(&table, |r| {
+            let mut starts = vec![0u64];
+            table.iter().for_each(|(c, _)| starts.push(starts.last().unwrap() + u64::from(*c)));
+            for i in 0..=20u64 {
+                // The holder: the first entry whose samples reach past i.
+                let want = (0..table.len()).find(|&e| i < starts[e + 1]).map_or(
+                    RunPos { entry: table.len() as u32, start: 18 },
+                    |e| RunPos { entry: e as u32, start: starts[e] },
+                );
+                assert_eq!(r.locate(RunPos::default(), i), want, "sample {i} from 0");
+                for from in 0..=want.entry {
+                    let p = RunPos { entry: from, start: starts[from as usize] };
+                    assert_eq!(r.locate(p, i), want, "sample {i} from entry {from}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn trim_from_known_positions_equals_trim() {
+        let table = [(3, 1), (0, 9), (4, 2), (1, 3), (0, 8), (5, 4)];
+        with_runs(&table, |r| {
+            for first in 0..13u32 {
+                for end in first + 1..=14 {
+                    let h = r.locate(RunPos::default(), u64::from(first));
+                    let near = r.locate(h, u64::from(end - 1).max(u64::from(first)));
+                    assert_eq!(trim_from(&r, h, near, first, end), trim(&r, first, end), "{first}..{end}");
+                    assert_eq!(trim_from(&r, h, h, first, end), trim(&r, first, end), "{first}..{end}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn trim_past_a_short_table_ends_on_its_last_entry_with_samples() {
+        // 8 samples; an end of 20 keeps through the last entry with samples (5, 4).
+        with_runs(&[(3, 1), (5, 4), (0, 7)], |r| {
+            let t = trim(&r, 1, 20);
+            assert_eq!((t.head, t.tail, t.count, t.middle), (entry(2, 1), entry(5, 4), 2, None));
         });
     }
 

@@ -31,7 +31,11 @@ pub(crate) struct Span {
 pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<Span> {
     let mut walk = ChunkWalk::new(&t.stsc, t.chunks.count());
     let c0 = chunk_of(&mut walk, first)?;
-    let c1 = if u64::from(end) <= c0.first_sample + u64::from(c0.samples) { c0 } else { chunk_of(&mut walk, end - 1)? };
+    let c1 = match last_chunk(t, end) {
+        _ if u64::from(end) <= c0.first_sample + u64::from(c0.samples) => c0,
+        Some(c) if c.index >= c0.index => c,
+        _ => chunk_of(&mut walk, end - 1)?,
+    };
     let skip = t.sizes.sum(first_of(&c0), first);
     let start = add(t.chunks.get(c0.index), skip, "chunk offset")?;
     let last = add(t.chunks.get(c1.index), t.sizes.sum(first_of(&c1), end), "chunk end")?;
@@ -41,6 +45,21 @@ pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result
     let chunks = ChunkRange { first: c0.index, count: c1.index - c0.index + 1, skip };
     let stsc = StscCut::new(&t.stsc, &c0, &c1, first, end);
     Ok(Span { chunks, start, end: last.max(start), bytes: t.sizes.sum(first, end), stsc })
+}
+
+/// The chunk holding sample `end - 1` when that is the track's last sample and the
+/// last chunk's: `stsc` places exactly the `stsz` samples and its last entry reaches
+/// the last chunk. Saves a walk over the `stsc` entries after the cut (an audio track
+/// has one per two chunks).
+fn last_chunk(t: &Track<'_>, end: u32) -> Option<ChunkInfo> {
+    let n = t.stsc.entries.count.checked_sub(1)?;
+    let (first_chunk, samples, description) = t.stsc.get(n);
+    let index = t.chunks.count().checked_sub(1)?;
+    if end != t.samples || t.stsc.samples != u64::from(t.samples) || first_chunk > t.chunks.count() {
+        return None;
+    }
+    let first_sample = u64::from(t.samples).checked_sub(u64::from(samples))?;
+    Some(ChunkInfo { index, first_sample, samples, description })
 }
 
 /// First sample of a chunk as `u32` (samples are counted by `stsz` in `u32`).

@@ -52,10 +52,8 @@ impl StscCut {
         if self.head.last().is_none_or(|l| (l.1, l.2) != (spc, sdi)) {
             self.head.push((lo - self.shift + 1, spc, sdi));
         }
-        let (from, mut to) = (e + 1, e + 1);
-        while to < n && stsc.get(to).0 - 1 < hi {
-            to += 1;
-        }
+        // Entries starting in lo..hi: those up to the one in effect at hi - 1.
+        let (from, to) = (e + 1, (entry_of(stsc, hi - 1) + 1).min(n));
         if to > from {
             self.middle = Some((from, to - from));
         }

@@ -86,6 +86,9 @@ pub(crate) fn u32_list<'a>(b: &Bx<'a>) -> Result<Entries<'a>> {
 #[derive(Clone, Copy)]
 pub(crate) struct Stsc<'a> {
     pub entries: Entries<'a>,
+    /// Samples the entries place in the track's chunks (runs past the last chunk
+    /// count for nothing).
+    pub samples: u64,
 }
 
 impl Stsc<'_> {
@@ -96,22 +99,51 @@ impl Stsc<'_> {
     }
 }
 
-/// Parses `stsc`. Errors: count larger than the box; first chunks not strictly
-/// increasing or not starting at 1; zero samples per chunk.
-pub(crate) fn stsc<'a>(b: &Bx<'a>) -> Result<Stsc<'a>> {
-    let s = Stsc { entries: Entries::after_count(b, 4, 12)? };
+/// Parses `stsc` for a track of `chunk_count` chunks, counting the samples it places
+/// in them in the same pass. Errors: count larger than the box; first chunks not
+/// strictly increasing or not starting at 1; zero samples per chunk.
+pub(crate) fn stsc<'a>(b: &Bx<'a>, chunk_count: u32) -> Result<Stsc<'a>> {
+    let entries = Entries::after_count(b, 4, 12)?;
+    let limit = chunk_count.saturating_add(1);
+    let all = entries.bytes.as_chunks::<12>().0;
+    // One branch-free pass (an audio track has one entry per two chunks): the run of
+    // each entry is counted when the next one gives its end; defects are named after.
+    let mut ok = all.first().is_none_or(|e| e[..4] == [0, 0, 0, 1]);
+    let (mut prev_first, mut prev_spc, mut samples) = (0u32, 0u32, 0u64);
+    for e in all {
+        let (first, spc) = (u32::from_be_bytes([e[0], e[1], e[2], e[3]]), u32::from_be_bytes([e[4], e[5], e[6], e[7]]));
+        ok &= (first > prev_first) & (spc != 0);
+        samples += run_samples(prev_first, first, limit, prev_spc);
+        (prev_first, prev_spc) = (first, spc);
+    }
+    if !ok {
+        return Err(stsc_defect(all));
+    }
+    samples += run_samples(prev_first, limit, limit, prev_spc);
+    Ok(Stsc { entries, samples })
+}
+
+/// Samples of the chunks `from..to` (1-based; both clipped to `limit`, one past the
+/// last chunk), `spc` in each. At most 2^32 × 2^32: a u64.
+#[inline]
+fn run_samples(from: u32, to: u32, limit: u32, spc: u32) -> u64 {
+    u64::from(to.min(limit).saturating_sub(from.min(limit))) * u64::from(spc)
+}
+
+/// The first defect of `stsc` entries that [`stsc`] found wrong.
+fn stsc_defect(all: &[[u8; 12]]) -> crate::error::Mp4Error {
     let mut prev = 0u32;
-    for (i, e) in s.entries.bytes.chunks_exact(12).enumerate() {
+    for (i, e) in all.iter().enumerate() {
         let (first, spc) = (u32::from_be_bytes([e[0], e[1], e[2], e[3]]), u32::from_be_bytes([e[4], e[5], e[6], e[7]]));
         if first <= prev || (i == 0 && first != 1) {
-            return Err(defect!("stsc first_chunk {first} is not increasing (entry {i})"));
+            return defect!("stsc first_chunk {first} is not increasing (entry {i})");
         }
         if spc == 0 {
-            return Err(defect!("stsc entry {i} has zero samples per chunk"));
+            return defect!("stsc entry {i} has zero samples per chunk");
         }
         prev = first;
     }
-    Ok(s)
+    defect!("stsc is malformed")
 }
 
 /// Sample sizes from `stsz` (§8.7.3.2) or `stz2` (§8.7.3.3).
@@ -155,58 +187,9 @@ impl Sizes<'_> {
     pub fn sum(&self, from: u32, to: u32) -> u64 {
         match self {
             Sizes::Constant { size, .. } => u64::from(*size) * u64::from(to.saturating_sub(from)),
-            Sizes::Table { entries, field_bits: 32 } => sum_be32(&entries.bytes[from as usize * 4..to.max(from) as usize * 4]),
+            Sizes::Table { entries, field_bits: 32 } => crate::wide::be32_sum(&entries.bytes[from as usize * 4..to.max(from) as usize * 4]),
             _ => (from..to).map(|i| u64::from(self.get(i))).sum(),
         }
-    }
-}
-
-/// Sum of big-endian `u32`s (a `stsz` table: a cut sums 100k+ sizes). Byte columns
-/// are summed in 16-bit lanes of a `u64`, two entries per step (no byte swap per
-/// entry), flushed before a lane can overflow, then recombined.
-fn sum_be32(bytes: &[u8]) -> u64 {
-    const LANES: u64 = 0x00FF_00FF_00FF_00FF;
-    // cols[k]: sum of byte k (0 = most significant) of every entry. A block of 256
-    // pairs adds at most 2 * 256 * 255 < 2^16 to a lane: the wrapping adds never wrap.
-    let mut cols = [0u64; 4];
-    let whole = bytes.len() / 8 * 8;
-    for block in bytes[..whole].chunks(8 * 256) {
-        let (mut even, mut odd) = (0u64, 0u64);
-        for p in block.chunks_exact(8) {
-            // chunks_exact(8) yields 8-byte slices: the conversion cannot fail.
-            let w = u64::from_le_bytes(p.try_into().unwrap_or([0; 8]));
-            even = even.wrapping_add(w & LANES);
-            odd = odd.wrapping_add((w >> 8) & LANES);
-        }
-        let lane = |v: u64, k: u32| (v >> (16 * k)) & 0xFFFF;
-        cols[0] += lane(even, 0) + lane(even, 2);
-        cols[1] += lane(odd, 0) + lane(odd, 2);
-        cols[2] += lane(even, 1) + lane(even, 3);
-        cols[3] += lane(odd, 1) + lane(odd, 3);
-    }
-    for c in bytes[whole..].chunks_exact(4) {
-        cols.iter_mut().zip(c).for_each(|(col, &b)| *col += u64::from(b));
-    }
-    // Each column is below 2^8 * 2^30 (the table lies in memory); the total fits u128.
-    let total = cols.iter().fold(0u128, |acc, &c| (acc << 8) + u128::from(c));
-    u64::try_from(total).unwrap_or(u64::MAX)
-}
-
-#[cfg(test)]
-#[test]
-fn column_sums_equal_plain_sums() {
-    let mut x = 0x9E37_79B9_u32;
-    let mut data = Vec::new();
-    for n in [0usize, 1, 2, 3, 511, 512, 513, 1500] {
-        data.clear();
-        for _ in 0..n {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            data.extend_from_slice(&(if n == 1500 { u32::MAX } else { x }).to_be_bytes());
-        }
-        let plain: u64 = data.chunks_exact(4).map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).sum();
-        assert_eq!(sum_be32(&data), plain, "{n} entries");
     }
 }
 

@@ -63,6 +63,7 @@ pub(crate) fn parse<'a>(trak: Bx<'a>) -> Result<Track<'a>> {
         None => stbl.require(b"co64")?,
     };
     let sizes = tables::sizes(&sizes_box)?;
+    let chunks = tables::chunk_offsets(&chunk_box)?;
     let track = Track {
         trak,
         handler,
@@ -72,9 +73,9 @@ pub(crate) fn parse<'a>(trak: Bx<'a>) -> Result<Track<'a>> {
         stts: tables::runs(&stbl.require(b"stts")?)?,
         ctts: stbl.child(b"ctts")?.map(|b| tables::runs(&b)).transpose()?,
         stss: stbl.child(b"stss")?.map(|b| tables::u32_list(&b)).transpose()?,
-        stsc: tables::stsc(&stbl.require(b"stsc")?)?,
+        stsc: tables::stsc(&stbl.require(b"stsc")?, chunks.count())?,
         sizes,
-        chunks: tables::chunk_offsets(&chunk_box)?,
+        chunks,
     };
     check_coverage(&track)?;
     Ok(track)
@@ -138,7 +139,7 @@ fn check_coverage(t: &Track<'_>) -> Result<()> {
     if timed < n {
         return Err(defect!("stts covers {timed} samples but stsz has {n}"));
     }
-    let chunked = crate::chunks::samples_in_chunks(&t.stsc, t.chunks.count());
+    let chunked = t.stsc.samples;
     if chunked < n {
         return Err(defect!("stsc/stco describe {chunked} samples but stsz has {n}"));
     }

@@ -8,8 +8,8 @@ use crate::error::{defect, Result};
 use crate::movie::Movie;
 use crate::out::{Out, Part};
 use crate::rebuild::{rebuild, Action};
+use crate::runs::{trim, trim_from};
 use crate::span::Span;
-use crate::runs::trim;
 use crate::tables::{self, Runs};
 use crate::time::{ns_to_ticks, ticks_to_ns, to_u64};
 use crate::track::Track;
@@ -86,7 +86,11 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
         (b"trak", b"edts") => Action::Drop,
         (_, b"mdia" | b"minf" | b"stbl") => Action::Descend,
         (b"mdia", b"mdhd") => replace(write::with_duration(b, 16, 24, k.cut.duration)?)?,
-        (b"stbl", b"stts" | b"ctts") => Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?),
+        (b"stbl", b"stts") => Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?),
+        (b"stbl", b"ctts") => {
+            let (h, near_end) = k.cut.ctts;
+            Action::Replace(write::runs_box(b, 0, &trim_from(&tables::runs(b)?, h, near_end, first, end))?)
+        }
         (b"stbl", b"sbgp") => Action::Replace(sbgp_out(b, first, end)?),
         (b"stbl", b"stss") => {
             let (from, to) = sync_after_cut(b, first, end)?;
