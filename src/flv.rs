@@ -20,22 +20,22 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let content_type = ctx.target.extension().and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
     let content_type = content_type.unwrap_or_else(|| "video/x-flv".to_owned());
     if ctx.file.len == 0 && seek.is_none() {
-        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new() });
+        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new(), mapping: None });
     }
     // The time map is only worth its walk over the tags when throttling is on.
     let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
-    let planned = if ctx.file.len == 0 {
-        plan_body(&[], seek, timing)
+    let (planned, mapping) = if ctx.file.len == 0 {
+        (plan_body(&[], seek, timing), None)
     } else {
         let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
-        plan_body(&map, seek, timing)
+        (plan_body(&map, seek, timing), Some(map.retire()))
     };
     let planned = planned.map_err(|e| match e {
         FlvError::Defect(s) => Refusal::new(500, format!("flv defect: {s}")),
         FlvError::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, notes) = describe(&planned);
-    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map })
+    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping })
 }
 
 /// The `ETag` variant (the resolved start and end, file byte offsets) and log notes.

@@ -20,7 +20,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let content_type = ctx.target.extension().and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
     let content_type = content_type.unwrap_or_else(|| "video/mp4".to_owned());
     if ctx.file.len == 0 && seek.is_none() {
-        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new() });
+        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new(), mapping: None });
     }
     let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     // The time map is only worth its walk over every chunk when throttling is on.
@@ -30,7 +30,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
-    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map })
+    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping: Some(map.retire()) })
 }
 
 /// The `ETag` variant and log notes of a planned body.

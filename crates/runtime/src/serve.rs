@@ -3,7 +3,7 @@
 //! access-log line.
 
 use crate::config::Config;
-use crate::docroot::{DocRoot, OpenedFile};
+use crate::docroot::{DocRoot, OpenedFile, Retired};
 use crate::exchange::{limits, parse_checked, start, stdin, stdout, Exchange, Startup};
 use crate::intake::acquire_head;
 use crate::send::{finish_connection, is_socket, send_response, send_throttled, End};
@@ -34,6 +34,9 @@ pub struct Body {
     pub notes: Vec<String>,
     /// When each body byte is due at the player (empty: never throttled).
     pub time_map: TimeMap,
+    /// The source mapping the planner read, unmapped only once an unthrottled response
+    /// is sent (before a throttled one), off the path to the first byte.
+    pub mapping: Option<Retired>,
 }
 
 /// A format-specific planner.
@@ -81,10 +84,13 @@ fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler:
     let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
     let ans = answer(&request, &rep, SystemTime::now());
     let schedule = schedule_for(config, std::mem::take(&mut body.time_map), ans.body).filter(|_| is_socket(stdout()));
+    // A throttled stream lives for the film's length: unmap before it starts.
+    let mapping = body.mapping.take().filter(|_| schedule.is_none());
     let sent = match &schedule {
         Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s),
         None => send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout),
     };
+    drop(mapping);
     finish_connection(stdout(), stdin());
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {
