@@ -78,3 +78,16 @@ pub(super) fn linger(out: BorrowedFd<'_>, input: BorrowedFd<'_>) {
         }
     }
 }
+
+/// True when TCP_CORK is set on `fd` (getsockopt(2); false when it cannot be read).
+#[cfg(test)]
+pub(super) fn cork_is_set(fd: BorrowedFd<'_>) -> bool {
+    let mut value: libc::c_int = 0;
+    let mut len = libc::socklen_t::try_from(std::mem::size_of::<libc::c_int>()).unwrap_or(4);
+    // SAFETY: `fd` is live for the borrow; `value` and `len` are valid for writes and
+    // `len` holds the size of `value`, as getsockopt(2) requires.
+    let rc = unsafe {
+        libc::getsockopt(fd.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_CORK, (&mut value as *mut libc::c_int).cast(), &mut len)
+    };
+    rc == 0 && value != 0
+}

@@ -1,5 +1,6 @@
 use super::*;
 
+mod gather;
 mod paced;
 
 use nix::sys::socket::{socketpair, AddressFamily, SockFlag, SockType};
@@ -163,11 +164,10 @@ fn sendfile_is_dropped_only_where_it_cannot_write() {
     for (append, want_sendfile) in [(false, true), (true, false)] {
         let out_path = TempPath::new("mode");
         let out = std::fs::OpenOptions::new().create(true).write(true).append(append).open(&out_path.0).unwrap();
-        let mut source = io::FileSource::new(&file);
-        let mut count = 0;
-        let result = source.send(io::Out { fd: out.as_fd(), stall: LONG }, 10, 9_000, &mut count);
-        assert_eq!((result, count), (Ok(()), 9_000), "append={append}");
-        assert_eq!(source.uses_sendfile(), want_sendfile, "append={append}");
+        let mut sender = sender::Sender::new(out.as_fd(), Some(&file), LONG);
+        let result = sender.range(&Plan::whole_file(10, 9_000).unwrap(), 0, 9_000);
+        assert_eq!((result, sender.body_bytes), (Ok(()), 9_000), "append={append}");
+        assert_eq!(sender.source.as_ref().map(|s| s.uses_sendfile()), Some(want_sendfile), "append={append}");
         assert_eq!(std::fs::read(&out_path.0).unwrap(), source_bytes(10_000)[10..9_010]);
     }
 }

@@ -193,3 +193,54 @@ fn a_blocking_socket_that_is_never_read_is_a_timeout() {
     assert_eq!(end, End::Timeout);
     drop(theirs);
 }
+
+/// A clock whose rests jump to their deadline and note whether TCP_CORK is set then.
+struct CorkClock {
+    now: Duration,
+    corked_at_rests: Vec<bool>,
+}
+
+impl Clock for CorkClock {
+    fn elapsed(&self) -> Duration {
+        self.now
+    }
+
+    fn rest_until(&mut self, out: BorrowedFd<'_>, at: Duration) -> Result<(), End> {
+        self.corked_at_rests.push(socket::cork_is_set(out));
+        self.now = at;
+        Ok(())
+    }
+}
+
+/// On TCP the cork stays over the head and the whole first burst, past 64 KiB (unlike
+/// an unthrottled response), and is clear at every rest and after the last byte.
+#[test]
+fn a_throttled_response_is_corked_over_its_whole_first_burst_only() {
+    use super::gather::{tcp_pair, CorkProbe};
+    use std::os::fd::AsRawFd;
+    let (_src, file) = source_file((CHUNK * CHUNKS) as usize);
+    let (server, client) = tcp_pair();
+    let probes: Vec<_> = [PREFIX, 8, 8].iter().map(|&len| CorkProbe::new(server.as_raw_fd(), len)).collect();
+    let mut plan = Plan::new();
+    plan.push_gen(probes[0].clone()).unwrap();
+    plan.push_file(0, 5 * CHUNK).unwrap();
+    plan.push_gen(probes[1].clone()).unwrap();
+    plan.push_file(5 * CHUNK, 55 * CHUNK - 8).unwrap();
+    plan.push_gen(probes[2].clone()).unwrap();
+    plan.push_file(60 * CHUNK, 40 * CHUNK - 8).unwrap();
+    assert_eq!(plan.len(), vbr_plan().len());
+    let s = Schedule::new(&vbr_map(), (0, plan.len()), Duration::from_secs(20), Rate::REAL_TIME).unwrap();
+    let in_burst = PREFIX + 5 * CHUNK + 8;
+    assert!(s.allowed(Duration::ZERO) > in_burst && in_burst > crate::send::sender::CORK_BYTES, "test premise");
+
+    let got = reader(OwnedFd::from(client));
+    let mut clock = CorkClock { now: Duration::ZERO, corked_at_rests: Vec::new() };
+    let sent = send_paced(server.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock);
+    assert!(!socket::cork_is_set(server.as_fd()), "corked after sending");
+    drop(server);
+    assert_eq!(got.join().unwrap().len() as u64, HEAD.len() as u64 + plan.len());
+    assert_complete(&sent, plan.len() as usize);
+    let seen: Vec<Vec<bool>> = probes.iter().map(|p| p.seen()).collect();
+    assert_eq!(seen, [vec![true], vec![true], vec![false]]);
+    assert!(!clock.corked_at_rests.is_empty() && clock.corked_at_rests.iter().all(|&c| !c), "{:?}", clock.corked_at_rests);
+}
