@@ -24,7 +24,8 @@ impl<'a> Entries<'a> {
     /// Errors: the count does not fit in the box.
     pub fn after_count(b: &Bx<'a>, count_at: usize, size: usize) -> Result<Self> {
         let p = b.payload();
-        let count = u32_at(p, count_at, &format!("'{}' entry count", b.name()))?;
+        // The box name goes into the message only on failure (no allocation per table).
+        let count = u32_at(p, count_at, "entry count").map_err(|_| defect!("'{}' entry count is cut short", b.name()))?;
         let start = count_at + 4;
         Self::at(b, start, count, size)
     }
