@@ -239,17 +239,17 @@ mod tests {
         OffsetTable { src: 40, src_width: 4, range, layout: Arc::new(layout), base, width }
     }
 
-    #[test]
-    fn every_part_of_the_table_is_the_same_as_the_whole() {
-        let src = source(&[1000, 1100, 5000, 5010, 1200]);
+    /// The 5 output values of `layout` over `sources` (skip 7, base 64) at widths 4
+    /// and 8; every part of the table, at any byte range, equals that part of the whole.
+    fn values_whole_and_in_parts(layout: impl Fn() -> Layout, sources: &[u32]) -> Vec<Vec<u64>> {
+        let src = source(sources);
+        let mut all = Vec::new();
         for width in [4u8, 8] {
-            let t = table(Layout::packed(&[&[(1000, 300), (5000, 20)]]).unwrap(), 5, 7, width, 64);
+            let t = table(layout(), 5, 7, width, 64);
             let w = usize::from(width);
             let mut whole = vec![0; 5 * w];
             t.fill(&src.as_slice(), 0, &mut whole).unwrap();
-            let values: Vec<u64> = whole.chunks(w).map(|c| c.iter().fold(0, |v, &b| v << 8 | u64::from(b))).collect();
-            // 1000 + skip 7 -> 7; 1100 -> 100; 5000 -> 300; 5010 -> 310; 1200 -> 200 (out of order).
-            assert_eq!(values, vec![71, 164, 364, 374, 264]);
+            all.push(whole.chunks(w).map(|c| c.iter().fold(0, |v, &b| v << 8 | u64::from(b))).collect());
             for at in 0..whole.len() {
                 for end in at + 1..=whole.len() {
                     let mut part = vec![0; end - at];
@@ -258,28 +258,23 @@ mod tests {
                 }
             }
         }
+        all
+    }
+
+    #[test]
+    fn every_part_of_the_table_is_the_same_as_the_whole() {
+        let values = values_whole_and_in_parts(|| Layout::packed(&[&[(1000, 300), (5000, 20)]]).unwrap(), &[1000, 1100, 5000, 5010, 1200]);
+        // 1000 + skip 7 -> 7; 1100 -> 100; 5000 -> 300; 5010 -> 310; 1200 -> 200 (out of order).
+        assert_eq!(values, vec![vec![71, 164, 364, 374, 264]; 2]);
     }
 
     #[test]
     fn a_single_run_shifts_every_entry_alike_in_whole_and_in_parts() {
-        // Source entries are 4 bytes; the output is 4 (stco) or 8 (co64, the slow path).
-        let src = source(&[1000, 1100, 1290, 1010, 1300]);
-        for width in [4u8, 8] {
-            let t = table(Layout::single(1000, 300).unwrap(), 5, 7, width, 64);
-            let w = usize::from(width);
-            let mut whole = vec![0; 5 * w];
-            t.fill(&src.as_slice(), 0, &mut whole).unwrap();
-            let values: Vec<u64> = whole.chunks(w).map(|c| c.iter().fold(0, |v, &b| v << 8 | u64::from(b))).collect();
-            // 1000 + skip 7 -> 7; the rest minus 1000; 1300 is the run's end: all plus 64.
-            assert_eq!(values, vec![71, 164, 354, 74, 364]);
-            for at in 0..whole.len() {
-                for end in at + 1..=whole.len() {
-                    let mut part = vec![0; end - at];
-                    t.fill(&src.as_slice(), at as u64, &mut part).unwrap();
-                    assert_eq!(part, whole[at..end], "width {width}, bytes {at}..{end}");
-                }
-            }
-        }
+        // Source entries are 4 bytes; the output is 4 (stco, the shift) or 8 (co64, the
+        // general path).
+        let values = values_whole_and_in_parts(|| Layout::single(1000, 300).unwrap(), &[1000, 1100, 1290, 1010, 1300]);
+        // 1000 + skip 7 -> 7; the rest minus 1000; 1300 is the run's end: all plus 64.
+        assert_eq!(values, vec![vec![71, 164, 354, 74, 364]; 2]);
         // Past the run, below it, or past 4 GiB in a later entry: errors, not wrong bytes.
         for (values, base) in [(vec![1000, 1301], 0), (vec![1000, 999], 0), (vec![1000, 1200], u64::from(u32::MAX) - 100)] {
             let t = table(Layout::single(1000, 300).unwrap(), 2, 0, 4, base);

@@ -113,19 +113,25 @@ fn assert_complete(sent: &Sent, body_len: usize) {
     assert_eq!(sent.body_bytes, body_len as u64);
 }
 
+/// Sends body bytes `start..end` of `plan` (source `file`, whose bytes are `source`)
+/// into a pipe and checks that the reader gets the head and exactly those bytes.
+fn pipe_gets(plan: &Plan, file: &File, source: &[u8], start: u64, end: u64) {
+    let (r, w) = nix::unistd::pipe().unwrap();
+    let got = reader(r);
+    let sent = send_response(w.as_fd(), HEAD, plan, Some((start, end)), Some(file), LONG);
+    drop(w);
+    let want = expected(plan, source, start, end);
+    assert_eq!(got.join().unwrap(), with_head(&want), "pipe {start}..{end}");
+    assert_complete(&sent, want.len());
+}
+
 #[test]
 fn pipe_receives_exactly_the_planned_bytes() {
     let (_path, file) = source_file(SOURCE_LEN);
     let source = source_bytes(SOURCE_LEN);
     let plan = sample_plan();
     for (start, end) in ranges(&plan) {
-        let (r, w) = nix::unistd::pipe().unwrap();
-        let got = reader(r);
-        let sent = send_response(w.as_fd(), HEAD, &plan, Some((start, end)), Some(&file), LONG);
-        drop(w);
-        let want = expected(&plan, &source, start, end);
-        assert_eq!(got.join().unwrap(), with_head(&want), "{start}..{end}");
-        assert_complete(&sent, want.len());
+        pipe_gets(&plan, &file, &source, start, end);
     }
 }
 
@@ -172,17 +178,22 @@ fn sendfile_is_dropped_only_where_it_cannot_write() {
     }
 }
 
-#[test]
-fn unix_socketpair_receives_the_planned_bytes() {
+/// Sends all of `plan` to a Unix stream socket pair and checks what the peer reads:
+/// the head, then every planned byte in order.
+fn socketpair_gets_all_of(plan: &Plan) {
     let (_path, file) = source_file(SOURCE_LEN);
-    let plan = sample_plan();
     let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
     let got = reader(theirs);
-    let sent = send_response(ours.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
+    let sent = send_response(ours.as_fd(), HEAD, plan, Some((0, plan.len())), Some(&file), LONG);
     drop(ours);
-    let want = expected(&plan, &source_bytes(SOURCE_LEN), 0, plan.len());
+    let want = expected(plan, &source_bytes(SOURCE_LEN), 0, plan.len());
     assert_eq!(got.join().unwrap(), with_head(&want));
     assert_complete(&sent, want.len());
+}
+
+#[test]
+fn unix_socketpair_receives_the_planned_bytes() {
+    socketpair_gets_all_of(&sample_plan());
 }
 
 #[test]

@@ -58,13 +58,8 @@ fn gathered_parts_keep_their_order_in_every_range() {
     let source = source_bytes(SOURCE_LEN);
     let plan = moov_like_plan();
     for (start, end) in boundary_ranges(&plan) {
+        pipe_gets(&plan, &file, &source, start, end);
         let want = with_head(&expected(&plan, &source, start, end));
-        let (r, w) = nix::unistd::pipe().unwrap();
-        let got = reader(r);
-        let sent = send_response(w.as_fd(), HEAD, &plan, Some((start, end)), Some(&file), LONG);
-        drop(w);
-        assert_eq!(got.join().unwrap(), want, "pipe {start}..{end}");
-        assert_complete(&sent, want.len() - HEAD.len());
         // O_APPEND: sendfile(2) refuses, so every file range goes through the buffer.
         let out_path = TempPath::new("gather");
         let out = std::fs::OpenOptions::new().create(true).append(true).open(&out_path.0).unwrap();
@@ -77,15 +72,7 @@ fn gathered_parts_keep_their_order_in_every_range() {
 /// A stream socket takes part of a large writev(2) at a time: the rest follows in order.
 #[test]
 fn a_socket_that_takes_part_of_each_write_gets_everything_in_order() {
-    let (_path, file) = source_file(SOURCE_LEN);
-    let plan = moov_like_plan();
-    let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
-    let got = reader(theirs);
-    let sent = send_response(ours.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
-    drop(ours);
-    let want = expected(&plan, &source_bytes(SOURCE_LEN), 0, plan.len());
-    assert_eq!(got.join().unwrap(), with_head(&want));
-    assert_complete(&sent, want.len());
+    socketpair_gets_all_of(&moov_like_plan());
 }
 
 /// Reads datagrams from `fd` until `total` bytes came, each datagram one write(2),
