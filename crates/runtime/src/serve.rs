@@ -34,8 +34,8 @@ pub struct Body {
     pub notes: Vec<String>,
     /// When each body byte is due at the player (empty: never throttled).
     pub time_map: TimeMap,
-    /// The source mapping the planner read, unmapped only once an unthrottled response
-    /// is sent (before a throttled one), off the path to the first byte.
+    /// The source mapping the planner read, unmapped off the path to the first byte:
+    /// once an unthrottled response is sent, or before a throttled one first rests.
     pub mapping: Option<Retired>,
 }
 
@@ -84,13 +84,16 @@ fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler:
     let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
     let ans = answer(&request, &rep, SystemTime::now());
     let schedule = schedule_for(config, std::mem::take(&mut body.time_map), ans.body).filter(|_| is_socket(stdout()));
-    // A throttled stream lives for the film's length: unmap before it starts.
-    let mapping = body.mapping.take().filter(|_| schedule.is_none());
+    // Unmapped after the response, or before a throttled stream's first rest.
+    let mapping = body.mapping.take();
     let sent = match &schedule {
-        Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s),
-        None => send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout),
+        Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s, mapping),
+        None => {
+            let sent = send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout);
+            drop(mapping);
+            sent
+        }
     };
-    drop(mapping);
     finish_connection(stdout(), stdin());
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {

@@ -99,7 +99,8 @@ impl<'a> Sender<'a> {
     /// Sends `schedule.range()` of `plan` step by step, resting on `clock` in between.
     /// The cork (set by [`Sender::new`]) is cleared before the first rest, and the
     /// gather buffer is freed before every rest.
-    pub fn paced(&mut self, plan: &Plan, schedule: &Schedule, clock: &mut dyn Clock) -> Result<(), End> {
+    /// `until_rest` is dropped (taken) before the first rest.
+    pub fn paced<R>(&mut self, plan: &Plan, schedule: &Schedule, clock: &mut dyn Clock, until_rest: &mut Option<R>) -> Result<(), End> {
         let (mut sent_to, end) = schedule.range();
         while sent_to < end {
             let now = clock.elapsed();
@@ -111,6 +112,7 @@ impl<'a> Sender<'a> {
             }
             self.uncork();
             self.gather.release();
+            drop(until_rest.take());
             let soonest = now.saturating_add(schedule.step());
             let wake = schedule.next_change(now).map_or(soonest, |t| t.max(soonest));
             clock.rest_until(self.out.fd, wake.min(now.saturating_add(MAX_REST)))?;

@@ -6,6 +6,7 @@ use crate::send::clock::{Clock, Monotonic};
 use crate::throttle::{Rate, Schedule};
 use loomiere_plan::TimeMap;
 use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::mpsc;
 
 /// Bytes of generated head of the body (a stand-in `moov`), due at once.
@@ -90,7 +91,7 @@ fn each_rest_comes_after_exactly_the_bytes_due_and_nothing_busy_loops() {
         let s = Schedule::new(&map, (0, end), Duration::from_millis(ahead_ms), rate).unwrap();
         let (_out_path, out) = output("paced");
         let mut clock = FakeClock::new(&out, Duration::ZERO);
-        let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock);
+        let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock, ());
         let case = format!("ahead {ahead_ms} ms, rate {per_mille}");
         assert_complete(&sent, end as usize);
         let want = expected(&plan, &source_bytes((CHUNK * CHUNKS) as usize), 0, end);
@@ -131,7 +132,7 @@ fn slow_sending_and_mid_body_ranges_never_get_ahead() {
         let s = Schedule::new(&map, range, Duration::from_secs(3), Rate::REAL_TIME).unwrap();
         let (out_path, out) = output("slow");
         let mut clock = FakeClock::new(&out, Duration::from_millis(7));
-        let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock);
+        let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock, ());
         let want = expected(&plan, &source_bytes((CHUNK * CHUNKS) as usize), range.0, range.1);
         assert_eq!(std::fs::read(&out_path.0).unwrap(), with_head(&want), "{range:?}");
         assert_complete(&sent, want.len());
@@ -150,7 +151,7 @@ fn a_client_gone_during_a_rest_ends_with_the_bytes_sent_so_far() {
     let (_out_path, out) = output("gone");
     let mut clock = FakeClock::new(&out, Duration::ZERO);
     clock.gone_at = Some(3);
-    let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock);
+    let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock, ());
     let on_file = out.metadata().unwrap().len();
     assert_eq!(sent.end, End::ClientClosed);
     assert_eq!((sent.head_bytes, sent.head_bytes + sent.body_bytes), (HEAD.len() as u64, on_file));
@@ -235,7 +236,7 @@ fn a_throttled_response_is_corked_over_its_whole_first_burst_only() {
 
     let got = reader(OwnedFd::from(client));
     let mut clock = CorkClock { now: Duration::ZERO, corked_at_rests: Vec::new() };
-    let sent = send_paced(server.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock);
+    let sent = send_paced(server.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock, ());
     assert!(!socket::cork_is_set(server.as_fd()), "corked after sending");
     drop(server);
     assert_eq!(got.join().unwrap().len() as u64, HEAD.len() as u64 + plan.len());
@@ -243,4 +244,29 @@ fn a_throttled_response_is_corked_over_its_whole_first_burst_only() {
     let seen: Vec<Vec<bool>> = probes.iter().map(|p| p.seen()).collect();
     assert_eq!(seen, [vec![true], vec![true], vec![false]]);
     assert!(!clock.corked_at_rests.is_empty() && clock.corked_at_rests.iter().all(|&c| !c), "{:?}", clock.corked_at_rests);
+}
+
+/// Records the length of `out` (bytes sent so far) when dropped.
+struct AtDrop<'f>(&'f File, Rc<Cell<Option<u64>>>);
+
+impl Drop for AtDrop<'_> {
+    fn drop(&mut self) {
+        self.1.set(Some(self.0.metadata().unwrap().len()));
+    }
+}
+
+#[test]
+fn what_the_first_burst_need_not_hold_is_dropped_at_the_first_rest() {
+    let (_src, file) = source_file((CHUNK * CHUNKS) as usize);
+    let (map, plan) = (vbr_map(), vbr_plan());
+    let s = Schedule::new(&map, (0, plan.len()), Duration::from_secs(20), Rate::from_per_mille(1000).unwrap()).unwrap();
+    let (_out_path, out) = output("until-rest");
+    let dropped_at = Rc::new(Cell::new(None));
+    let mut clock = FakeClock::new(&out, Duration::ZERO);
+    let sent = send_paced(out.as_fd(), HEAD, &plan, Some(&file), LONG, &s, &mut clock, AtDrop(&out, Rc::clone(&dropped_at)));
+    assert_complete(&sent, plan.len() as usize);
+    // Held over the head and the whole first burst, dropped before the first rest.
+    let burst = clock.rests.first().map(|r| r.1);
+    assert!(burst.is_some_and(|b| b > HEAD.len() as u64 + PREFIX), "rests: {:?}", clock.rests);
+    assert_eq!(dropped_at.get(), burst);
 }
