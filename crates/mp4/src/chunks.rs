@@ -1,5 +1,6 @@
-//! Chunk walking (ISO/IEC 14496-12 §8.7.4, §8.7.5): which chunk holds a sample, where
-//! the kept samples of a cut lie in the file, and the `stsc` entries of the cut.
+//! Chunk walking (ISO/IEC 14496-12 §8.7.4, §8.7.5): which chunk holds a sample, and
+//! where the kept samples of a cut lie in the file, chunk by chunk (the packed layout).
+//! A cut's new `stsc` is [`crate::stsc::StscCut`].
 
 use crate::error::{add, defect, Result};
 use crate::tables::Stsc;
@@ -105,24 +106,15 @@ impl Iterator for ChunkWalk<'_, '_> {
     }
 }
 
-/// The part of the track that a cut keeps, in chunk terms.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct ChunkCut {
-    /// File byte ranges `(offset, len)` of the kept samples, one per kept chunk.
-    pub ranges: Vec<(u64, u64)>,
-    /// New `stsc` entries `(first_chunk, samples_per_chunk, sample_description_index)`.
-    pub stsc: Vec<(u32, u32, u32)>,
-}
-
-/// Finds the chunks holding samples `first..end` (0-based, end exclusive), their kept
-/// byte ranges and the new `stsc`. Errors: a kept range past `file_len`.
-pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<ChunkCut> {
+/// The file byte ranges `(offset, len)` of samples `first..end` (0-based, end
+/// exclusive), one per kept chunk, in chunk order. Errors: a kept range past `file_len`.
+pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<Vec<(u64, u64)>> {
     let mut walk = ChunkWalk::new(&track.stsc, track.chunks.count());
     walk.skip_to_sample(u64::from(first));
     // At most one chunk per kept sample, and no more than the chunks left: reserving
     // once avoids regrowing (and re-faulting) vectors of 100k+ entries.
     let room = (track.chunks.count().saturating_sub(walk.next.index)).min(end.saturating_sub(first)) as usize;
-    let mut out = ChunkCut { ranges: Vec::with_capacity(room), stsc: Vec::new() };
+    let mut out = Vec::with_capacity(room);
     for chunk in walk {
         let chunk_end = chunk.first_sample + u64::from(chunk.samples);
         if chunk_end <= u64::from(first) {
@@ -131,13 +123,13 @@ pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Res
         if chunk.first_sample >= u64::from(end) {
             break;
         }
-        keep_chunk(track, &chunk, first, end, file_len, &mut out)?;
+        out.push(kept_range(track, &chunk, first, end, file_len)?);
     }
     Ok(out)
 }
 
-/// Adds the kept part of one chunk to `out`.
-fn keep_chunk(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64, out: &mut ChunkCut) -> Result<()> {
+/// The file range of the kept samples of one chunk.
+fn kept_range(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64) -> Result<(u64, u64)> {
     // first_sample < end <= u32::MAX here, so these fit in u32.
     let s0 = c.first_sample as u32;
     let from = s0.max(first);
@@ -147,11 +139,5 @@ fn keep_chunk(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64,
     if add(offset, len, "chunk end")? > file_len {
         return Err(defect!("chunk {} at {offset}+{len} lies past the end of the file ({file_len})", c.index + 1));
     }
-    out.ranges.push((offset, len));
-    let new_chunk = u32::try_from(out.ranges.len()).map_err(|_| defect!("too many chunks"))?;
-    let entry = (new_chunk, to - from, c.description);
-    if out.stsc.last().is_none_or(|l| (l.1, l.2) != (entry.1, entry.2)) {
-        out.stsc.push(entry);
-    }
-    Ok(())
+    Ok((offset, len))
 }

@@ -263,7 +263,7 @@ fn cut_layout(movie: &Movie<'_>, kept: &[Kept<'_, '_>], len: u64) -> Result<(Lay
     }
     let mut lists = Vec::with_capacity(kept.len());
     for k in kept {
-        let ranges = if k.is_empty() { Vec::new() } else { chunks::cut(k.track, k.cut.first, k.cut.end, len)?.ranges };
+        let ranges = if k.is_empty() { Vec::new() } else { chunks::cut(k.track, k.cut.first, k.cut.end, len)? };
         lists.push(ranges);
     }
     let layout = Layout::packed(&lists.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
