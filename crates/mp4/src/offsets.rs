@@ -113,70 +113,69 @@ impl OffsetTable {
     /// Output entry `i` (0-based within the range) from its raw source value.
     fn entry(&self, i: u64, raw: u64, mapper: &mut crate::layout::Mapper<'_>) -> io::Result<u64> {
         let src = self.range.moved(i == 0, raw);
-        let dst = src.and_then(|s| mapper.map(s)).and_then(|d| d.checked_add(self.base));
-        let dst = dst.ok_or_else(|| invalid(format!("chunk offset {raw} no longer maps into the output")))?;
+        let dst = src.and_then(|s| mapper.map(s)).and_then(|d| d.checked_add(self.base)).ok_or_else(|| lost(raw))?;
         if self.width == 4 && dst > u64::from(u32::MAX) {
-            return Err(invalid(format!("chunk offset {dst} needs co64")));
+            return Err(needs_co64(dst));
         }
         Ok(dst)
     }
 
+    /// Rewrites one whole entry of the output width in place: entry `i` of the range,
+    /// holding its source value.
+    fn rewrite(&self, i: u64, entry: &mut [u8], mapper: &mut crate::layout::Mapper<'_>) -> io::Result<()> {
+        let dst = self.entry(i, be_value(entry), mapper)?;
+        entry.copy_from_slice(&dst.to_be_bytes()[8 - entry.len()..]);
+        Ok(())
+    }
+
+    /// File offset of source entry `first` (0-based within the range).
+    fn source_at(&self, first: u64) -> io::Result<u64> {
+        first.checked_mul(u64::from(self.src_width)).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))
+    }
+
     /// Reads source entries `from..from + n` into `buf` (big-endian values).
     fn read_block(&self, source: &dyn Source, from: u64, n: usize, buf: &mut [u8; BLOCK * 8]) -> io::Result<()> {
-        let w = u64::from(self.src_width);
-        let at = from.checked_mul(w).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))?;
-        source.read_exact_at(&mut buf[..n * self.src_width as usize], at)
+        source.read_exact_at(&mut buf[..n * self.src_width as usize], self.source_at(from)?)
     }
-}
 
-impl OffsetTable {
     /// Whole entries from entry `first`, source and output of the same width: one read
     /// straight into `out`, then each entry rewritten where it lies.
     fn fill_in_place(&self, source: &dyn Source, first: u64, out: &mut [u8]) -> io::Result<()> {
-        let w = usize::from(self.width);
-        let at = first.checked_mul(w as u64).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))?;
-        source.read_exact_at(out, at)?;
+        source.read_exact_at(out, self.source_at(first)?)?;
         if let Some(run) = self.layout.only_run() {
             return self.shift_in_place(first, out, run);
         }
         let mut mapper = self.layout.mapper();
-        for (k, entry) in out.chunks_exact_mut(w).enumerate() {
-            let raw = entry.iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
-            let dst = self.entry(first + k as u64, raw, &mut mapper)?;
-            entry.copy_from_slice(&dst.to_be_bytes()[8 - w..]);
+        for (k, entry) in out.chunks_exact_mut(usize::from(self.width)).enumerate() {
+            self.rewrite(first + k as u64, entry, &mut mapper)?;
         }
         Ok(())
     }
-}
 
-impl OffsetTable {
     /// [`OffsetTable::fill_in_place`] through a layout of one run: every entry but the
     /// range's first (moved by `skip`) shifts by the same amount, `run.dst + base -
     /// run.src`, in a tight loop over fixed-size entries (100k+ per track).
     fn shift_in_place(&self, first: u64, out: &mut [u8], run: Run) -> io::Result<()> {
         let mut rest = out;
         if first == 0 && !rest.is_empty() {
-            let w = usize::from(self.width);
-            let (head, tail) = rest.split_at_mut(w);
-            let raw = head.iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
-            let dst = self.entry(0, raw, &mut self.layout.mapper())?;
-            head.copy_from_slice(&dst.to_be_bytes()[8 - w..]);
+            let (head, tail) = rest.split_at_mut(usize::from(self.width));
+            self.rewrite(0, head, &mut self.layout.mapper())?;
             rest = tail;
         }
         let to = run.dst.checked_add(self.base).ok_or_else(|| invalid("output offset overflows".into()))?;
-        let moved = |raw: u64| (raw.wrapping_sub(run.src) <= run.len).then(|| raw - run.src).and_then(|at| at.checked_add(to));
-        let lost = |raw: u64| invalid(format!("chunk offset {raw} no longer maps into the output"));
+        let moved = |raw: u64| {
+            let at = (raw.wrapping_sub(run.src) <= run.len).then(|| raw - run.src);
+            at.and_then(|at| at.checked_add(to)).ok_or_else(|| lost(raw))
+        };
         if self.width == 8 {
             for e in rest.as_chunks_mut::<8>().0 {
-                let raw = u64::from_be_bytes(*e);
-                *e = moved(raw).ok_or_else(|| lost(raw))?.to_be_bytes();
+                *e = moved(u64::from_be_bytes(*e))?.to_be_bytes();
             }
             return Ok(());
         }
         for e in rest.as_chunks_mut::<4>().0 {
-            let raw = u64::from(u32::from_be_bytes(*e));
-            let dst = moved(raw).ok_or_else(|| lost(raw))?;
-            *e = u32::try_from(dst).map_err(|_| invalid(format!("chunk offset {dst} needs co64")))?.to_be_bytes();
+            let dst = moved(u64::from(u32::from_be_bytes(*e)))?;
+            *e = u32::try_from(dst).map_err(|_| needs_co64(dst))?.to_be_bytes();
         }
         Ok(())
     }
@@ -201,8 +200,7 @@ impl Generate for OffsetTable {
             let n = usize::try_from((u64::from(self.range.count) - first).min(BLOCK as u64)).unwrap_or(BLOCK);
             self.read_block(source, first, n, &mut raw)?;
             for (k, chunk) in raw[..n * sw].chunks_exact(sw).enumerate() {
-                let value = chunk.iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
-                let dst = self.entry(first + k as u64, value, &mut mapper)?;
+                let dst = self.entry(first + k as u64, be_value(chunk), &mut mapper)?;
                 let bytes = dst.to_be_bytes();
                 let entry = &bytes[8 - self.width as usize..];
                 let entry_start = (first + k as u64) * w;
@@ -217,6 +215,21 @@ impl Generate for OffsetTable {
         }
         Ok(())
     }
+}
+
+/// A big-endian entry of 4 or 8 bytes as its value.
+fn be_value(entry: &[u8]) -> u64 {
+    entry.iter().fold(0u64, |v, &b| v << 8 | u64::from(b))
+}
+
+/// A source offset that no longer lands in the output (the file changed after planning).
+fn lost(raw: u64) -> io::Error {
+    invalid(format!("chunk offset {raw} no longer maps into the output"))
+}
+
+/// An output offset past 4 GiB in a `stco` (the file changed after planning).
+fn needs_co64(dst: u64) -> io::Error {
+    invalid(format!("chunk offset {dst} needs co64"))
 }
 
 fn invalid(msg: String) -> io::Error {
@@ -249,7 +262,7 @@ mod tests {
             let w = usize::from(width);
             let mut whole = vec![0; 5 * w];
             t.fill(&src.as_slice(), 0, &mut whole).unwrap();
-            all.push(whole.chunks(w).map(|c| c.iter().fold(0, |v, &b| v << 8 | u64::from(b))).collect());
+            all.push(whole.chunks(w).map(be_value).collect());
             for at in 0..whole.len() {
                 for end in at + 1..=whole.len() {
                     let mut part = vec![0; end - at];
