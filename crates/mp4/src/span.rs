@@ -31,10 +31,12 @@ pub(crate) struct Span {
 pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<Span> {
     let mut walk = ChunkWalk::new(&t.stsc, t.chunks.count());
     let c0 = chunk_of(&mut walk, first)?;
-    let c1 = match last_chunk(t, end) {
-        _ if u64::from(end) <= c0.first_sample + u64::from(c0.samples) => c0,
-        Some(c) if c.index >= c0.index => c,
-        _ => chunk_of(&mut walk, end - 1)?,
+    let c1 = if u64::from(end) <= c0.first_sample + u64::from(c0.samples) {
+        c0
+    } else if let Some(c) = last_chunk(t, end).filter(|c| c.index >= c0.index) {
+        c
+    } else {
+        chunk_of(&mut walk, end - 1)?
     };
     let skip = t.sizes.sum(first_of(&c0), first);
     let start = add(t.chunks.get(c0.index), skip, "chunk offset")?;

@@ -7,7 +7,12 @@
 
 /// Lowest and highest of `entries` read as big-endian `u32`, or `None` when empty.
 pub(crate) fn be32_min_max(entries: &[[u8; 4]]) -> Option<(u32, u32)> {
-    (!entries.is_empty()).then(|| min_max32(entries))
+    (!entries.is_empty()).then(|| {
+        entries.iter().fold((u32::MAX, 0), |(l, h), e| {
+            let v = u32::from_be_bytes(*e);
+            (l.min(v), h.max(v))
+        })
+    })
 }
 
 /// Lowest and highest of `entries` read as big-endian `u64`, or `None` when empty.
@@ -17,13 +22,6 @@ pub(crate) fn be64_min_max(entries: &[[u8; 8]]) -> Option<(u64, u64)> {
             let v = u64::from_be_bytes(*e);
             (l.min(v), h.max(v))
         })
-    })
-}
-
-fn min_max32(entries: &[[u8; 4]]) -> (u32, u32) {
-    entries.iter().fold((u32::MAX, 0), |(l, h), e| {
-        let v = u32::from_be_bytes(*e);
-        (l.min(v), h.max(v))
     })
 }
 
