@@ -7,7 +7,7 @@ use crate::tables::Stsc;
 use crate::track::Track;
 
 /// One chunk as seen by a walk: 0-based index, first sample (0-based) and layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ChunkInfo {
     pub index: u32,
     pub first_sample: u64,
@@ -15,7 +15,15 @@ pub(crate) struct ChunkInfo {
     pub description: u32,
 }
 
-/// Walks chunks in order, starting from chunk 0.
+/// Where a [`ChunkWalk`] can start again: the chunk it yields next and its `stsc` entry
+/// (0-based). The default is chunk 0.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WalkPlace {
+    pub entry: u32,
+    pub chunk: ChunkInfo,
+}
+
+/// Walks chunks in order, from chunk 0 or from a [`WalkPlace`].
 pub(crate) struct ChunkWalk<'a, 'b> {
     stsc: &'b Stsc<'a>,
     chunk_count: u32,
@@ -30,11 +38,21 @@ pub(crate) struct ChunkWalk<'a, 'b> {
 
 impl<'a, 'b> ChunkWalk<'a, 'b> {
     pub fn new(stsc: &'b Stsc<'a>, chunk_count: u32) -> Self {
-        let first = ChunkInfo { index: 0, first_sample: 0, samples: 0, description: 0 };
+        Self::resume(stsc, chunk_count, WalkPlace::default())
+    }
+
+    /// A walk that yields `place.chunk` next, as the walk that found it would (see
+    /// [`ChunkWalk::place_of`]), without walking there again.
+    pub fn resume(stsc: &'b Stsc<'a>, chunk_count: u32, place: WalkPlace) -> Self {
         // An empty `stsc` leaves spc = 0 and no next entry: the walk yields nothing.
-        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: u32::MAX, next: first };
-        w.load(0);
+        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: u32::MAX, next: place.chunk };
+        w.load(place.entry);
         w
+    }
+
+    /// The place of `chunk`, the chunk this walk has just yielded.
+    pub fn place_of(&self, chunk: ChunkInfo) -> WalkPlace {
+        WalkPlace { entry: self.entry, chunk }
     }
 
     /// Makes entry `e` current (no-op fields when `stsc` is empty).

@@ -4,7 +4,7 @@
 //! the last, as nginx's mp4 module sends it, used only when that copy holds every kept
 //! chunk and next to nothing else (see [`single_run`]).
 
-use crate::chunks::{ChunkInfo, ChunkWalk};
+use crate::chunks::{ChunkInfo, ChunkWalk, WalkPlace};
 use crate::error::{add, defect, Result};
 use crate::layout::Layout;
 use crate::offsets::{check, ChunkRange};
@@ -23,6 +23,8 @@ pub(crate) struct Span {
     pub bytes: u64,
     /// The new `stsc`.
     pub stsc: StscCut,
+    /// Where a chunk walk yields the first kept chunk (for the time map).
+    pub first_chunk: WalkPlace,
 }
 
 /// The span of samples `first..end` (0-based, `first < end <= samples`) of `t`.
@@ -31,6 +33,7 @@ pub(crate) struct Span {
 pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<Span> {
     let mut walk = ChunkWalk::new(&t.stsc, t.chunks.count());
     let c0 = chunk_of(&mut walk, first)?;
+    let first_chunk = walk.place_of(c0);
     let c1 = if u64::from(end) <= c0.first_sample + u64::from(c0.samples) {
         c0
     } else if let Some(c) = last_chunk(t, end).filter(|c| c.index >= c0.index) {
@@ -46,7 +49,7 @@ pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result
     }
     let chunks = ChunkRange { first: c0.index, count: c1.index - c0.index + 1, skip };
     let stsc = StscCut::new(&t.stsc, &c0, &c1, first, end);
-    Ok(Span { chunks, start, end: last.max(start), bytes: t.sizes.sum(first, end), stsc })
+    Ok(Span { chunks, start, end: last.max(start), bytes: t.sizes.sum(first, end), stsc, first_chunk })
 }
 
 /// The chunk holding sample `end - 1` when that is the track's last sample and the

@@ -7,7 +7,7 @@
 //! one kept point to the next through the `stts` and `stsc` runs rather than by
 //! visiting every chunk: O(points × tracks + table entries), not O(chunks).
 
-use crate::chunks::ChunkWalk;
+use crate::chunks::{ChunkWalk, WalkPlace};
 use crate::error::Result;
 use crate::layout::{Layout, Mapper};
 use crate::offsets::ChunkRange;
@@ -22,6 +22,9 @@ pub(crate) struct TrackTiming<'t, 'a> {
     /// The output chunks, from the chunk holding sample `first_sample` (0-based).
     pub range: ChunkRange,
     pub first_sample: u32,
+    /// Where a chunk walk yields the chunk holding `first_sample` (the span found it),
+    /// or any earlier place: the default, chunk 0, costs a walk over `stsc`.
+    pub walk_from: WalkPlace,
     /// Where source bytes land: body offset = `base` + the layout's offset.
     pub layout: &'t Layout,
     pub base: u64,
@@ -122,7 +125,7 @@ impl<'t, 'a> Points<'t, 'a> {
     fn new(t: &'t TrackTiming<'t, 'a>, movie_ts: u32) -> Result<Self> {
         let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000).unwrap_or(u64::MAX);
         let hidden = u128::from(t.media_time).saturating_add(t.origin_dts);
-        let mut walk = ChunkWalk::new(&t.track.stsc, t.track.chunks.count());
+        let mut walk = ChunkWalk::resume(&t.track.stsc, t.track.chunks.count(), t.walk_from);
         walk.skip_to_sample(u64::from(t.first_sample));
         let (mapper, end) = (t.layout.mapper(), t.range.first.saturating_add(t.range.count));
         let (dts, seek) = (RunCursor::new(t.track.stts), RunCursor::new(t.track.stts));

@@ -43,6 +43,28 @@ fn span_agrees_with_the_chunk_walk() {
     }
 }
 
+#[test]
+fn a_walk_resumed_at_a_chunk_yields_what_the_first_walk_yielded_from_there() {
+    for m in movies() {
+        let file = m.build().bytes();
+        let mv = movie::parse(index::scan(&file).unwrap().moov).unwrap();
+        for t in &mv.tracks {
+            let count = t.chunks.count();
+            let mut walk = chunks::ChunkWalk::new(&t.stsc, count);
+            let mut seen = Vec::new();
+            while let Some(c) = walk.next() {
+                seen.push((walk.place_of(c), c));
+            }
+            assert_eq!(seen.len(), count as usize);
+            for (k, (place, _)) in seen.iter().enumerate() {
+                let resumed: Vec<_> = chunks::ChunkWalk::resume(&t.stsc, count, *place).collect();
+                let rest: Vec<_> = seen[k..].iter().map(|s| s.1).collect();
+                assert_eq!(resumed, rest, "resumed at chunk {k}");
+            }
+        }
+    }
+}
+
 /// The `stsc` of a cut keeping samples `first..end`, chunk by chunk from chunk 0: each
 /// kept chunk's kept samples and description, an entry wherever they change.
 fn walked_stsc(t: &crate::track::Track<'_>, first: u32, end: u32) -> Vec<(u32, u32, u32)> {
