@@ -16,53 +16,56 @@ fn movies() -> Vec<Mov> {
     vec![av(), Mov::new(vec![irregular, single]), Mov::new(vec![Trk::text(9, 700)])]
 }
 
-#[test]
-fn span_agrees_with_the_chunk_walk() {
+/// Runs `check` on every track of every movie of [`movies`], with the file's length.
+fn each_track(mut check: impl FnMut(&crate::track::Track<'_>, u64)) {
     for m in movies() {
         let file = m.build().bytes();
         let mv = movie::parse(index::scan(&file).unwrap().moov).unwrap();
         for t in &mv.tracks {
-            let n = t.samples;
-            for first in (0..n).step_by(3) {
-                for end in [first + 1, first + 2, first + 13, (first + 50).min(n), n] {
-                    if end > n || end <= first {
-                        continue;
-                    }
-                    let s = span::span(t, first, end, file.len() as u64).unwrap();
-                    let ranges = chunks::cut(t, first, end, file.len() as u64).unwrap();
-                    let ctx = format!("samples {first}..{end} of {n}");
-                    assert_eq!(s.stsc.entries(&t.stsc), walked_stsc(t, first, end), "stsc, {ctx}");
-                    assert_eq!(s.chunks.count as usize, ranges.len(), "chunks, {ctx}");
-                    assert_eq!(s.start, ranges[0].0, "first byte, {ctx}");
-                    let last = ranges.last().unwrap();
-                    assert_eq!(s.end, last.0 + last.1, "last byte, {ctx}");
-                    assert_eq!(s.bytes, ranges.iter().map(|r| r.1).sum::<u64>(), "bytes, {ctx}");
-                }
-            }
+            check(t, file.len() as u64);
         }
     }
 }
 
 #[test]
-fn a_walk_resumed_at_a_chunk_yields_what_the_first_walk_yielded_from_there() {
-    for m in movies() {
-        let file = m.build().bytes();
-        let mv = movie::parse(index::scan(&file).unwrap().moov).unwrap();
-        for t in &mv.tracks {
-            let count = t.chunks.count();
-            let mut walk = chunks::ChunkWalk::new(&t.stsc, count);
-            let mut seen = Vec::new();
-            while let Some(c) = walk.next() {
-                seen.push((walk.place_of(c), c));
-            }
-            assert_eq!(seen.len(), count as usize);
-            for (k, (place, _)) in seen.iter().enumerate() {
-                let resumed: Vec<_> = chunks::ChunkWalk::resume(&t.stsc, count, *place).collect();
-                let rest: Vec<_> = seen[k..].iter().map(|s| s.1).collect();
-                assert_eq!(resumed, rest, "resumed at chunk {k}");
+fn span_agrees_with_the_chunk_walk() {
+    each_track(|t, len| {
+        let n = t.samples;
+        for first in (0..n).step_by(3) {
+            for end in [first + 1, first + 2, first + 13, (first + 50).min(n), n] {
+                if end > n || end <= first {
+                    continue;
+                }
+                let s = span::span(t, first, end, len).unwrap();
+                let ranges = chunks::cut(t, first, end, len).unwrap();
+                let ctx = format!("samples {first}..{end} of {n}");
+                assert_eq!(s.stsc.entries(&t.stsc), walked_stsc(t, first, end), "stsc, {ctx}");
+                assert_eq!(s.chunks.count as usize, ranges.len(), "chunks, {ctx}");
+                assert_eq!(s.start, ranges[0].0, "first byte, {ctx}");
+                let last = ranges.last().unwrap();
+                assert_eq!(s.end, last.0 + last.1, "last byte, {ctx}");
+                assert_eq!(s.bytes, ranges.iter().map(|r| r.1).sum::<u64>(), "bytes, {ctx}");
             }
         }
-    }
+    });
+}
+
+#[test]
+fn a_walk_resumed_at_a_chunk_yields_what_the_first_walk_yielded_from_there() {
+    each_track(|t, _| {
+        let count = t.chunks.count();
+        let mut walk = chunks::ChunkWalk::new(&t.stsc, count);
+        let mut seen = Vec::new();
+        while let Some(c) = walk.next() {
+            seen.push((walk.place_of(c), c));
+        }
+        assert_eq!(seen.len(), count as usize);
+        for (k, (place, _)) in seen.iter().enumerate() {
+            let resumed: Vec<_> = chunks::ChunkWalk::resume(&t.stsc, count, *place).collect();
+            let rest: Vec<_> = seen[k..].iter().map(|s| s.1).collect();
+            assert_eq!(resumed, rest, "resumed at chunk {k}");
+        }
+    });
 }
 
 /// The `stsc` of a cut keeping samples `first..end`, chunk by chunk from chunk 0: each
