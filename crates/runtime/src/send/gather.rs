@@ -86,10 +86,7 @@ impl Gather {
     /// with pread(2). Errors: [`End::SourceShrank`] when the file ends first, keeping the
     /// bytes that were read (they are the planned ones, to be written before the end).
     pub fn read_file(&mut self, file: &File, offset: u64, len: usize) -> Result<(), End> {
-        let start = self.buf.len();
-        let end = start.checked_add(len).filter(|&e| e <= GATHER_CAP).ok_or_else(|| overfull(len))?;
-        self.reserve();
-        self.buf.resize(end, 0);
+        let (start, end) = self.grow(len)?;
         let mut filled = start;
         let result = loop {
             if filled == end {
@@ -112,10 +109,7 @@ impl Gather {
     /// made from `file`. Errors: [`End::SourceShrank`] when the file ends before what
     /// was planned, [`End::Failed`] when it no longer holds it; nothing is appended then.
     pub fn generate(&mut self, gen: &dyn Generate, file: &File, at: u64, len: usize) -> Result<(), End> {
-        let start = self.buf.len();
-        let end = start.checked_add(len).filter(|&e| e <= GATHER_CAP).ok_or_else(|| overfull(len))?;
-        self.reserve();
-        self.buf.resize(end, 0);
+        let (start, end) = self.grow(len)?;
         let result = gen.fill(file, at, self.buf.get_mut(start..end).unwrap_or_default());
         result.map_err(|e| {
             self.buf.truncate(start);
@@ -140,6 +134,16 @@ impl Gather {
     #[cfg(test)]
     pub fn is_allocated(&self) -> bool {
         self.buf.capacity() > 0
+    }
+
+    /// Appends `len` zero bytes to be filled in place and returns where they lie
+    /// (`start..end`). Errors: they do not fit in [`GATHER_CAP`] (nothing appended).
+    fn grow(&mut self, len: usize) -> Result<(usize, usize), End> {
+        let start = self.buf.len();
+        let end = start.checked_add(len).filter(|&e| e <= GATHER_CAP).ok_or_else(|| overfull(len))?;
+        self.reserve();
+        self.buf.resize(end, 0);
+        Ok((start, end))
     }
 
     /// Allocates the whole capacity at once, the first time.
