@@ -64,7 +64,7 @@ impl<'a> RunCursor<'a> {
     /// A cursor for [`RunCursor::cto`] only (`ctts`): it skips entries by their counts
     /// alone, without the decode-time sums (a 2-hour film has 100k+ `ctts` entries).
     pub fn counts(runs: Runs<'a>) -> Self {
-        RunCursor { runs, entry: 0, start: 0, acc: 0, timed: false }
+        Self::counts_from(runs, RunPos::default())
     }
 
     /// A counts-only cursor standing at `pos` (see [`RunCursor::counts`]).
