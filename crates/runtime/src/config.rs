@@ -36,6 +36,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::log::Quoted;
 use crate::throttle::Rate;
 
 /// The document root used when neither the file nor `--root` sets one.
@@ -189,7 +190,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         }
         target
             .apply(&mut config, value)
-            .map_err(|m| err(format!("{}: {m}", key.escape_debug())))?;
+            .map_err(|m| err(format!("{}: {m}", Quoted(key))))?;
         seen.insert(target.canonical, number);
     }
     Ok(config)

@@ -85,7 +85,7 @@ fn push_escaped(out: &mut String, text: &str, cap: usize) {
     }
     let mut used = 0usize;
     for &b in text.as_bytes() {
-        let plain = (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+        let plain = plain(b);
         let width = if plain { 1 } else { 4 };
         used = used.saturating_add(width);
         if used > cap {
@@ -98,6 +98,29 @@ fn push_escaped(out: &mut String, text: &str, cap: usize) {
             // Writing to a String cannot fail.
             let _ = write!(out, "\\x{b:02x}");
         }
+    }
+}
+
+/// True for the bytes logged as they are: printable ASCII except `"` and `\`.
+fn plain(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+}
+
+/// A value quoted in a message (`'{}'`), shown as the log shows fields: printable
+/// ASCII as it is, every other byte and `'`, `"`, `\` as `\xNN`, so the value can
+/// neither end its quotes nor carry control bytes into the log.
+pub struct Quoted<'a>(pub &'a str);
+
+impl Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for &b in self.0.as_bytes() {
+            if plain(b) && b != b'\'' {
+                f.write_char(char::from(b))?;
+            } else {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        Ok(())
     }
 }
 

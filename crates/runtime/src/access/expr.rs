@@ -1,6 +1,7 @@
 //! The `secure_link_md5` expression: text with nginx-style variables.
 
 use loomiere_http::Request;
+use crate::log::Quoted;
 
 /// What the variables of an [`Expression`] stand for in one request.
 #[derive(Debug, Clone, Copy)]
@@ -119,7 +120,7 @@ fn variable_name(after: &str) -> Result<(&str, &str), String> {
         let end = braced.find('}').ok_or("unclosed '${' in expression")?;
         let name = &braced[..end];
         if name.is_empty() || !name.chars().all(is_name_char) {
-            return Err(format!("bad variable name '${{{}}}'", name.escape_debug()));
+            return Err(format!("bad variable name '${{{}}}'", Quoted(name)));
         }
         return Ok((name, &braced[end + 1..]));
     }

@@ -1,6 +1,7 @@
 //! Host names and the patterns of `vhost.<pattern>` and `referers`.
 
 use std::fmt;
+use crate::log::Quoted;
 
 /// A host name pattern, matched against a normalized host (see [`normalize_host`]).
 ///
@@ -33,7 +34,7 @@ impl HostPattern {
     /// literal; a `*` anywhere but alone or in a leading `*.`.
     pub fn parse(text: &str) -> Result<HostPattern, String> {
         let lower = text.to_ascii_lowercase();
-        let bad = || format!("bad host pattern '{}' (expected 'example.com', '*.example.com', '.example.com' or '*')", text.escape_debug());
+        let bad = || format!("bad host pattern '{}' (expected 'example.com', '*.example.com', '.example.com' or '*')", Quoted(text));
         if lower == "*" {
             return Ok(HostPattern::Any);
         }

@@ -12,6 +12,7 @@ use loomiere_http::Refusal;
 use md5::{Digest, Md5};
 use std::io::Read;
 use std::path::Path;
+use crate::log::Quoted;
 
 /// Where the hash and the expiry time are in the query: the `secure_link` key,
 /// written like nginx's directive, `$arg_md5,$arg_expires` (the default) or
@@ -34,7 +35,7 @@ impl Default for LinkArgs {
 impl LinkArgs {
     /// Parses `$arg_HASH[,$arg_EXPIRES]`; names are letters, digits and `_`.
     pub fn parse(value: &str) -> Result<LinkArgs, String> {
-        let bad = || format!("expected '$arg_md5,$arg_expires' or '$arg_md5', got '{}'", value.escape_debug());
+        let bad = || format!("expected '$arg_md5,$arg_expires' or '$arg_md5', got '{}'", Quoted(value));
         let arg = |text: &str| {
             text.strip_prefix("$arg_")
                 .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))

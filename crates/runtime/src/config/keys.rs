@@ -6,6 +6,7 @@
 
 use super::{values, Config};
 use crate::access;
+use crate::log::Quoted;
 
 /// Parses `value` into a field of the config, or says what is wrong with it.
 type Setter = fn(&mut Config, &str) -> Result<(), String>;
@@ -211,7 +212,7 @@ pub(super) fn resolve(key: &str) -> Result<Target, String> {
             });
         }
     }
-    Err(format!("unknown key '{}'", key.escape_debug()))
+    Err(format!("unknown key '{}'", Quoted(key)))
 }
 
 impl Target {

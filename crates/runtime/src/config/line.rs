@@ -15,6 +15,7 @@ use nom::character::complete::{char, space0};
 use nom::combinator::{eof, rest};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
+use crate::log::Quoted;
 
 /// A parsed line: nothing to do, or one `key = value` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +70,12 @@ pub(super) fn parse_line(input: &str) -> Result<Line<'_>, String> {
     };
     let (input, _) = ws(input);
     let Ok((input, _)) = char::<&str, nom::error::Error<&str>>('=').parse(input) else {
-        return Err(format!("missing '=' after key '{}'", key.escape_debug()));
+        return Err(format!("missing '=' after key '{}'", Quoted(key)));
     };
     let (input, _) = ws(input);
     let (input, value) = value(input).map_err(|_| "bad value".to_string())?;
     if value.is_empty() {
-        return Err(format!("missing value for key '{}'", key.escape_debug()));
+        return Err(format!("missing value for key '{}'", Quoted(key)));
     }
     // `value` stops only at a comment or at the end, so this cannot fail.
     line_end(input).map_err(|_| "unexpected text after the value".to_string())?;

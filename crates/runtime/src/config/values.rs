@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::throttle::Rate;
+use crate::log::Quoted;
 
 /// The largest timeout accepted, in seconds (one day). Keeps `Instant + timeout`
 /// far away from overflow.
@@ -31,7 +32,7 @@ pub(super) fn seconds_or_zero(value: &str) -> Result<Duration, String> {
     let bad = || {
         format!(
             "expected seconds like '10' or '2.5', got '{}'",
-            value.escape_debug()
+            Quoted(value)
         )
     };
     let mut parser = all_consuming((digit1::<&str, NomErr>, opt(preceded(char('.'), digit1))));
@@ -57,7 +58,7 @@ pub(super) fn seconds_or_zero(value: &str) -> Result<Duration, String> {
 /// A speed as a multiple of real time, like `1`, `1.0`, `0.5` or `20`: up to 3
 /// decimals, from 0.001 to 1000.
 pub(super) fn rate(value: &str) -> Result<Rate, String> {
-    let bad = || format!("expected a multiple like '1.0' or '20', got '{}'", value.escape_debug());
+    let bad = || format!("expected a multiple like '1.0' or '20', got '{}'", Quoted(value));
     let range = || "must be between 0.001 and 1000".to_string();
     let mut parser = all_consuming((digit1::<&str, NomErr>, opt(preceded(char('.'), digit1))));
     let (_, (whole, frac)) = parser.parse(value).map_err(|_| bad())?;
@@ -76,7 +77,7 @@ pub(super) fn bytes(value: &str, min: usize, max: usize) -> Result<usize, String
     let bad = || {
         format!(
             "expected a byte count like '8192' or '8k', got '{}'",
-            value.escape_debug()
+            Quoted(value)
         )
     };
     let range = || format!("must be between {min} and {max} bytes");
@@ -98,7 +99,7 @@ pub(super) fn bytes(value: &str, min: usize, max: usize) -> Result<usize, String
 
 /// A plain decimal count within `min..=max`.
 pub(super) fn count(value: &str, min: usize, max: usize) -> Result<usize, String> {
-    let bad = || format!("expected a whole number, got '{}'", value.escape_debug());
+    let bad = || format!("expected a whole number, got '{}'", Quoted(value));
     let range = || format!("must be between {min} and {max}");
     let (_, digits) = all_consuming(digit1::<&str, NomErr>)
         .parse(value)
@@ -116,7 +117,7 @@ pub(super) fn absolute_path(value: &str) -> Result<PathBuf, String> {
     if !value.starts_with('/') {
         return Err(format!(
             "expected an absolute path, got '{}'",
-            value.escape_debug()
+            Quoted(value)
         ));
     }
     if value.chars().any(char::is_control) {
@@ -137,7 +138,7 @@ pub(super) fn program(value: &str) -> Result<String, String> {
     } else {
         Err(format!(
             "expected a program name or an absolute path, got '{}'",
-            value.escape_debug()
+            Quoted(value)
         ))
     }
 }
@@ -158,7 +159,7 @@ pub(super) fn media_type(value: &str) -> Result<String, String> {
         Some((kind, sub)) if is_token(kind) && is_token(sub) => Ok(value.to_string()),
         _ => Err(format!(
             "expected a media type like 'video/mp4', got '{}'",
-            value.escape_debug()
+            Quoted(value)
         )),
     }
 }
@@ -173,7 +174,7 @@ pub(super) fn extension(ext: &str) -> Result<String, String> {
     if ok {
         Ok(ext.to_ascii_lowercase())
     } else {
-        Err(format!("bad extension '{}'", ext.escape_debug()))
+        Err(format!("bad extension '{}'", Quoted(ext)))
     }
 }
 
@@ -182,6 +183,6 @@ pub(super) fn flag(value: &str, yes: &str, no: &str) -> Result<bool, String> {
     match value {
         v if v == yes => Ok(true),
         v if v == no => Ok(false),
-        _ => Err(format!("expected '{yes}' or '{no}', got '{}'", value.escape_debug())),
+        _ => Err(format!("expected '{yes}' or '{no}', got '{}'", Quoted(value))),
     }
 }

@@ -118,3 +118,19 @@ fn shows_ip_addresses() {
         assert_eq!(show_ip(*ip), *shown);
     }
 }
+
+#[test]
+fn quoted_values_keep_printable_ascii_and_escape_everything_else() {
+    let cases = [
+        ("plain-key_1.0 /x", "plain-key_1.0 /x"),
+        ("it's", "it\\x27s"),
+        ("a\"b\\c", "a\\x22b\\x5cc"),
+        ("tab\there\nnew", "tab\\x09here\\x0anew"),
+        ("\u{1b}[31m", "\\x1b[31m"),
+        ("vid\u{e9}o", "vid\\xc3\\xa9o"),
+        ("", ""),
+    ];
+    for (text, want) in cases {
+        assert_eq!(super::Quoted(text).to_string(), want, "{text:?}");
+    }
+}
