@@ -10,3 +10,8 @@ pub mod file;
 pub mod flv;
 pub mod front;
 pub mod mp4;
+
+/// Every binary's allocator: small blocks from dlmalloc, large ones mapped on their own
+/// (see [`loomiere_runtime::alloc`]).
+#[global_allocator]
+static ALLOC: loomiere_runtime::alloc::Split = loomiere_runtime::alloc::Split;

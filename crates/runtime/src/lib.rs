@@ -16,6 +16,7 @@
 //! - [`exchange`], [`serve`]: the flow that ties them together.
 
 pub mod access;
+pub mod alloc;
 pub mod intake;
 pub mod send;
 pub mod cli;
