@@ -14,6 +14,7 @@
 //! - [`throttle`]: when each body byte may leave, from the media's own time line.
 //! - [`access`]: running as root, virtual hosts, the `Referer` allowlist, secure links.
 //! - [`exchange`], [`serve`]: the flow that ties them together.
+//! - [`alloc`]: the binaries' global allocator (dlmalloc, large blocks mapped alone).
 
 pub mod access;
 pub mod alloc;

@@ -122,8 +122,8 @@ impl Gather {
 
     /// Frees the buffer when no byte is waiting (else does nothing), so a throttled
     /// stream does not hold its 32 KiB while it rests; the next byte gathered allocates
-    /// it again. With musl's allocator (the static builds) the pages go back to the
-    /// system.
+    /// it again. Its 32 KiB are a mapping of their own ([`crate::alloc`]), so the pages
+    /// go back to the system.
     pub fn release(&mut self) {
         if self.buf.is_empty() {
             self.buf = Vec::new();
