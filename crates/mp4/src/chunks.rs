@@ -67,8 +67,13 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
     }
 
     /// Skips whole `stsc` runs, then whole chunks, that end before sample `target`, so
-    /// finding a late sample costs O(entries), not O(chunks).
+    /// finding a late sample costs O(entries), not O(chunks); with checkpoints, it
+    /// starts from the one at or before `target` when that lies ahead.
     pub fn skip_to_sample(&mut self, target: u64) {
+        if let Some(m) = self.stsc.marks.before(target).filter(|m| m.chunk.index > self.next.index) {
+            (self.next.index, self.next.first_sample) = (m.chunk.index, m.chunk.first_sample);
+            self.load(m.entry);
+        }
         let limit = self.chunk_count.saturating_add(1);
         // Tight pass over whole runs: the entry after a run only gives its first chunk.
         let (mut e, mut first, mut spc, mut at) = (self.entry, self.next.index + 1, self.spc, self.next.first_sample);

@@ -58,24 +58,45 @@ pub(crate) struct SnapPoint {
 }
 
 /// The sync sample of the first video track at or before `start_ns`, or its first
-/// sync sample when none is. `None` when there is no video track.
+/// sync sample when none is. `None` when there is no video track. With a sample
+/// index, sync samples that present at or before the start even with the largest
+/// composition offset of the track are passed over without reading `ctts`.
 pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Result<Option<SnapPoint>> {
     let Some(v) = tracks.iter().position(|t| t.is_video() && t.samples > 0) else {
         return Ok(None);
     };
     let t = &tracks[v];
+    let bound = t.ctts.filter(|c| c.marks.is_some()).map(|c| c.marks.max);
     let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::counts));
-    let mut best: Option<SnapPoint> = None;
+    let (mut best, mut passed): (Option<SnapPoint>, Option<(u32, u128)>) = (None, None);
     for s in sync_samples(t)? {
-        let (d, c) = (dts.dts(u64::from(s)), cto.as_mut().map_or(0, |c| c.cto(u64::from(s))));
+        let d = dts.dts(u64::from(s));
+        if let Some(max) = bound {
+            if pts_ns(t, movie_ts, d, max)? <= start_ns {
+                passed = Some((s, d));
+                continue;
+            }
+        }
+        let c = cto.as_mut().map_or(0, |c| c.cto(u64::from(s)));
         let pts_ns = pts_ns(t, movie_ts, d, c)?;
-        if pts_ns > start_ns && best.is_some() {
+        if pts_ns > start_ns && (best.is_some() || passed.is_some()) {
             break;
         }
         let ctts = cto.as_ref().map(RunCursor::pos).unwrap_or_default();
-        best = Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0), ctts });
+        (best, passed) = (Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0), ctts }), None);
     }
-    Ok(best)
+    match passed {
+        Some((s, d)) => Ok(Some(snap_point(t, v, movie_ts, s, d)?)),
+        None => Ok(best),
+    }
+}
+
+/// The [`SnapPoint`] of sync sample `s` (decode time `d`) of track `t` (index `v`).
+fn snap_point(t: &Track<'_>, v: usize, movie_ts: u32, s: u32, d: u128) -> Result<SnapPoint> {
+    let mut cto = t.ctts.map(RunCursor::counts);
+    let c = cto.as_mut().map_or(0, |c| c.cto(u64::from(s)));
+    let ctts = cto.as_ref().map(RunCursor::pos).unwrap_or_default();
+    Ok(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns(t, movie_ts, d, c)?.max(0), ctts })
 }
 
 /// Sync samples (0-based) of `t`, increasing: `stss` entries, or every sample without

@@ -22,12 +22,14 @@ mod cut;
 mod error;
 mod index;
 mod layout;
+mod marks;
 mod movie;
 mod offsets;
 mod out;
 mod rebuild;
 mod relocate;
 mod runs;
+mod sindex;
 mod span;
 mod stsc;
 mod tables;
@@ -94,7 +96,17 @@ pub struct Planned {
     /// When each body byte is due at the player, from the samples' decode times
     /// (empty when the file could not be parsed: such a body is never throttled).
     pub time_map: TimeMap,
+    /// A sample index built for this file while planning a cut (see [`plan_indexed`]),
+    /// for the caller to keep.
+    pub new_index: Option<Vec<u8>>,
 }
+
+/// Version of the sample index format: a kept index of another version is not used.
+pub const SAMPLE_INDEX_VERSION: u32 = 1;
+
+/// Smallest `moov` (bytes) worth a sample index: 16 KiB (a 40-second film's). Below
+/// that, a cut reads a few pages of tables anyway.
+pub const MIN_MOOV_FOR_INDEX: u64 = 16 * 1024;
 
 /// Whether to compute the byte-to-time map (it costs a walk of every output chunk).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,43 +132,59 @@ pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
 /// the start, or a seek on a fragmented file; [`Mp4Error::Defect`] for a malformed
 /// file, naming the defect.
 pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
+    plan_indexed(file, seek, timing, None, false)
+}
+
+/// [`plan_body`] with a sample index: `index`, one that planning this very file (same
+/// bytes: the caller keys it by the file's identity) returned before, lets a cut read a
+/// few pages of each sample table instead of all of them (about 3 MB for a 2-hour film).
+/// An index that does not parse or does not fit the file's tables is not used. With
+/// `build` and no usable index, a cut of a file whose `moov` is at least
+/// [`MIN_MOOV_FOR_INDEX`] bytes builds one (one more walk of every table) and returns it
+/// in [`Planned::new_index`]. The body is the same with or without an index.
+///
+/// Errors: as [`plan_body`].
+pub fn plan_indexed(file: &[u8], seek: Seek, timing: Timing, index: Option<&[u8]>, build: bool) -> Result<Planned> {
     let len = file.len() as u64;
-    let index = index::scan(file);
+    let top = index::scan(file);
     if seek.is_none() {
-        match &index {
+        match &top {
             Ok(i) if !i.moov_first() => {}
             // moov first, or not an MP4 we understand: the stored bytes are the answer.
-            _ => return as_stored(index.ok().map(|i| i.moov).filter(|_| timing == Timing::Map), len),
+            _ => return as_stored(top.ok().map(|i| i.moov).filter(|_| timing == Timing::Map), len),
         }
     }
-    let index = index?;
-    let movie = movie::parse(index.moov)?;
+    let top = top?;
+    let marks = index.and_then(sindex::parse);
+    let movie = movie::parse(top.moov, marks.as_deref())?;
     if movie.fragmented {
         if seek.is_none() {
-            return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None, time_map: TimeMap::new() });
+            return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None, time_map: TimeMap::new(), new_index: None });
         }
         return Err(bad_seek!("fragmented MP4 (moof) cannot be cut by time"));
     }
-    let prefix = match &index.ftyp {
+    let prefix = match &top.ftyp {
         Some(f) => Plan::whole_file(f.offset, f.len())?,
         None => Plan::new(),
     };
     if seek.is_none() {
-        return relocated(&index, &movie, prefix, len, timing);
+        return relocated(&top, &movie, prefix, len, timing);
     }
-    cut(&movie, prefix, seek, len, timing)
+    let worth = build && !movie.indexed && top.moov.len() >= MIN_MOOV_FOR_INDEX;
+    let new_index = if worth { sindex::build(&movie) } else { None };
+    Ok(Planned { new_index, ..cut(&movie, prefix, seek, len, timing)? })
 }
 
 /// The stored file, with its time map when its `moov` parses (else none: a body we do
 /// not understand is sent unthrottled).
 fn as_stored(moov: Option<boxes::Bx<'_>>, len: u64) -> Result<Planned> {
     let plan = Plan::whole_file(0, len)?;
-    let movie = moov.and_then(|m| movie::parse(m).ok()).filter(|m| !m.fragmented);
+    let movie = moov.and_then(|m| movie::parse(m, None).ok()).filter(|m| !m.fragmented);
     let time_map = match &movie {
         Some(m) => whole_time_map(m, &Layout::single(0, len)?, 0).unwrap_or_default(),
         None => TimeMap::new(),
     };
-    Ok(Planned { plan, shape: Shape::AsStored, start_ms: None, time_map })
+    Ok(Planned { plan, shape: Shape::AsStored, start_ms: None, time_map, new_index: None })
 }
 
 /// The time map of a whole movie whose sample data lands through `layout` at body
@@ -205,7 +233,7 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
     let pieces = Pieces { prefix, layout: Arc::clone(&layout), tracks, new_mdat: false };
     let (plan, base) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
     let time_map = if timing == Timing::Map { whole_time_map(movie, &layout, base)? } else { TimeMap::new() };
-    Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map })
+    Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map, new_index: None })
 }
 
 /// A cut to `seek`.
@@ -233,7 +261,7 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) ->
     let (plan, base) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
     if timing == Timing::Skip {
-        return Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map: TimeMap::new() });
+        return Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map: TimeMap::new(), new_index: None });
     }
     let timings: Vec<TrackTiming<'_, '_>> = kept
         .iter()
@@ -251,7 +279,7 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) ->
         .collect();
     let out_ms = kept.iter().map(|k| k.duration).max().unwrap_or(0).saturating_mul(1000) / u64::from(ts);
     let time_map = timing::time_map(&timings, ts, out_ms)?;
-    Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map })
+    Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map, new_index: None })
 }
 
 /// Where the kept samples go: one run when the file allows it (see

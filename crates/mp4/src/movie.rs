@@ -3,6 +3,7 @@
 use crate::boxes::Bx;
 use crate::bytes::{u32_at, u64_at};
 use crate::error::{defect, Result};
+use crate::sindex::TrackMarks;
 use crate::track::{self, Track};
 
 /// A parsed movie.
@@ -17,23 +18,30 @@ pub(crate) struct Movie<'a> {
     pub fragmented: bool,
     /// Tracks in file order.
     pub tracks: Vec<Track<'a>>,
+    /// True when every track took its checkpoints from the sample index given.
+    pub indexed: bool,
 }
 
-/// Parses `moov`. Errors: no `mvhd`, a zero timescale, any malformed track.
-pub(crate) fn parse<'a>(moov: Bx<'a>) -> Result<Movie<'a>> {
+/// Parses `moov`, with the checkpoints of a sample index (`marks`: one per track, in
+/// order) where they fit. Errors: no `mvhd`, a zero timescale, any malformed track.
+pub(crate) fn parse<'a>(moov: Bx<'a>, marks: Option<&[TrackMarks<'a>]>) -> Result<Movie<'a>> {
     let mvhd = moov.require(b"mvhd")?;
     let (timescale, duration) = mvhd_times(&mvhd)?;
     let fragmented = moov.child(b"mvex")?.is_some();
     let mut tracks = Vec::new();
+    let mut indexed = marks.is_some();
     if !fragmented {
         for c in moov.children() {
             let c = c?;
             if &c.typ == b"trak" {
-                tracks.push(track::parse(c)?);
+                let (t, fits) = track::parse(c, marks.and_then(|m| m.get(tracks.len())))?;
+                indexed &= fits;
+                tracks.push(t);
             }
         }
     }
-    Ok(Movie { moov, timescale, duration, fragmented, tracks })
+    indexed &= marks.is_some_and(|m| m.len() == tracks.len());
+    Ok(Movie { moov, timescale, duration, fragmented, tracks, indexed })
 }
 
 /// `mvhd` timescale and duration (§8.2.2).

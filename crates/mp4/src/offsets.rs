@@ -73,14 +73,7 @@ fn check_in_run(table: &ChunkOffsets<'_>, range: ChunkRange, run: Run) -> Result
     }
     let head = moved(&range, true, table.get(range.first))?;
     let (mut lo, mut hi) = (head, head);
-    let w = table.width;
-    let rest = table.entries.bytes.get((range.first as usize + 1) * w..end as usize * w).unwrap_or_default();
-    let rest = if w == 8 {
-        crate::wide::be64_min_max(rest.as_chunks::<8>().0)
-    } else {
-        crate::wide::be32_min_max(rest.as_chunks::<4>().0).map(|(l, h)| (u64::from(l), u64::from(h)))
-    };
-    if let Some((l, h)) = rest {
+    if let Some((l, h)) = table.min_max(range.first + 1, end) {
         (lo, hi) = (lo.min(l), hi.max(h));
     }
     let inside = |o: u64| o >= run.src && o - run.src <= run.len;
@@ -307,7 +300,7 @@ mod tests {
         assert_eq!(u64::from_be_bytes(wide), 1 << 32);
         let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
         assert!(t.fill(&&src[..44], 0, &mut [0; 8]).is_err(), "a source cut short");
-        assert_eq!(check(&crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4 }, t.range, &t.layout).map_err(|_| ()), Err(()));
+        assert_eq!(check(&crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4, marks: Default::default() }, t.range, &t.layout).map_err(|_| ()), Err(()));
     }
 
     fn entries(src: &[u8], count: u32) -> crate::tables::Entries<'_> {

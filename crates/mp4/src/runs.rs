@@ -15,8 +15,13 @@ impl Runs<'_> {
     /// From `from` (at or before sample `i`), the entry holding sample `i`, or the end
     /// of the table (`entry == len()`, `start` the samples counted) when none does.
     /// One tight pass over the counts, four entries a step: a 2-hour film's `ctts` has
-    /// 100k+ entries.
+    /// 100k+ entries. With checkpoints, it starts from the one at or before `i` when
+    /// that lies past `from`.
     pub fn locate(&self, from: RunPos, i: u64) -> RunPos {
+        let from = match self.marks.before(i) {
+            Some(m) if m.entry > from.entry => m,
+            _ => from,
+        };
         let rest = self.entries.bytes.get(from.entry as usize * 8..).unwrap_or_default();
         let count = |e: &[u8]| u64::from(u32::from_be_bytes([e[0], e[1], e[2], e[3]]));
         let (quads, _) = rest.as_chunks::<32>();

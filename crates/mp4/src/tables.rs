@@ -7,6 +7,7 @@
 use crate::boxes::Bx;
 use crate::bytes::{u32_at, u32_in, u64_in};
 use crate::error::{defect, Result};
+use crate::marks::{RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY};
 
 /// `count` fixed-size entries starting at byte `start` of a box payload.
 #[derive(Clone, Copy)]
@@ -53,6 +54,8 @@ impl<'a> Entries<'a> {
 #[derive(Clone, Copy)]
 pub(crate) struct Runs<'a> {
     pub entries: Entries<'a>,
+    /// Checkpoints from a sample index (none without one).
+    pub marks: RunMarks<'a>,
 }
 
 impl<'a> Runs<'a> {
@@ -75,7 +78,7 @@ impl<'a> Runs<'a> {
 
 /// `stts` or `ctts`: version/flags, entry_count, then 8-byte entries.
 pub(crate) fn runs<'a>(b: &Bx<'a>) -> Result<Runs<'a>> {
-    Ok(Runs { entries: Entries::after_count(b, 4, 8)? })
+    Ok(Runs { entries: Entries::after_count(b, 4, 8)?, marks: RunMarks::default() })
 }
 
 /// `stss` sync samples (§8.6.2): 1-based sample numbers, strictly increasing.
@@ -90,6 +93,8 @@ pub(crate) struct Stsc<'a> {
     /// Samples the entries place in the track's chunks (runs past the last chunk
     /// count for nothing).
     pub samples: u64,
+    /// Checkpoints from a sample index (none without one).
+    pub marks: WalkMarks<'a>,
 }
 
 impl Stsc<'_> {
@@ -101,10 +106,15 @@ impl Stsc<'_> {
 }
 
 /// Parses `stsc` for a track of `chunk_count` chunks, counting the samples it places
-/// in them in the same pass. Errors: count larger than the box; first chunks not
-/// strictly increasing or not starting at 1; zero samples per chunk.
-pub(crate) fn stsc<'a>(b: &Bx<'a>, chunk_count: u32) -> Result<Stsc<'a>> {
+/// in them in the same pass. `known`: the count and checkpoints a sample index of this
+/// very file recorded when it checked the table, which spares the pass. Errors: count
+/// larger than the box; first chunks not strictly increasing or not starting at 1;
+/// zero samples per chunk.
+pub(crate) fn stsc<'a>(b: &Bx<'a>, chunk_count: u32, known: Option<(u64, WalkMarks<'a>)>) -> Result<Stsc<'a>> {
     let entries = Entries::after_count(b, 4, 12)?;
+    if let Some((samples, marks)) = known {
+        return Ok(Stsc { entries, samples, marks });
+    }
     let limit = chunk_count.saturating_add(1);
     let all = entries.bytes.as_chunks::<12>().0;
     // One branch-free pass (an audio track has one entry per two chunks): the run of
@@ -121,7 +131,7 @@ pub(crate) fn stsc<'a>(b: &Bx<'a>, chunk_count: u32) -> Result<Stsc<'a>> {
         return Err(stsc_defect(all));
     }
     samples += run_samples(prev_first, limit, limit, prev_spc);
-    Ok(Stsc { entries, samples })
+    Ok(Stsc { entries, samples, marks: WalkMarks::default() })
 }
 
 /// Samples of the chunks `from..to` (1-based; both clipped to `limit`, one past the
@@ -152,8 +162,9 @@ fn stsc_defect(all: &[[u8; 12]]) -> crate::error::Mp4Error {
 pub(crate) enum Sizes<'a> {
     /// Every sample has this size in bytes.
     Constant { size: u32, count: u32 },
-    /// One entry per sample; `field_bits` is 32 for `stsz`, 4, 8 or 16 for `stz2`.
-    Table { entries: Entries<'a>, field_bits: u8 },
+    /// One entry per sample; `field_bits` is 32 for `stsz`, 4, 8 or 16 for `stz2`;
+    /// `marks`: checkpoints from a sample index (none without one).
+    Table { entries: Entries<'a>, field_bits: u8, marks: SumMarks<'a> },
 }
 
 impl Sizes<'_> {
@@ -170,12 +181,12 @@ impl Sizes<'_> {
     pub fn get(&self, i: u32) -> u32 {
         match self {
             Sizes::Constant { size, .. } => *size,
-            Sizes::Table { entries, field_bits: 32 } => entries.u32(i, 4, 0),
-            Sizes::Table { entries, field_bits: 16 } => {
+            Sizes::Table { entries, field_bits: 32, .. } => entries.u32(i, 4, 0),
+            Sizes::Table { entries, field_bits: 16, .. } => {
                 let at = i as usize * 2;
                 u32::from(u16::from_be_bytes([entries.bytes[at], entries.bytes[at + 1]]))
             }
-            Sizes::Table { entries, field_bits: 8 } => u32::from(entries.bytes[i as usize]),
+            Sizes::Table { entries, field_bits: 8, .. } => u32::from(entries.bytes[i as usize]),
             Sizes::Table { entries, .. } => {
                 let byte = entries.bytes[i as usize / 2];
                 u32::from(if i % 2 == 0 { byte >> 4 } else { byte & 0x0f })
@@ -184,11 +195,29 @@ impl Sizes<'_> {
     }
 
     /// Sum of the sizes of samples `from..to`, in bytes. `to <= count()` is the
-    /// caller's contract.
+    /// caller's contract. With checkpoints, a long range reads at most two stretches
+    /// of [`EVERY`] entries.
     pub fn sum(&self, from: u32, to: u32) -> u64 {
+        if let Sizes::Table { marks, .. } = self {
+            let marked = (to.saturating_sub(from) > 2 * EVERY).then(|| self.before(marks, to)?.checked_sub(self.before(marks, from)?));
+            if let Some(Some(sum)) = marked {
+                return sum;
+            }
+        }
+        self.sum_entries(from, to)
+    }
+
+    /// Bytes of samples `0..x`, from the checkpoint at or before `x`.
+    fn before(&self, marks: &SumMarks<'_>, x: u32) -> Option<u64> {
+        let k = x / EVERY;
+        marks.at(u64::from(k))?.checked_add(self.sum_entries(k * EVERY, x))
+    }
+
+    /// [`Sizes::sum`] read from the table itself.
+    fn sum_entries(&self, from: u32, to: u32) -> u64 {
         match self {
             Sizes::Constant { size, .. } => u64::from(*size) * u64::from(to.saturating_sub(from)),
-            Sizes::Table { entries, field_bits: 32 } => crate::wide::be32_sum(&entries.bytes[from as usize * 4..to.max(from) as usize * 4]),
+            Sizes::Table { entries, field_bits: 32, .. } => crate::wide::be32_sum(&entries.bytes[from as usize * 4..to.max(from) as usize * 4]),
             _ => (from..to).map(|i| u64::from(self.get(i))).sum(),
         }
     }
@@ -203,7 +232,7 @@ pub(crate) fn sizes<'a>(b: &Bx<'a>) -> Result<Sizes<'a>> {
         if size != 0 {
             return Ok(Sizes::Constant { size, count });
         }
-        return Ok(Sizes::Table { entries: Entries::at(b, 12, count, 4)?, field_bits: 32 });
+        return Ok(Sizes::Table { entries: Entries::at(b, 12, count, 4)?, field_bits: 32, marks: SumMarks::default() });
     }
     let field_bits = u32_at(p, 4, "stz2 field_size")? & 0xff;
     let count = u32_at(p, 8, "stz2 sample_count")?;
@@ -215,7 +244,7 @@ pub(crate) fn sizes<'a>(b: &Bx<'a>) -> Result<Sizes<'a>> {
     };
     let raw = Entries::at(b, 12, bytes_needed, 1)?;
     let entries = Entries { count, ..raw };
-    Ok(Sizes::Table { entries, field_bits: field_bits as u8 })
+    Ok(Sizes::Table { entries, field_bits: field_bits as u8, marks: SumMarks::default() })
 }
 
 /// Chunk offsets from `stco` (§8.7.5, 32-bit) or `co64` (64-bit), in file bytes.
@@ -224,6 +253,8 @@ pub(crate) struct ChunkOffsets<'a> {
     pub entries: Entries<'a>,
     /// Entry width in bytes: 4 (`stco`) or 8 (`co64`).
     pub width: usize,
+    /// Checkpoints from a sample index (none without one).
+    pub marks: SpanMarks<'a>,
 }
 
 impl ChunkOffsets<'_> {
@@ -241,10 +272,42 @@ impl ChunkOffsets<'_> {
     pub fn count(&self) -> u32 {
         self.entries.count
     }
+
+    /// Lowest and highest offset of chunks `from..to` (0-based; `to <= count()`), or
+    /// `None` when the range is empty. With checkpoints, a long range reads at most
+    /// two stretches of [`EVERY`] entries.
+    pub fn min_max(&self, from: u32, to: u32) -> Option<(u64, u64)> {
+        let (head_end, tail_start) = (from.div_ceil(EVERY), to / EVERY);
+        if !self.marks.is_some() || to.saturating_sub(from) <= 2 * EVERY || head_end >= tail_start {
+            return self.min_max_entries(from, to);
+        }
+        let blocks = (head_end..tail_start).map(|k| self.marks.block(u64::from(k)));
+        let parts = [Some(self.min_max_entries(from, head_end * EVERY)), Some(self.min_max_entries(tail_start * EVERY, to))];
+        let mut found: Option<(u64, u64)> = None;
+        for part in blocks.map(|b| b.map(Some)).chain(parts) {
+            let Some(part) = part else { return self.min_max_entries(from, to) };
+            found = match (found, part) {
+                (Some((l, h)), Some((pl, ph))) => Some((l.min(pl), h.max(ph))),
+                (f, p) => f.or(p),
+            };
+        }
+        found
+    }
+
+    /// [`ChunkOffsets::min_max`] read from the table itself.
+    pub fn min_max_entries(&self, from: u32, to: u32) -> Option<(u64, u64)> {
+        let w = self.width;
+        let rest = self.entries.bytes.get(from as usize * w..to as usize * w).unwrap_or_default();
+        if w == 8 {
+            crate::wide::be64_min_max(rest.as_chunks::<8>().0)
+        } else {
+            crate::wide::be32_min_max(rest.as_chunks::<4>().0).map(|(l, h)| (u64::from(l), u64::from(h)))
+        }
+    }
 }
 
 /// Parses `stco` or `co64`. Errors: count larger than the box.
 pub(crate) fn chunk_offsets<'a>(b: &Bx<'a>) -> Result<ChunkOffsets<'a>> {
     let width = if &b.typ == b"co64" { 8 } else { 4 };
-    Ok(ChunkOffsets { entries: Entries::after_count(b, 4, width)?, width })
+    Ok(ChunkOffsets { entries: Entries::after_count(b, 4, width)?, width, marks: SpanMarks::default() })
 }

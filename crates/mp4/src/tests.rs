@@ -11,6 +11,7 @@ mod model;
 mod oracle;
 mod read;
 mod shapes;
+mod sindex;
 mod span;
 mod timing;
 mod tables;

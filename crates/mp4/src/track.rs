@@ -3,6 +3,7 @@
 use crate::boxes::Bx;
 use crate::bytes::{u32_at, u64_at};
 use crate::error::{defect, Result};
+use crate::sindex::TrackMarks;
 use crate::tables::{self, ChunkOffsets, Entries, Runs, Sizes, Stsc};
 
 /// The edit list (§8.6.6) reduced to what a seek needs: the leading empty edits and
@@ -47,9 +48,11 @@ impl Track<'_> {
     }
 }
 
-/// Parses a `trak`. Errors: a missing mandatory box, a zero timescale, a table whose
-/// counts exceed its box, or tables that describe fewer samples than `stsz`.
-pub(crate) fn parse<'a>(trak: Bx<'a>) -> Result<Track<'a>> {
+/// Parses a `trak`, with the checkpoints of `marks` when it was built for tables of
+/// these sizes (the second value says whether it was). Errors: a missing mandatory
+/// box, a zero timescale, a table whose counts exceed its box, or tables that
+/// describe fewer samples than `stsz`.
+pub(crate) fn parse<'a>(trak: Bx<'a>, marks: Option<&TrackMarks<'a>>) -> Result<(Track<'a>, bool)> {
     let mdia = trak.require(b"mdia")?;
     let timescale = mdhd_timescale(&mdia.require(b"mdhd")?)?;
     let handler = handler_type(&mdia.require(b"hdlr")?)?;
@@ -62,8 +65,21 @@ pub(crate) fn parse<'a>(trak: Bx<'a>) -> Result<Track<'a>> {
         Some(b) => b,
         None => stbl.require(b"co64")?,
     };
-    let sizes = tables::sizes(&sizes_box)?;
-    let chunks = tables::chunk_offsets(&chunk_box)?;
+    let mut sizes = tables::sizes(&sizes_box)?;
+    let mut chunks = tables::chunk_offsets(&chunk_box)?;
+    let mut ctts = stbl.child(b"ctts")?.map(|b| tables::runs(&b)).transpose()?;
+    let stsc_box = stbl.require(b"stsc")?;
+    let stsc_entries = u32_at(stsc_box.payload(), 4, "stsc entry_count")?;
+    let marks = marks.filter(|m| (m.samples, m.chunks, m.ctts_entries, m.stsc_entries) == (sizes.count(), chunks.count(), ctts.map(|c| c.len()), stsc_entries));
+    if let Some(m) = marks {
+        chunks.marks = m.span;
+        if let Some(c) = ctts.as_mut() {
+            c.marks = m.run;
+        }
+        if let tables::Sizes::Table { marks, .. } = &mut sizes {
+            *marks = m.sum;
+        }
+    }
     let track = Track {
         trak,
         handler,
@@ -71,14 +87,14 @@ pub(crate) fn parse<'a>(trak: Bx<'a>) -> Result<Track<'a>> {
         edit: edit(&trak)?,
         samples: sizes.count(),
         stts: tables::runs(&stbl.require(b"stts")?)?,
-        ctts: stbl.child(b"ctts")?.map(|b| tables::runs(&b)).transpose()?,
+        ctts,
         stss: stbl.child(b"stss")?.map(|b| tables::u32_list(&b)).transpose()?,
-        stsc: tables::stsc(&stbl.require(b"stsc")?, chunks.count())?,
+        stsc: tables::stsc(&stsc_box, chunks.count(), marks.map(|m| (m.stsc_samples, m.walk)))?,
         sizes,
         chunks,
     };
     check_coverage(&track)?;
-    Ok(track)
+    Ok((track, marks.is_some()))
 }
 
 /// `mdhd` timescale (§8.4.2). Errors: zero, or the box is cut short.

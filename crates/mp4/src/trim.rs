@@ -126,7 +126,7 @@ fn tkhd_and_edts(k: &Kept<'_, '_>, tkhd: &Bx<'_>) -> Result<Vec<u8>> {
 /// `grouping_type_parameter`.
 fn sbgp_out(b: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
     let prefix = if b.version()? == 1 { 8 } else { 4 };
-    let runs = Runs { entries: tables::Entries::after_count(b, 4 + prefix, 8)? };
+    let runs = Runs { entries: tables::Entries::after_count(b, 4 + prefix, 8)?, marks: Default::default() };
     write::runs_box(b, prefix, &trim(&runs, first, end))
 }
 

@@ -95,7 +95,7 @@ pub(crate) fn stsz_box(sizes: &Sizes<'_>, first: u32, end: u32) -> Result<Out> {
         Sizes::Constant { size, .. } => {
             o.bytes(fixed_stsz_header(*size, n, 0)?)?;
         }
-        Sizes::Table { entries, field_bits: 32 } => {
+        Sizes::Table { entries, field_bits: 32, .. } => {
             o.bytes(fixed_stsz_header(0, n, 4 * u64::from(n))?)?;
             o.file(entries.offset + 4 * u64::from(first), 4 * u64::from(n))?;
         }

@@ -20,7 +20,7 @@ fn movies() -> Vec<Mov> {
 fn each_track(mut check: impl FnMut(&crate::track::Track<'_>, u64)) {
     for m in movies() {
         let file = m.build().bytes();
-        let mv = movie::parse(index::scan(&file).unwrap().moov).unwrap();
+        let mv = movie::parse(index::scan(&file).unwrap().moov, None).unwrap();
         for t in &mv.tracks {
             check(t, file.len() as u64);
         }
