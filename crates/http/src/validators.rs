@@ -6,7 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// What identifies the bytes of a source file: `stat(2)` fields.
 ///
 /// Any change (a replaced file has a new inode, an edited one a new size or
-/// modification time) gives a different [`strong_etag`].
+/// modification time) gives a different [`strong_etag`]. The status change time
+/// (`ctime_*`) is not part of the entity-tag: `chmod`, `chown` and `link` change it
+/// without changing the bytes. It keys on-disk caches instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FileIdentity {
     /// `st_dev`
@@ -19,6 +21,13 @@ pub struct FileIdentity {
     pub mtime_sec: i64,
     /// `st_mtime_nsec`, nanoseconds (0 to 999 999 999).
     pub mtime_nsec: u32,
+    /// `st_ctime`, the status change time, seconds since the Unix epoch (may be
+    /// negative). The kernel sets it on every write (and on `chmod`, `chown`,
+    /// `rename`); users cannot set it (`utimensat(2)` can set the mtime back, not the
+    /// ctime), so it keys caches of what a file contains.
+    pub ctime_sec: i64,
+    /// `st_ctime_nsec`, nanoseconds (0 to 999 999 999).
+    pub ctime_nsec: u32,
 }
 
 /// A strong entity-tag (RFC 9110 §8.8.3), quotes included, for one representation:
@@ -105,6 +114,8 @@ mod tests {
         size: 8000,
         mtime_sec: 1_700_000_000,
         mtime_nsec: 5,
+        ctime_sec: 1_700_000_100,
+        ctime_nsec: 7,
     };
 
     #[test]
@@ -156,6 +167,19 @@ mod tests {
         ];
         for (i, other) in variants.iter().enumerate() {
             assert_ne!(&base, other, "variant {i}");
+        }
+    }
+
+    /// The status change time moves on `chmod` or `link` too: it must not change the
+    /// tag of bytes that did not change (and the pinned tag above stays valid).
+    #[test]
+    fn etag_ignores_ctime() {
+        let base = strong_etag(&ID, "start=1", 1);
+        for other in [
+            FileIdentity { ctime_sec: 1_800_000_000, ..ID },
+            FileIdentity { ctime_nsec: 8, ..ID },
+        ] {
+            assert_eq!(strong_etag(&other, "start=1", 1), base, "{other:?}");
         }
     }
 

@@ -18,6 +18,7 @@
 //! | `throttle_min_size` | bytes, `k` suffix = 1024; smaller responses are not throttled | 1 MiB |
 //! | `max_request_head` | bytes, `k` suffix = 1024, 256 ..= 1 MiB | 8192 |
 //! | `max_header_lines` | 1 ..= 10000 | 100 |
+//! | `index_dir` | absolute path of the planning-index cache, or `off` | `off` |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
 //! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*` | see [`crate::access`] | |
@@ -101,6 +102,9 @@ pub struct Config {
     pub max_request_head: usize,
     /// Largest number of header field lines accepted (`max_header_lines`).
     pub max_header_lines: usize,
+    /// Directory of the planning-index cache (`index_dir`, an absolute path), or
+    /// `None` (`off`, the default) for no cache. See [`crate::index_cache`].
+    pub index_dir: Option<PathBuf>,
     /// `(extension in lower case, program)`: which streamer serves an extension.
     pub streamers: Vec<(String, String)>,
     /// `(extension in lower case, media type)`: the `Content-Type` of an extension.
@@ -119,8 +123,9 @@ fn owned_table(table: &[(&str, &str)]) -> Vec<(String, String)> {
 impl Default for Config {
     /// No root (so [`DEFAULT_ROOT`]), 10 s request timeout, 60 s send timeout,
     /// throttling 20 s of media ahead at real time for bodies of 1 MiB or more,
-    /// 8192-byte head, 100 header lines; MP4 family -> `loomiere-mp4`, `flv` ->
-    /// `loomiere-flv`, images -> `loomiere-file`; the usual media types for those.
+    /// 8192-byte head, 100 header lines, no index cache; MP4 family ->
+    /// `loomiere-mp4`, `flv` -> `loomiere-flv`, images -> `loomiere-file`; the
+    /// usual media types for those.
     fn default() -> Config {
         Config {
             root: None,
@@ -131,6 +136,7 @@ impl Default for Config {
             throttle_min_size: 1 << 20,
             max_request_head: 8192,
             max_header_lines: 100,
+            index_dir: None,
             streamers: owned_table(DEFAULT_STREAMERS),
             content_types: owned_table(DEFAULT_TYPES),
             access: crate::access::Rules::default(),

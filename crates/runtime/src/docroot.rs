@@ -39,7 +39,8 @@ pub struct DocRoot {
 pub struct OpenedFile {
     /// The open file (read only, blocking mode).
     pub file: File,
-    /// Device, inode, size and modification time, from `fstat` right after opening.
+    /// Device, inode, size, modification and status change times, from `fstat`
+    /// right after opening.
     pub identity: FileIdentity,
     /// Size in bytes at open time (`identity.size`).
     pub len: u64,
@@ -175,7 +176,8 @@ fn finish_open(fd: OwnedFd) -> Result<OpenedFile, Refusal> {
     })
 }
 
-/// The [`FileIdentity`] of a `stat`; `None` if a field does not fit (negative size).
+/// The [`FileIdentity`] of a `stat`; `None` if a field does not fit (negative size
+/// or nanoseconds).
 // The conversions are no-ops on some targets and checks on others.
 #[allow(clippy::useless_conversion)]
 fn identity_of(stat: &FileStat) -> Option<FileIdentity> {
@@ -185,6 +187,8 @@ fn identity_of(stat: &FileStat) -> Option<FileIdentity> {
         size: u64::try_from(stat.st_size).ok()?,
         mtime_sec: i64::try_from(stat.st_mtime).ok()?,
         mtime_nsec: u32::try_from(stat.st_mtime_nsec).ok()?,
+        ctime_sec: i64::try_from(stat.st_ctime).ok()?,
+        ctime_nsec: u32::try_from(stat.st_ctime_nsec).ok()?,
     })
 }
 

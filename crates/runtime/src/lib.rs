@@ -8,6 +8,7 @@
 //! - [`cli`]: `--root` and `--config`.
 //! - [`intake`]: the request head, with size limits and one deadline.
 //! - [`docroot`]: files opened strictly beneath the document root.
+//! - [`index_cache`]: per-file planning indexes kept on disk (`index_dir`).
 //! - [`send`]: `sendfile(2)` with a read/write fallback, timeouts, lingering close.
 //! - [`log`]: the access-log line.
 //! - [`sigbus`]: a source file truncated while mapped ends the process cleanly.
@@ -23,6 +24,7 @@ pub mod send;
 pub mod cli;
 pub mod config;
 pub mod docroot;
+pub mod index_cache;
 pub mod log;
 pub mod sigbus;
 pub mod exchange;

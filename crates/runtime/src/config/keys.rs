@@ -89,6 +89,13 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "index_dir",
+        set: |c, v| {
+            c.index_dir = values::absolute_path_or_off(v)?;
+            Ok(())
+        },
+    },
+    Key {
         name: "allow_root",
         set: |c, v| {
             c.access.allow_root = values::flag(v, "yes", "no")?;

@@ -65,6 +65,11 @@ fn good_values() {
         }),
         ("max_header_lines = 1", |c| c.max_header_lines = 1),
         ("max_header_lines = 10000", |c| c.max_header_lines = 10000),
+        ("index_dir = off", |_| {}),
+        ("index_dir = /var/cache/loomiere", |c| {
+            c.index_dir = Some("/var/cache/loomiere".into())
+        }),
+        ("index_dir = /", |c| c.index_dir = Some("/".into())),
         ("streamer.mp4 = /opt/bin/mp4", |c| {
             c.streamers[0].1 = "/opt/bin/mp4".into()
         }),
@@ -155,6 +160,18 @@ fn bad_values() {
         ("max_header_lines = 10001", 1, "between 1 and 10000"),
         ("max_header_lines = 1k", 1, "whole number"),
         (
+            "index_dir = var/cache/loomiere",
+            1,
+            "index_dir: expected an absolute path or 'off', got 'var/cache/loomiere'",
+        ),
+        ("index_dir = Off", 1, "absolute path or 'off'"),
+        ("index_dir = /a\x01b", 1, "control character"),
+        (
+            "index_dir = off\nindex_dir = /a",
+            2,
+            "duplicate key 'index_dir'",
+        ),
+        (
             "streamer.mp4 = bin/mp4",
             1,
             "program name or an absolute path",
@@ -216,6 +233,7 @@ fn defaults() {
     assert_eq!(c.throttle_rate.per_mille(), 1000);
     assert_eq!(c.throttle_min_size, 1 << 20);
     assert_eq!((c.max_request_head, c.max_header_lines), (8192, 100));
+    assert_eq!(c.index_dir, None);
     assert_eq!(c.streamers.len(), 14);
     assert_eq!(c.content_types, set(DEFAULT_TYPES));
     let c = parse("root = /x").unwrap();

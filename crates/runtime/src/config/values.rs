@@ -126,6 +126,15 @@ pub(super) fn absolute_path(value: &str) -> Result<PathBuf, String> {
     Ok(PathBuf::from(value))
 }
 
+/// An absolute path as [`absolute_path`], or `off` (`None`).
+pub(super) fn absolute_path_or_off(value: &str) -> Result<Option<PathBuf>, String> {
+    match value {
+        "off" => Ok(None),
+        v if v.starts_with('/') => absolute_path(v).map(Some),
+        v => Err(format!("expected an absolute path or 'off', got '{}'", Quoted(v))),
+    }
+}
+
 /// A program: a bare name looked up in `PATH` (letters, digits, `._+-`, not starting
 /// with `.`) or an absolute path.
 pub(super) fn program(value: &str) -> Result<String, String> {

@@ -151,6 +151,10 @@ fn identity_matches_metadata() {
         (id.mtime_sec, i64::from(id.mtime_nsec)),
         (meta.mtime(), meta.mtime_nsec())
     );
+    assert_eq!(
+        (id.ctime_sec, i64::from(id.ctime_nsec)),
+        (meta.ctime(), meta.ctime_nsec())
+    );
     assert_eq!(opened.len, 6);
     assert_eq!(opened.modified, meta.modified().unwrap());
     let flags = fcntl(&opened.file, FcntlArg::F_GETFL).unwrap();
