@@ -2,8 +2,9 @@
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
-use loomiere_mp4::{plan_body, Mp4Error, Seek, Shape, Timing};
+use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing, SAMPLE_INDEX_VERSION};
 use loomiere_plan::{Plan, TimeMap};
+use loomiere_runtime::index_cache;
 use loomiere_runtime::serve::{Body, Context};
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
@@ -11,7 +12,13 @@ use loomiere_runtime::serve::{Body, Context};
 /// (the one-run layout), so the same request's bytes differ from version 1.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// Plans the body for one MP4 request.
+/// Kind of the sample indexes this streamer keeps in `index_dir` (see
+/// [`loomiere_runtime::index_cache`]).
+const INDEX_KIND: [u8; 4] = *b"mp4 ";
+
+/// Plans the body for one MP4 request. With `index_dir` set, a cut plans with the
+/// film's kept sample index, or builds one and keeps it (see
+/// [`loomiere_mp4::plan_indexed`]); a failure to keep it is a log note, never an error.
 ///
 /// Errors: 400 for a bad `start`/`end` or a seek the file cannot give (start past the
 /// end, fragmented file); 500 for a defective file, naming the defect.
@@ -25,11 +32,19 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     // The time map is only worth its walk over every chunk when throttling is on.
     let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
-    let planned = plan_body(&map, seek, timing).map_err(|e| match e {
+    let dir = ctx.config.index_dir.as_deref();
+    let kept = dir.filter(|_| !seek.is_none()).and_then(|d| index_cache::load(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION));
+    let planned = plan_indexed(&map, seek, timing, kept.as_deref(), dir.is_some()).map_err(|e| match e {
         Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
-    let (variant, notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
+    let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
+    if let (Some(d), Some(built)) = (dir, &planned.new_index) {
+        notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
+            Ok(()) => "index-built".to_owned(),
+            Err(e) => format!("index-not-stored: {e}"),
+        });
+    }
     Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping: Some(map.retire()) })
 }
 

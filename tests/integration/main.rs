@@ -15,6 +15,7 @@ mod file;
 mod flv;
 mod hostile;
 mod http;
+mod mp4_index;
 mod mp4_seek;
 mod supervisors;
 mod throttle;
