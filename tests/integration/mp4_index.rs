@@ -5,14 +5,22 @@
 use crate::support::{get, media, Server, TempDir};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Seeks that cut the film: on and between key frames, with and without an end.
 const SEEKS: [&str; 4] = ["/film.mp4?start=12.5", "/film.mp4?start=30&end=35.2", "/film.mp4?end=3", "/film.mp4?start=0.04"];
 
-/// A server whose root holds a copy of h264-aac.mp4 as film.mp4, with `extra` config.
+/// A server of `root` with `extra` config lines.
 fn server(dir: &TempDir, name: &str, root: &Path, extra: &str) -> Server {
     Server::stream(dir, &dir.config(&format!("{name}.conf"), Some(root), extra))
+}
+
+/// `dir/root`, holding a copy of h264-aac.mp4 as film.mp4.
+fn film_root(dir: &TempDir) -> PathBuf {
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    fs::copy(media("h264-aac.mp4"), root.join("film.mp4")).unwrap();
+    root
 }
 
 /// The entries of the cache directory.
@@ -25,9 +33,7 @@ fn entries(cache: &Path) -> Vec<String> {
 #[test]
 fn seeks_planned_with_the_kept_index_are_byte_identical_and_an_edited_film_is_indexed_again() {
     let dir = TempDir::new("mp4-index");
-    let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    fs::copy(media("h264-aac.mp4"), root.join("film.mp4")).unwrap();
+    let root = film_root(&dir);
     let cache = dir.join("cache");
     fs::create_dir(&cache).unwrap();
     let plain = server(&dir, "plain", &root, "");
@@ -58,9 +64,7 @@ fn seeks_planned_with_the_kept_index_are_byte_identical_and_an_edited_film_is_in
 #[test]
 fn a_cache_that_cannot_be_written_is_a_log_note() {
     let dir = TempDir::new("mp4-index-ro");
-    let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    fs::copy(media("h264-aac.mp4"), root.join("film.mp4")).unwrap();
+    let root = film_root(&dir);
     // A path under a regular file can never be created, even by root.
     let blocker = dir.write("not-a-dir", b"");
     fs::set_permissions(&blocker, fs::Permissions::from_mode(0o444)).unwrap();

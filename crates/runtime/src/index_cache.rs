@@ -28,7 +28,7 @@ use loomiere_http::FileIdentity;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::{fstat, Mode};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 /// The largest payload stored or loaded, in bytes (4 MiB).
@@ -46,18 +46,49 @@ const HEADER_LEN: u64 = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8;
 /// by other bytes, larger than [`MAX_INDEX_BYTES`], not a regular file (a symbolic
 /// link is not followed), or unreadable. `kind` must be ASCII letters and digits,
 /// padded with spaces; any other kind gives `None`. Never panics.
-pub fn load(dir: &Path, file: &FileIdentity, kind: [u8; 4], version: u32) -> Option<Vec<u8>> {
-    let mut bytes = read_entry(&dir.join(entry_name(file, kind)?))?;
-    let header_len = usize::try_from(HEADER_LEN).ok()?;
-    let payload_len = u64::try_from(bytes.len().checked_sub(header_len)?).ok()?;
+///
+/// The entry is mapped, not read: its pages are the page cache's, shared by every
+/// streamer planning from it, so a loaded index adds nothing to a stream's private
+/// memory (a copy would stay in the allocator's heap for the whole stream).
+pub fn load(dir: &Path, file: &FileIdentity, kind: [u8; 4], version: u32) -> Option<Payload> {
+    let map = map_entry(&dir.join(entry_name(file, kind)?))?;
+    let start = usize::try_from(HEADER_LEN).ok()?;
+    let payload_len = u64::try_from(map.len().checked_sub(start)?).ok()?;
     // Comparing with the header this payload would get checks every field at once,
     // `payload_len` included: a short entry or one with trailing bytes differs.
     let expected = header(file, kind, version, payload_len);
-    if bytes.get(..header_len)? != expected.as_slice() {
+    if map.get(..start)? != expected.as_slice() {
         return None;
     }
-    bytes.drain(..header_len);
-    Some(bytes)
+    Some(Payload { map, start })
+}
+
+/// A loaded payload: the entry file mapped read-only, deref to the payload bytes.
+/// Another process replacing the entry renames a new file over it, which leaves this
+/// mapping intact.
+pub struct Payload {
+    map: memmap2::Mmap,
+    start: usize,
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.map.get(self.start..).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Payload({} bytes)", self.len())
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        **self == **other
+    }
 }
 
 /// Stores `payload` (at most [`MAX_INDEX_BYTES`]) as the entry of kind `kind` and
@@ -123,10 +154,10 @@ fn header(file: &FileIdentity, kind: [u8; 4], version: u32, payload_len: u64) ->
     fields.concat()
 }
 
-/// The whole entry at `path`, if it is a regular file (not followed if a symbolic
-/// link) no longer than a header and [`MAX_INDEX_BYTES`] of payload. The size is
-/// checked with `fstat` before anything is allocated or read.
-fn read_entry(path: &Path) -> Option<Vec<u8>> {
+/// The whole entry at `path` mapped, if it is a regular file (not followed if a
+/// symbolic link) of a header and at most [`MAX_INDEX_BYTES`] of payload (checked with
+/// `fstat` before mapping).
+fn map_entry(path: &Path) -> Option<memmap2::Mmap> {
     // O_NONBLOCK: opening a FIFO planted at the name must not wait for a writer.
     let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
     let fd = open(path, flags, Mode::empty()).ok()?;
@@ -135,16 +166,13 @@ fn read_entry(path: &Path) -> Option<Vec<u8>> {
         return None;
     }
     let size = u64::try_from(stat.st_size).ok()?;
-    if size > HEADER_LEN.checked_add(MAX_INDEX_BYTES)? {
+    if size < HEADER_LEN || size > HEADER_LEN.checked_add(MAX_INDEX_BYTES)? {
         return None;
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).ok()?);
-    // One byte more than fstat saw, so an entry that grew since is seen as too long.
-    File::from(fd)
-        .take(size.checked_add(1)?)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+    // SAFETY: a read-only private mapping. Entries are replaced by rename(2), never
+    // rewritten in place; one truncated by another hand raises SIGBUS on access,
+    // which the streamer answers with a 500 (crate::sigbus) while it plans.
+    unsafe { memmap2::MmapOptions::new().len(usize::try_from(size).ok()?).map(&File::from(fd)) }.ok()
 }
 
 /// Creates `path` for writing: it must not exist yet (not even as a symbolic link).
