@@ -69,7 +69,15 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
     let bound = t.ctts.filter(|c| c.marks.is_some()).map(|c| c.marks.max);
     let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::counts));
     let (mut best, mut passed): (Option<SnapPoint>, Option<(u32, u128)>) = (None, None);
-    for s in sync_samples(t)? {
+    let sync = sync_samples(t)?;
+    let skip = match bound {
+        Some(max) => passed_before(t, movie_ts, start_ns, max)?,
+        None => 0,
+    };
+    if let Some(s) = skip.checked_sub(1).and_then(|i| t.stss.map(|stss| stss.u32(i, 4, 0) - 1)) {
+        passed = Some((s, RunCursor::new(t.stts).dts(u64::from(s))));
+    }
+    for s in sync.skip(skip as usize) {
         let d = dts.dts(u64::from(s));
         if let Some(max) = bound {
             if pts_ns(t, movie_ts, d, max)? <= start_ns {
@@ -89,6 +97,25 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
         Some((s, d)) => Ok(Some(snap_point(t, v, movie_ts, s, d)?)),
         None => Ok(best),
     }
+}
+
+/// How many leading `stss` entries of `t` present at or before `start_ns` even with
+/// composition offset `max`: found by bisection, as that bound grows with the decode
+/// time. 0 (the caller then walks them all) without `stss` or with a long `stts`,
+/// where each decode time would cost a walk of its own.
+fn passed_before(t: &Track<'_>, movie_ts: u32, start_ns: i128, max: i64) -> Result<u32> {
+    let Some(stss) = t.stss.filter(|_| t.stts.len() <= 16) else { return Ok(0) };
+    let (mut lo, mut hi) = (0u32, stss.count);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let s = stss.u32(mid, 4, 0) - 1;
+        if pts_ns(t, movie_ts, RunCursor::new(t.stts).dts(u64::from(s)), max)? <= start_ns {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(lo)
 }
 
 /// The [`SnapPoint`] of sync sample `s` (decode time `d`) of track `t` (index `v`).
