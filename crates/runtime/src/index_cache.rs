@@ -44,8 +44,9 @@ const HEADER_LEN: u64 = 8 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 8;
 /// for `file`, or `None` when there is none, it is for another file state (dev,
 /// ino, size, mtime, ctime differ), another kind or version, truncated or followed
 /// by other bytes, larger than [`MAX_INDEX_BYTES`], not a regular file (a symbolic
-/// link is not followed), or unreadable. `kind` must be ASCII letters and digits,
-/// padded with spaces; any other kind gives `None`. Never panics.
+/// link is not followed), owned by another user, or unreadable. `kind` must be
+/// ASCII letters and digits padded with spaces; any other kind gives `None`. Never
+/// panics.
 ///
 /// The entry is mapped, not read: its pages are the page cache's, shared by every
 /// streamer planning from it, so a loaded index adds nothing to a stream's private
@@ -162,7 +163,9 @@ fn map_entry(path: &Path) -> Option<memmap2::Mmap> {
     let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
     let fd = open(path, flags, Mode::empty()).ok()?;
     let stat = fstat(&fd).ok()?;
-    if stat.st_mode & libc::S_IFMT != libc::S_IFREG {
+    // Only entries this user wrote: in a directory others can write to, a planted
+    // entry would otherwise steer planning.
+    if stat.st_mode & libc::S_IFMT != libc::S_IFREG || stat.st_uid != nix::unistd::geteuid().as_raw() {
         return None;
     }
     let size = u64::try_from(stat.st_size).ok()?;

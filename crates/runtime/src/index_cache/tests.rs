@@ -212,6 +212,21 @@ fn only_regular_files_load() {
     assert_eq!(load(&elsewhere.0, &ID, KIND, 1).as_deref(), Some(PAYLOAD));
 }
 
+/// An entry another user owns is not loaded (only root can make one here: as
+/// another user the test has nothing to check and passes).
+#[test]
+fn entries_of_other_users_do_not_load() {
+    if !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let tmp = TempDir::new("other-owner");
+    store(&tmp.0, &ID, KIND, 1, PAYLOAD).unwrap();
+    assert_eq!(load(&tmp.0, &ID, KIND, 1).as_deref(), Some(PAYLOAD));
+    let nobody = nix::unistd::Uid::from_raw(65534);
+    nix::unistd::chown(&tmp.0.join(NAME), Some(nobody), None).unwrap();
+    assert_eq!(load(&tmp.0, &ID, KIND, 1), None);
+}
+
 #[test]
 fn missing_or_unusable_dir() {
     let tmp = TempDir::new("missing-dir");
