@@ -302,15 +302,23 @@ fn ascii_str<'a>(bytes: &'a [u8], reason: &str) -> Result<&'a str, Refusal> {
 /// The `Allow` field value to send with a `405` (RFC 9110 §10.2.1, §15.5.6).
 pub const ALLOW: &str = "GET, HEAD";
 
+/// Methods this server knows but does not allow on any target: the rest of RFC 9110
+/// §9.3 and `PATCH` (RFC 5789).
+const KNOWN_METHODS: [&str; 7] = ["POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+
 /// Checks what [`parse_head`] cannot: the method and `Host` (RFC 9112 §3.2).
 ///
-/// Errors: `405` for any method but `GET` and `HEAD` (case-sensitive, RFC 9110
-/// §9.1; answer with `Allow: ` [`ALLOW`]); `400` for HTTP/1.1 without `Host`, more
-/// than one `Host`, or a `Host` that is not `uri-host [":" port]`.
+/// Errors (method names are case-sensitive, RFC 9110 §9.1): `405` for a known method
+/// other than `GET` and `HEAD` (answer with `Allow: ` [`ALLOW`], §15.5.6); `501` for a
+/// method it does not know (§15.6.2); `400` for HTTP/1.1 without `Host`, more than one
+/// `Host`, or a `Host` that is not `uri-host [":" port]`.
 pub fn check_request(req: &Request) -> Result<(), Refusal> {
     if req.method != "GET" && req.method != "HEAD" {
         let shown: String = req.method.chars().take(20).collect();
-        return Err(Refusal::new(405, format!("method {shown} not allowed")));
+        if KNOWN_METHODS.contains(&req.method.as_ref()) {
+            return Err(Refusal::new(405, format!("method {shown} not allowed")));
+        }
+        return Err(Refusal::new(501, format!("method {shown} not implemented")));
     }
     match req.header_count("host") {
         0 if req.version == Version::Http11 => Err(Refusal::new(400, "missing Host header")),
