@@ -17,7 +17,7 @@ use nix::fcntl::{fcntl, open, openat, openat2, FcntlArg, OFlag, OpenHow, Resolve
 use nix::sys::stat::{fstat, FileStat, Mode};
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -64,13 +64,19 @@ impl DocRoot {
     ///
     /// Refusals: `..` segment, leading `/`, NUL, empty segment, or a path leaving
     /// the root through a symbolic link -> 403; a segment starting with `.`
-    /// (dot-files), a missing file, or anything but a regular file (directory,
-    /// FIFO, device, socket) -> 404; permission denied -> 403; name too long ->
-    /// 414 (RFC 9110 §15.5.15); other errors -> 500.
+    /// (dot-files), also where a symbolic link inside the root leads, a missing file,
+    /// or anything but a regular file (directory, FIFO, device, socket) -> 404;
+    /// permission denied -> 403; name too long -> 414 (RFC 9110 §15.5.15); other
+    /// errors -> 500.
     pub fn open_file(&self, rel: &str) -> Result<OpenedFile, Refusal> {
         check_relative(rel)?;
-        let fd = match open_beneath(self.dir.as_fd(), rel) {
+        let fd = match open_beneath(self.dir.as_fd(), rel, ResolveFlag::RESOLVE_NO_SYMLINKS) {
             Err(Errno::ENOSYS | Errno::EPERM) => walk(self.dir.as_fd(), rel)?,
+            Err(Errno::ELOOP) => {
+                let fd = open_beneath(self.dir.as_fd(), rel, ResolveFlag::empty()).map_err(refusal_for)?;
+                check_real_path(self.dir.as_fd(), &fd)?;
+                fd
+            }
             other => other.map_err(refusal_for)?,
         };
         finish_open(fd)
@@ -100,12 +106,49 @@ fn check_relative(rel: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// `openat2(dir, rel, file_flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`.
-fn open_beneath(dir: BorrowedFd<'_>, rel: &str) -> nix::Result<OwnedFd> {
+/// `openat2(dir, rel, file_flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | extra)`.
+/// With `RESOLVE_NO_SYMLINKS` in `extra`, a path through a symbolic link fails with
+/// `ELOOP`: the checked path is then the file's own.
+#[inline(never)]
+fn open_beneath(dir: BorrowedFd<'_>, rel: &str, extra: ResolveFlag) -> nix::Result<OwnedFd> {
     let how = OpenHow::new()
         .flags(file_flags())
-        .resolve(ResolveFlag::RESOLVE_BENEATH | ResolveFlag::RESOLVE_NO_MAGICLINKS);
+        .resolve(ResolveFlag::RESOLVE_BENEATH | ResolveFlag::RESOLVE_NO_MAGICLINKS | extra);
     openat2(dir, rel, how)
+}
+
+/// Refuses a file reached through a symbolic link inside the root when its real path
+/// below the root has a dot segment (404), or when that path cannot be read from
+/// `/proc/self/fd` or does not lie below the root's (403, as the walk refuses every
+/// symbolic link).
+fn check_real_path(root: BorrowedFd<'_>, file: &OwnedFd) -> Result<(), Refusal> {
+    let (mut root_buf, mut file_buf) = ([0u8; 4096], [0u8; 4096]);
+    let (Some(root), Some(file)) = (real_path(root, &mut root_buf), real_path(file.as_fd(), &mut file_buf)) else {
+        return Err(Refusal::new(403, "symlink refused (no /proc to check its target)"));
+    };
+    let below = file.strip_prefix(root).and_then(|b| if root.ends_with(b"/") { Some(b) } else { b.strip_prefix(b"/") });
+    match below {
+        None => Err(Refusal::new(403, "outside document root")),
+        Some(b) if b.split(|&c| c == b'/').any(|segment| segment.starts_with(b".")) => Err(Refusal::new(404, "dot-file")),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The path `fd` was opened at, read from `/proc/self/fd/N` into `buf`; `None`
+/// without `/proc` or for a path longer than `buf`.
+fn real_path<'b>(fd: BorrowedFd<'_>, buf: &'b mut [u8; 4096]) -> Option<&'b [u8]> {
+    let mut link = *b"/proc/self/fd/\0\0\0\0\0\0\0\0\0\0\0";
+    let (mut n, mut end) = (u32::try_from(fd.as_raw_fd()).ok()?, 14);
+    let width = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    while end < 14 + width {
+        *link.get_mut(14 + width - 1 - (end - 14))? = b'0' + (n % 10) as u8;
+        (n, end) = (n / 10, end + 1);
+    }
+    // SAFETY: `link` ends with a NUL (at most 10 digits follow the 14-byte prefix in
+    // its 25 bytes); `buf` is writable for its whole length.
+    let n = unsafe { libc::readlink(link.as_ptr().cast(), buf.as_mut_ptr().cast(), buf.len()) };
+    let n = usize::try_from(n).ok().filter(|&n| n < buf.len())?;
+    buf.get(..n)
 }
 
 /// Opens `rel` one component at a time without following any symbolic link.

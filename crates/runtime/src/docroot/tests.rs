@@ -19,6 +19,11 @@ impl Fixture {
         std::fs::write(dir.join("sub/deeper/b.txt"), "nested").unwrap();
         std::fs::write(dir.join(".hidden"), "secret").unwrap();
         std::fs::write(dir.join("sub/.hidden"), "secret").unwrap();
+        std::fs::create_dir_all(dir.join(".private")).unwrap();
+        std::fs::write(dir.join(".private/x.txt"), "secret").unwrap();
+        symlink(".hidden", dir.join("to-hidden-file")).unwrap();
+        symlink(".private", dir.join("to-hidden-dir")).unwrap();
+        symlink("../sub/.hidden", dir.join("sub/to-hidden")).unwrap();
         nix::unistd::mkfifo(&dir.join("fifo"), Mode::from_bits_truncate(0o600)).unwrap();
         symlink("a.txt", dir.join("link-in")).unwrap();
         symlink("../a.txt", dir.join("sub/link-up")).unwrap();
@@ -77,6 +82,9 @@ const CASES: &[(&str, Want, Want)] = &[
     ("a\0.txt", Status(403), Status(403)),
     ("sub//deeper/b.txt", Status(403), Status(403)),
     (".hidden", Status(404), Status(404)),
+    ("to-hidden-file", Status(404), Status(403)),
+    ("to-hidden-dir/x.txt", Status(404), Status(403)),
+    ("sub/to-hidden", Status(404), Status(403)),
     ("sub/.hidden", Status(404), Status(404)),
     ("./a.txt", Status(404), Status(404)),
     ("sub/deeper/", Status(403), Status(403)),
@@ -105,7 +113,7 @@ fn open_file_stays_beneath_the_root() {
     let root = DocRoot::open(&fx.dir).unwrap();
     // Where the kernel has no openat2, open_file uses the walk.
     let has_openat2 = !matches!(
-        open_beneath(root.dir.as_fd(), "a.txt"),
+        open_beneath(root.dir.as_fd(), "a.txt", ResolveFlag::empty()),
         Err(Errno::ENOSYS | Errno::EPERM)
     );
     for &(rel, with_openat2, with_walk) in CASES {
