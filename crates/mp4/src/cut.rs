@@ -271,5 +271,8 @@ pub(crate) fn check_request(duration_ns: i128, start_ms: u64, end_ms: Option<u64
 
 /// Nanoseconds as seconds with millisecond precision, for messages.
 fn secs(ns: i128) -> String {
-    format!("{}.{:03}", ns / 1_000_000_000, (ns % 1_000_000_000) / 1_000_000)
+    // Formatted as i64: the binary then carries no 128-bit integer formatting.
+    let whole = i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX);
+    let ms = i64::try_from((ns % 1_000_000_000) / 1_000_000).unwrap_or(0);
+    format!("{whole}.{ms:03}")
 }
