@@ -24,14 +24,14 @@ pub(crate) const SUM_MARK: usize = 8;
 /// Bytes of one [`SpanMarks`] block: lowest and highest offset, `u64` each.
 pub(crate) const SPAN_MARK: usize = 16;
 
-/// The little-endian `u32` at byte `at` of `b` (0 when cut short: never, for checked views).
-fn le32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4).and_then(|s| s.try_into().ok()).map_or(0, u32::from_le_bytes)
+/// The little-endian `u32` at byte `at` of `b`, `None` when cut short.
+pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
-/// The little-endian `u64` at byte `at` of `b` (0 when cut short).
-fn le64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
+/// The little-endian `u64` at byte `at` of `b`, `None` when cut short.
+pub(crate) fn le64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
 }
 
 /// Checkpoint `k` of a view with `size`-byte items, or `None` past its end.
@@ -53,7 +53,7 @@ impl RunMarks<'_> {
     /// The checkpoint at or before sample `i`, if any.
     pub fn before(&self, i: u64) -> Option<RunPos> {
         let m = item(self.bytes, RUN_MARK, i / u64::from(EVERY))?;
-        Some(RunPos { entry: le32(m, 0), start: le64(m, 4) })
+        Some(RunPos { entry: le32(m, 0)?, start: le64(m, 4)? })
     }
 
     /// True when there are checkpoints.
@@ -73,8 +73,8 @@ impl WalkMarks<'_> {
     /// The checkpoint at or before sample `s`, if any.
     pub fn before(&self, s: u64) -> Option<WalkPlace> {
         let m = item(self.bytes, WALK_MARK, s / u64::from(EVERY))?;
-        let chunk = ChunkInfo { index: le32(m, 4), first_sample: le64(m, 8), ..ChunkInfo::default() };
-        Some(WalkPlace { entry: le32(m, 0), chunk })
+        let chunk = ChunkInfo { index: le32(m, 4)?, first_sample: le64(m, 8)?, ..ChunkInfo::default() };
+        Some(WalkPlace { entry: le32(m, 0)?, chunk })
     }
 }
 
@@ -88,7 +88,7 @@ pub(crate) struct SumMarks<'a> {
 impl SumMarks<'_> {
     /// Bytes before checkpoint `k`, if marked.
     pub fn at(&self, k: u64) -> Option<u64> {
-        item(self.bytes, SUM_MARK, k).map(|m| le64(m, 0))
+        le64(item(self.bytes, SUM_MARK, k)?, 0)
     }
 }
 
@@ -102,7 +102,8 @@ pub(crate) struct SpanMarks<'a> {
 impl SpanMarks<'_> {
     /// Lowest and highest offset of block `k`, if marked.
     pub fn block(&self, k: u64) -> Option<(u64, u64)> {
-        item(self.bytes, SPAN_MARK, k).map(|m| (le64(m, 0), le64(m, 8)))
+        let m = item(self.bytes, SPAN_MARK, k)?;
+        Some((le64(m, 0)?, le64(m, 8)?))
     }
 
     /// True when there are checkpoints.

@@ -12,7 +12,7 @@
 //! value a walk relies on, so a damaged index is refused, never followed off a table.
 
 use crate::chunks::{ChunkWalk, WalkPlace};
-use crate::marks::{RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY, RUN_MARK, SPAN_MARK, SUM_MARK, WALK_MARK};
+use crate::marks::{le32, le64, RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY, RUN_MARK, SPAN_MARK, SUM_MARK, WALK_MARK};
 use crate::movie::Movie;
 use crate::runs::RunPos;
 use crate::tables::Sizes;
@@ -55,14 +55,6 @@ fn take<'a>(rest: &mut &'a [u8], len: u64) -> Option<&'a [u8]> {
     let (head, tail) = (rest.get(..len)?, rest.get(len..)?);
     *rest = tail;
     Some(head)
-}
-
-/// The little-endian `u32` / `u64` at byte `at` of `b`.
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-fn le64(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
 /// Parses an index. `None` when it is not one, was built with another [`EVERY`], is
