@@ -30,7 +30,7 @@ pub fn run() -> ExitCode {
     ex.note_request(&head);
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
-        Ok(config) => match route(&head, &config, &mut ex) {
+        Ok(()) => match route(&head, &base, &mut ex) {
             Ok(program) => exec(&program, &args, &head),
             Err(r) => r,
         },

@@ -116,10 +116,11 @@ impl Exchange {
 pub struct Startup {
     pub args: Args,
     pub ex: Exchange,
-    /// The configuration, or why it could not be read (the request then gets 500).
-    pub config: Result<Config, ConfigError>,
-    /// The configuration, or the defaults when it could not be read: the limits used
-    /// to read the request that the 500 answers.
+    /// Why the configuration could not be read, if it could not (the request then
+    /// gets 500).
+    pub config: Result<(), ConfigError>,
+    /// The configuration, or the defaults when it could not be read: then only the
+    /// limits used to read the request that the 500 answers.
     pub base: Config,
 }
 
@@ -131,8 +132,10 @@ pub fn start(program: &'static str) -> Result<Startup, ExitCode> {
     crate::sigbus::install(program);
     crate::log::note_crashes(program);
     let mut ex = Exchange::begin();
-    let config = load_config(&args);
-    let base = config.clone().unwrap_or_default();
+    let (base, config) = match load_config(&args) {
+        Ok(c) => (c, Ok(())),
+        Err(e) => (Config::default(), Err(e)),
+    };
     ex.configure(&base);
     Ok(Startup { args, ex, config, base })
 }

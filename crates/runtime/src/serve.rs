@@ -62,7 +62,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
     ex.note_request(&head);
     let outcome = config
         .map_err(|e| Refusal::new(500, format!("config {e}")))
-        .and_then(|config| serve(&head, &config, &mut ex, format_version, handler));
+        .and_then(|()| serve(&head, &base, &mut ex, format_version, handler));
     match outcome {
         Ok(code) => code,
         Err(r) => {
