@@ -1,7 +1,8 @@
 //! The MP4 streamer: `?start=S&end=E` in seconds (ms precision, parsed like nginx's
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
-use loomiere_http::{parse_seconds_ms, query_param, Refusal};
+use loomiere_http::{parse_seconds_ms, query_param, FileIdentity, Refusal};
+use std::path::Path;
 use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing, SAMPLE_INDEX_VERSION};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::index_cache;
@@ -32,20 +33,37 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     // The time map is only worth its walk over every chunk when throttling is on.
     let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
-    let dir = ctx.config.index_dir.as_deref();
-    let kept = dir.filter(|_| !seek.is_none()).and_then(|d| index_cache::load(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION));
-    let planned = plan_indexed(&map, seek, timing, kept.as_deref(), dir.is_some()).map_err(|e| match e {
+    let dir = ctx.config.index_dir.as_deref().filter(|_| !seek.is_none());
+    let (kept, build, mut index_notes) = index_to_use(dir, &ctx.file.identity);
+    let planned = plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
         Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
     if let (Some(d), Some(built)) = (dir, &planned.new_index) {
-        notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
+        index_notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
             Ok(()) => "index-built".to_owned(),
             Err(e) => format!("index-not-stored: {e}"),
         });
     }
+    notes.append(&mut index_notes);
     Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping: Some(map.retire()) })
+}
+
+/// For a seek with `index_dir` set (`dir`): the film's kept sample index, whether a
+/// new one may be built (the planner builds one only when the kept one is missing or
+/// unusable; without one kept, only when the directory can take it), and a log note
+/// when it cannot: building an index nobody can keep would cost every seek a walk of
+/// every table.
+fn index_to_use(dir: Option<&Path>, film: &FileIdentity) -> (Option<index_cache::Payload>, bool, Vec<String>) {
+    let Some(dir) = dir else { return (None, false, vec![]) };
+    if let Some(kept) = index_cache::load(dir, film, INDEX_KIND, SAMPLE_INDEX_VERSION) {
+        return (Some(kept), true, vec![]);
+    }
+    match index_cache::writable(dir) {
+        Ok(()) => (None, true, vec![]),
+        Err(e) => (None, false, vec![format!("index-dir-unusable: {e}")]),
+    }
 }
 
 /// The `ETag` variant and log notes of a planned body.

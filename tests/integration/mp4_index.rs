@@ -62,14 +62,17 @@ fn seeks_planned_with_the_kept_index_are_byte_identical_and_an_edited_film_is_in
 }
 
 #[test]
-fn a_cache_that_cannot_be_written_is_a_log_note() {
+fn an_index_dir_that_cannot_take_entries_is_a_log_note_and_nothing_is_built() {
     let dir = TempDir::new("mp4-index-ro");
     let root = film_root(&dir);
     // A path under a regular file can never be created, even by root.
     let blocker = dir.write("not-a-dir", b"");
     fs::set_permissions(&blocker, fs::Permissions::from_mode(0o444)).unwrap();
     let indexed = server(&dir, "indexed", &root, &format!("index_dir = {}/cache\n", blocker.display()));
-    let (got, line) = indexed.send_logged(&get(SEEKS[0]));
-    got.expect(200).complete();
-    assert!(line.contains("index-not-stored"), "the log says the index was not kept: {line}");
+    for target in &SEEKS[..2] {
+        let (got, line) = indexed.send_logged(&get(target));
+        got.expect(200).complete();
+        assert!(line.contains("index-dir-unusable: "), "the log says why no index is kept: {line}");
+        assert!(!line.contains("index-built"), "no index is built that cannot be kept: {line}");
+    }
 }

@@ -126,6 +126,15 @@ pub fn store(
     written
 }
 
+/// Checks that `dir` is a directory this process may create entries in (write and
+/// search permission, for the effective user), so a caller can skip building an
+/// index it could not keep. Errors: as `faccessat(2)` (`ENOENT`, `ENOTDIR`, `EACCES`,
+/// `EROFS`, ...).
+pub fn writable(dir: &Path) -> io::Result<()> {
+    let how = nix::unistd::AccessFlags::W_OK | nix::unistd::AccessFlags::X_OK;
+    nix::unistd::faccessat(nix::fcntl::AT_FDCWD, dir, how, nix::fcntl::AtFlags::AT_EACCESS).map_err(io::Error::from)
+}
+
 /// `<kind without spaces, lower case>-<dev hex>-<ino hex>`; `None` unless the kind
 /// is 1 to 4 ASCII letters or digits with spaces around them.
 fn entry_name(file: &FileIdentity, kind: [u8; 4]) -> Option<String> {

@@ -234,7 +234,9 @@ fn missing_or_unusable_dir() {
     for dir in [tmp.0.join("missing"), tmp.0.join("plain"), tmp.0.join("plain/sub")] {
         assert!(store(&dir, &ID, KIND, 1, PAYLOAD).is_err(), "{}", dir.display());
         assert_eq!(load(&dir, &ID, KIND, 1), None, "{}", dir.display());
+        assert!(writable(&dir).is_err(), "{}", dir.display());
     }
+    assert!(writable(&tmp.0).is_ok());
     assert_eq!(tmp.names(), ["plain"], "no temporary file left");
 }
 
