@@ -300,7 +300,8 @@ mod tests {
         assert_eq!(u64::from_be_bytes(wide), 1 << 32);
         let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
         assert!(t.fill(&&src[..44], 0, &mut [0; 8]).is_err(), "a source cut short");
-        assert_eq!(check(&crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4, marks: Default::default() }, t.range, &t.layout).map_err(|_| ()), Err(()));
+        let two = crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4, marks: Default::default() };
+        assert_eq!(check(&two, t.range, &t.layout).map_err(|_| ()), Err(()));
     }
 
     fn entries(src: &[u8], count: u32) -> crate::tables::Entries<'_> {

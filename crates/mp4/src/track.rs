@@ -70,16 +70,7 @@ pub(crate) fn parse<'a>(trak: Bx<'a>, marks: Option<&TrackMarks<'a>>) -> Result<
     let mut ctts = stbl.child(b"ctts")?.map(|b| tables::runs(&b)).transpose()?;
     let stsc_box = stbl.require(b"stsc")?;
     let stsc_entries = u32_at(stsc_box.payload(), 4, "stsc entry_count")?;
-    let marks = marks.filter(|m| (m.samples, m.chunks, m.ctts_entries, m.stsc_entries) == (sizes.count(), chunks.count(), ctts.map(|c| c.len()), stsc_entries));
-    if let Some(m) = marks {
-        chunks.marks = m.span;
-        if let Some(c) = ctts.as_mut() {
-            c.marks = m.run;
-        }
-        if let tables::Sizes::Table { marks, .. } = &mut sizes {
-            *marks = m.sum;
-        }
-    }
+    let marks = attach(marks, &mut sizes, &mut chunks, &mut ctts, stsc_entries);
     let track = Track {
         trak,
         handler,
@@ -95,6 +86,28 @@ pub(crate) fn parse<'a>(trak: Bx<'a>, marks: Option<&TrackMarks<'a>>) -> Result<
     };
     check_coverage(&track)?;
     Ok((track, marks.is_some()))
+}
+
+/// `marks` when it was built for tables of these sizes, with its checkpoints attached
+/// to the views they serve; `None` (nothing attached) otherwise.
+fn attach<'a>(
+    marks: Option<&TrackMarks<'a>>,
+    sizes: &mut Sizes<'a>,
+    chunks: &mut ChunkOffsets<'a>,
+    ctts: &mut Option<Runs<'a>>,
+    stsc_entries: u32,
+) -> Option<TrackMarks<'a>> {
+    let fits = (sizes.count(), chunks.count(), ctts.map(|c| c.len()), stsc_entries);
+    let built_for = |m: &&TrackMarks<'a>| (m.samples, m.chunks, m.ctts_entries, m.stsc_entries) == fits;
+    let m = *marks.filter(built_for)?;
+    chunks.marks = m.span;
+    if let Some(c) = ctts.as_mut() {
+        c.marks = m.run;
+    }
+    if let Sizes::Table { marks, .. } = sizes {
+        *marks = m.sum;
+    }
+    Some(m)
 }
 
 /// `mdhd` timescale (§8.4.2). Errors: zero, or the box is cut short.
