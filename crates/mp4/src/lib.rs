@@ -102,7 +102,7 @@ pub struct Planned {
 }
 
 /// Version of the sample index format: a kept index of another version is not used.
-pub const SAMPLE_INDEX_VERSION: u32 = 1;
+pub const SAMPLE_INDEX_VERSION: u32 = 2;
 
 /// Smallest `moov` (bytes) worth a sample index: 16 KiB (a 40-second film's). Below
 /// that, a cut reads a few pages of tables anyway.

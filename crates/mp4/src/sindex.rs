@@ -8,8 +8,9 @@
 //! entries, flags (bit 0: `ctts` marks, bit 1: `stsz` sums), `u32` 0, `u64` samples
 //! placed by `stsc`, `i64` largest composition offset) and its arrays: `ctts` marks and
 //! `stsc` marks (one per [`EVERY`] samples), `stsz` sums (one more, the total), chunk
-//! offset blocks (one per [`EVERY`] chunks). Parsing checks every length and every
-//! value a walk relies on, so a damaged index is refused, never followed off a table.
+//! offset blocks (one per [`EVERY`] chunks); last, a `u64` digest of all the bytes
+//! before it ([`digest`]). Parsing checks the digest, every length and every value a
+//! walk relies on, so a damaged index is refused, never followed off a table.
 
 use crate::chunks::{ChunkWalk, WalkPlace};
 use crate::marks::{le32, le64, RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY, RUN_MARK, SPAN_MARK, SUM_MARK, WALK_MARK};
@@ -19,7 +20,7 @@ use crate::tables::Sizes;
 use crate::track::Track;
 
 /// First bytes of an index.
-const MAGIC: &[u8; 8] = b"LMP4MRK1";
+const MAGIC: &[u8; 8] = b"LMP4MRK2";
 /// Bytes of a track's head.
 const TRACK_HEAD: usize = 40;
 /// Flag: the track has `ctts` checkpoints.
@@ -60,7 +61,11 @@ fn take<'a>(rest: &mut &'a [u8], len: u64) -> Option<&'a [u8]> {
 /// Parses an index. `None` when it is not one, was built with another [`EVERY`], is
 /// cut short or too long, or holds a checkpoint no walk could have made.
 pub(crate) fn parse(bytes: &[u8]) -> Option<Vec<TrackMarks<'_>>> {
-    let mut rest = bytes;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if le64(sum, 0)? != digest(body) {
+        return None;
+    }
+    let mut rest = body;
     let head = take(&mut rest, 16)?;
     if &head[..8] != MAGIC || le32(head, 8)? != EVERY {
         return None;
@@ -128,7 +133,22 @@ pub(crate) fn build(movie: &Movie<'_>) -> Option<Vec<u8>> {
     for t in &movie.tracks {
         build_track(t, &mut out)?;
     }
+    out.extend_from_slice(&digest(&out).to_le_bytes());
     Some(out)
+}
+
+/// A 64-bit digest of `bytes`, eight at a time (FNV-1a's constants on words, with a
+/// rotation): it catches a damaged index (a torn write, a bad disk block) whose
+/// lengths still add up. Not a defence against someone who can write the cache,
+/// which only the streamers' user can.
+pub(crate) fn digest(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for c in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    h ^ bytes.len() as u64
 }
 
 /// Appends one track's head and arrays.
