@@ -198,13 +198,17 @@ impl Sizes<'_> {
     /// caller's contract. With checkpoints, a long range reads at most two stretches
     /// of [`EVERY`] entries.
     pub fn sum(&self, from: u32, to: u32) -> u64 {
-        if let Sizes::Table { marks, .. } = self {
-            let marked = (to.saturating_sub(from) > 2 * EVERY).then(|| self.before(marks, to)?.checked_sub(self.before(marks, from)?));
-            if let Some(Some(sum)) = marked {
-                return sum;
-            }
+        self.sum_marked(from, to).unwrap_or_else(|| self.sum_entries(from, to))
+    }
+
+    /// [`Sizes::sum`] from the checkpoints, for a range longer than two stretches;
+    /// `None` without checkpoints or for a shorter range.
+    fn sum_marked(&self, from: u32, to: u32) -> Option<u64> {
+        let Sizes::Table { marks, .. } = self else { return None };
+        if to.saturating_sub(from) <= 2 * EVERY {
+            return None;
         }
-        self.sum_entries(from, to)
+        self.before(marks, to)?.checked_sub(self.before(marks, from)?)
     }
 
     /// Bytes of samples `0..x`, from the checkpoint at or before `x`.
@@ -277,21 +281,26 @@ impl ChunkOffsets<'_> {
     /// `None` when the range is empty. With checkpoints, a long range reads at most
     /// two stretches of [`EVERY`] entries.
     pub fn min_max(&self, from: u32, to: u32) -> Option<(u64, u64)> {
+        self.min_max_marked(from, to).or_else(|| self.min_max_entries(from, to))
+    }
+
+    /// [`ChunkOffsets::min_max`] from the whole blocks' checkpoints and the entries
+    /// around them, for a range longer than two stretches; `None` without checkpoints
+    /// or for a shorter range (a range with a whole block is never empty).
+    fn min_max_marked(&self, from: u32, to: u32) -> Option<(u64, u64)> {
         let (head_end, tail_start) = (from.div_ceil(EVERY), to / EVERY);
         if !self.marks.is_some() || to.saturating_sub(from) <= 2 * EVERY || head_end >= tail_start {
-            return self.min_max_entries(from, to);
+            return None;
         }
-        let blocks = (head_end..tail_start).map(|k| self.marks.block(u64::from(k)));
-        let parts = [Some(self.min_max_entries(from, head_end * EVERY)), Some(self.min_max_entries(tail_start * EVERY, to))];
-        let mut found: Option<(u64, u64)> = None;
-        for part in blocks.map(|b| b.map(Some)).chain(parts) {
-            let Some(part) = part else { return self.min_max_entries(from, to) };
-            found = match (found, part) {
-                (Some((l, h)), Some((pl, ph))) => Some((l.min(pl), h.max(ph))),
-                (f, p) => f.or(p),
-            };
+        let wider = |a: Option<(u64, u64)>, (l, h): (u64, u64)| Some(a.map_or((l, h), |(al, ah)| (al.min(l), ah.max(h))));
+        let mut found = self.min_max_entries(from, head_end * EVERY);
+        for k in head_end..tail_start {
+            found = wider(found, self.marks.block(u64::from(k))?);
         }
-        found
+        match self.min_max_entries(tail_start * EVERY, to) {
+            Some(tail) => wider(found, tail),
+            None => found,
+        }
     }
 
     /// [`ChunkOffsets::min_max`] read from the table itself.
