@@ -68,15 +68,12 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
     let t = &tracks[v];
     let bound = t.ctts.filter(|c| c.marks.is_some()).map(|c| c.marks.max);
     let (mut dts, mut cto) = (RunCursor::new(t.stts), t.ctts.map(RunCursor::counts));
-    let (mut best, mut passed): (Option<SnapPoint>, Option<(u32, u128)>) = (None, None);
     let sync = sync_samples(t)?;
-    let skip = match bound {
+    let (skip, mut passed) = match bound {
         Some(max) => passed_before(t, movie_ts, start_ns, max)?,
-        None => 0,
+        None => (0, None),
     };
-    if let Some(s) = skip.checked_sub(1).and_then(|i| t.stss.map(|stss| stss.u32(i, 4, 0) - 1)) {
-        passed = Some((s, RunCursor::new(t.stts).dts(u64::from(s))));
-    }
+    let mut best: Option<SnapPoint> = None;
     for s in sync.skip(skip as usize) {
         let d = dts.dts(u64::from(s));
         if let Some(max) = bound {
@@ -100,22 +97,27 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
 }
 
 /// How many leading `stss` entries of `t` present at or before `start_ns` even with
-/// composition offset `max`: found by bisection, as that bound grows with the decode
-/// time. 0 (the caller then walks them all) without `stss` or with a long `stts`,
-/// where each decode time would cost a walk of its own.
-fn passed_before(t: &Track<'_>, movie_ts: u32, start_ns: i128, max: i64) -> Result<u32> {
-    let Some(stss) = t.stss.filter(|_| t.stts.len() <= 16) else { return Ok(0) };
-    let (mut lo, mut hi) = (0u32, stss.count);
+/// composition offset `max`, with the last of them (sample and decode time): found by
+/// bisection, as that bound grows with the decode time. `(0, None)` (the caller then
+/// walks them all) without `stss` or with a long `stts`, where each decode time would
+/// cost a walk of its own.
+fn passed_before(t: &Track<'_>, movie_ts: u32, start_ns: i128, max: i64) -> Result<(u32, Option<(u32, u128)>)> {
+    let Some(stss) = t.stss.filter(|_| t.stts.len() <= 16) else { return Ok((0, None)) };
+    let at = |i: u32| {
+        let s = stss.u32(i, 4, 0) - 1;
+        (s, RunCursor::new(t.stts).dts(u64::from(s)))
+    };
+    let (mut lo, mut hi, mut last) = (0u32, stss.count, None);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let s = stss.u32(mid, 4, 0) - 1;
-        if pts_ns(t, movie_ts, RunCursor::new(t.stts).dts(u64::from(s)), max)? <= start_ns {
-            lo = mid + 1;
+        let (s, d) = at(mid);
+        if pts_ns(t, movie_ts, d, max)? <= start_ns {
+            (lo, last) = (mid + 1, Some((s, d)));
         } else {
             hi = mid;
         }
     }
-    Ok(lo)
+    Ok((lo, last))
 }
 
 /// The [`SnapPoint`] of sync sample `s` (decode time `d`) of track `t` (index `v`).
