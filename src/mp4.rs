@@ -34,19 +34,19 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     // The time map is only worth its walk over every chunk when throttling is on.
     let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
     let dir = ctx.config.index_dir.as_deref().filter(|_| !seek.is_none());
-    let (kept, build, mut index_notes) = index_to_use(dir, &ctx.file.identity);
+    let (kept, build, unusable) = index_to_use(dir, &ctx.file.identity);
     let planned = plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
         Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
         Mp4Error::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
+    notes.extend(unusable);
     if let (Some(d), Some(built)) = (dir, &planned.new_index) {
-        index_notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
+        notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
             Ok(()) => "index-built".to_owned(),
             Err(e) => format!("index-not-stored: {e}"),
         });
     }
-    notes.append(&mut index_notes);
     Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping: Some(map.retire()) })
 }
 
@@ -55,14 +55,14 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
 /// unusable; without one kept, only when the directory can take it), and a log note
 /// when it cannot: building an index nobody can keep would cost every seek a walk of
 /// every table.
-fn index_to_use(dir: Option<&Path>, film: &FileIdentity) -> (Option<index_cache::Payload>, bool, Vec<String>) {
-    let Some(dir) = dir else { return (None, false, vec![]) };
+fn index_to_use(dir: Option<&Path>, film: &FileIdentity) -> (Option<index_cache::Payload>, bool, Option<String>) {
+    let Some(dir) = dir else { return (None, false, None) };
     if let Some(kept) = index_cache::load(dir, film, INDEX_KIND, SAMPLE_INDEX_VERSION) {
-        return (Some(kept), true, vec![]);
+        return (Some(kept), true, None);
     }
     match index_cache::writable(dir) {
-        Ok(()) => (None, true, vec![]),
-        Err(e) => (None, false, vec![format!("index-dir-unusable: {e}")]),
+        Ok(()) => (None, true, None),
+        Err(e) => (None, false, Some(format!("index-dir-unusable: {e}"))),
     }
 }
 
