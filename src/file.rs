@@ -18,5 +18,12 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         .content_type_for(&ext)
         .ok_or_else(|| Refusal::new(404, format!("no type configured for extension '{ext}'")))?;
     let plan = Plan::whole_file(0, ctx.file.len).map_err(|e| Refusal::new(500, e.to_string()))?;
-    Ok(Body { plan, content_type: content_type.to_owned(), variant: String::new(), notes: vec![], time_map: TimeMap::new(), mapping: None })
+    Ok(Body {
+        plan,
+        content_type: content_type.to_owned(),
+        variant: String::new(),
+        notes: vec![],
+        time_map: TimeMap::new(),
+        mapping: None,
+    })
 }

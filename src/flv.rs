@@ -17,17 +17,34 @@ pub const FORMAT_VERSION: u32 = 1;
 /// defective file, naming the defect.
 pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let seek = parse_seek(&ctx.target.query)?;
-    let content_type = ctx.target.extension().and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
+    let content_type = ctx
+        .target
+        .extension()
+        .and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
     let content_type = content_type.unwrap_or_else(|| "video/x-flv".to_owned());
     if ctx.file.len == 0 && seek.is_none() {
-        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new(), mapping: None });
+        return Ok(Body {
+            plan: Plan::new(),
+            content_type,
+            variant: String::new(),
+            notes: vec![],
+            time_map: TimeMap::new(),
+            mapping: None,
+        });
     }
     // The time map is only worth its walk over the tags when throttling is on.
-    let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
+    let timing = if ctx.config.throttle.is_zero() {
+        Timing::Skip
+    } else {
+        Timing::Map
+    };
     let (planned, mapping) = if ctx.file.len == 0 {
         (plan_body(&[], seek, timing), None)
     } else {
-        let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
+        let map = ctx
+            .file
+            .map()
+            .map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
         (plan_body(&map, seek, timing), Some(map.retire()))
     };
     let planned = planned.map_err(|e| match e {
@@ -35,7 +52,14 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         FlvError::BadSeek(s) => Refusal::new(400, s),
     })?;
     let (variant, notes) = describe(&planned);
-    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping })
+    Ok(Body {
+        plan: planned.plan,
+        content_type,
+        variant,
+        notes,
+        time_map: planned.time_map,
+        mapping,
+    })
 }
 
 /// The `ETag` variant (the resolved start and end, file byte offsets) and log notes.
@@ -61,17 +85,30 @@ pub fn parse_seek(query: &str) -> Result<Seek, Refusal> {
     let units = match query_param(query, "units").transpose()?.as_deref() {
         None | Some("b") => Units::Bytes,
         Some("s") => Units::Millis,
-        Some(_) => return Err(Refusal::new(400, "units: neither b (bytes) nor s (seconds)")),
+        Some(_) => {
+            return Err(Refusal::new(
+                400,
+                "units: neither b (bytes) nor s (seconds)",
+            ))
+        }
     };
     let value = |name: &str| -> Result<Option<u64>, Refusal> {
-        let Some(v) = query_param(query, name).transpose()? else { return Ok(None) };
+        let Some(v) = query_param(query, name).transpose()? else {
+            return Ok(None);
+        };
         let parsed = match units {
             Units::Bytes => byte_offset(&v),
             Units::Millis => parse_seconds_ms(&v).map_err(|r| r.reason),
         };
-        parsed.map(Some).map_err(|why| Refusal::new(400, format!("{name}: {why}")))
+        parsed
+            .map(Some)
+            .map_err(|why| Refusal::new(400, format!("{name}: {why}")))
     };
-    Ok(Seek { start: value("start")?, end: value("end")?, units })
+    Ok(Seek {
+        start: value("start")?,
+        end: value("end")?,
+        units,
+    })
 }
 
 /// A byte offset: ASCII digits only, at most `u64::MAX`.

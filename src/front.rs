@@ -16,7 +16,12 @@ use std::process::{Command, ExitCode};
 
 /// Runs the front. Returns only when it could not hand over to a streamer.
 pub fn run() -> ExitCode {
-    let Startup { args, mut ex, config, base } = match start("loomiere-stream") {
+    let Startup {
+        args,
+        mut ex,
+        config,
+        base,
+    } = match start("loomiere-stream") {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -43,7 +48,11 @@ pub fn run() -> ExitCode {
 /// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
 /// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
 /// makes again), or 404 when no streamer is configured for the extension.
-fn route(head: &[u8], config: &loomiere_runtime::config::Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
+fn route(
+    head: &[u8],
+    config: &loomiere_runtime::config::Config,
+    ex: &mut Exchange,
+) -> Result<PathBuf, Refusal> {
     access::refuse_root(config)?;
     let (request, target) = parse_checked(head, &limits(config), ex)?;
     access::admit(&request, &target, config, ex.remote())?;
@@ -59,7 +68,9 @@ fn resolve(program: &str) -> PathBuf {
     if program.contains('/') {
         return PathBuf::from(program);
     }
-    let dir = std::env::current_exe().ok().and_then(|p| p.parent().map(PathBuf::from));
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(PathBuf::from));
     dir.map_or_else(|| PathBuf::from(program), |d| d.join(program))
 }
 

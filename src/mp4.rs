@@ -2,11 +2,11 @@
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
 use loomiere_http::{parse_seconds_ms, query_param, FileIdentity, Refusal};
-use std::path::Path;
 use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing, SAMPLE_INDEX_VERSION};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_runtime::index_cache;
 use loomiere_runtime::serve::{Body, Context};
+use std::path::Path;
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
 /// 2: a cut may carry up to 1/1024 of its sample data in bytes of dropped samples
@@ -24,30 +24,66 @@ const INDEX_KIND: [u8; 4] = *b"mp4 ";
 /// Errors: 400 for a bad `start`/`end` or a seek the file cannot give (start past the
 /// end, fragmented file); 500 for a defective file, naming the defect.
 pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
-    let seek = Seek { start_ms: seconds(&ctx.target.query, "start")?, end_ms: seconds(&ctx.target.query, "end")? };
-    let content_type = ctx.target.extension().and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
+    let seek = Seek {
+        start_ms: seconds(&ctx.target.query, "start")?,
+        end_ms: seconds(&ctx.target.query, "end")?,
+    };
+    let content_type = ctx
+        .target
+        .extension()
+        .and_then(|e| ctx.config.content_type_for(&e).map(str::to_owned));
     let content_type = content_type.unwrap_or_else(|| "video/mp4".to_owned());
     if ctx.file.len == 0 && seek.is_none() {
-        return Ok(Body { plan: Plan::new(), content_type, variant: String::new(), notes: vec![], time_map: TimeMap::new(), mapping: None });
+        return Ok(Body {
+            plan: Plan::new(),
+            content_type,
+            variant: String::new(),
+            notes: vec![],
+            time_map: TimeMap::new(),
+            mapping: None,
+        });
     }
-    let map = ctx.file.map().map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
+    let map = ctx
+        .file
+        .map()
+        .map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     // The time map is only worth its walk over every chunk when throttling is on.
-    let timing = if ctx.config.throttle.is_zero() { Timing::Skip } else { Timing::Map };
+    let timing = if ctx.config.throttle.is_zero() {
+        Timing::Skip
+    } else {
+        Timing::Map
+    };
     let dir = ctx.config.index_dir.as_deref().filter(|_| !seek.is_none());
     let (kept, build, unusable) = index_to_use(dir, &ctx.file.identity);
-    let planned = plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
-        Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
-        Mp4Error::BadSeek(s) => Refusal::new(400, s),
-    })?;
+    let planned =
+        plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
+            Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
+            Mp4Error::BadSeek(s) => Refusal::new(400, s),
+        })?;
     let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
     notes.extend(unusable);
     if let (Some(d), Some(built)) = (dir, &planned.new_index) {
-        notes.push(match index_cache::store(d, &ctx.file.identity, INDEX_KIND, SAMPLE_INDEX_VERSION, built) {
-            Ok(()) => "index-built".to_owned(),
-            Err(e) => format!("index-not-stored: {e}"),
-        });
+        notes.push(
+            match index_cache::store(
+                d,
+                &ctx.file.identity,
+                INDEX_KIND,
+                SAMPLE_INDEX_VERSION,
+                built,
+            ) {
+                Ok(()) => "index-built".to_owned(),
+                Err(e) => format!("index-not-stored: {e}"),
+            },
+        );
     }
-    Ok(Body { plan: planned.plan, content_type, variant, notes, time_map: planned.time_map, mapping: Some(map.retire()) })
+    Ok(Body {
+        plan: planned.plan,
+        content_type,
+        variant,
+        notes,
+        time_map: planned.time_map,
+        mapping: Some(map.retire()),
+    })
 }
 
 /// For a seek with `index_dir` set (`dir`): the film's kept sample index, whether a
@@ -55,8 +91,13 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
 /// unusable; without one kept, only when the directory can take it), and a log note
 /// when it cannot: building an index nobody can keep would cost every seek a walk of
 /// every table.
-fn index_to_use(dir: Option<&Path>, film: &FileIdentity) -> (Option<index_cache::Payload>, bool, Option<String>) {
-    let Some(dir) = dir else { return (None, false, None) };
+fn index_to_use(
+    dir: Option<&Path>,
+    film: &FileIdentity,
+) -> (Option<index_cache::Payload>, bool, Option<String>) {
+    let Some(dir) = dir else {
+        return (None, false, None);
+    };
     if let Some(kept) = index_cache::load(dir, film, INDEX_KIND, SAMPLE_INDEX_VERSION) {
         return (Some(kept), true, None);
     }
@@ -68,7 +109,12 @@ fn index_to_use(dir: Option<&Path>, film: &FileIdentity) -> (Option<index_cache:
 
 /// The `ETag` variant and log notes of a planned body.
 fn describe(shape: Shape, start_ms: Option<u64>, end_ms: Option<u64>) -> (String, Vec<String>) {
-    let fmt = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), |ms| format!("{}.{:03}", ms / 1000, ms % 1000));
+    let fmt = |v: Option<u64>| {
+        v.map_or_else(
+            || "-".to_owned(),
+            |ms| format!("{}.{:03}", ms / 1000, ms % 1000),
+        )
+    };
     match shape {
         Shape::AsStored => (String::new(), vec![]),
         Shape::MoovFirst => ("moov-first".to_owned(), vec!["moov-first".to_owned()]),
@@ -84,6 +130,8 @@ fn describe(shape: Shape, start_ms: Option<u64>, end_ms: Option<u64>) -> (String
 pub fn seconds(query: &str, name: &str) -> Result<Option<u64>, Refusal> {
     match query_param(query, name) {
         None => Ok(None),
-        Some(v) => parse_seconds_ms(&v?).map(Some).map_err(|r| Refusal::new(r.status, format!("{name}: {}", r.reason))),
+        Some(v) => parse_seconds_ms(&v?)
+            .map(Some)
+            .map_err(|r| Refusal::new(r.status, format!("{name}: {}", r.reason))),
     }
 }

@@ -17,7 +17,10 @@ use std::time::{Duration, Instant};
 /// Whether this test process runs as root (effective user id 0, from `/proc`).
 pub fn running_as_root() -> bool {
     let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
-    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:")).expect("Uid line");
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .expect("Uid line");
     uid.split_whitespace().nth(1) == Some("0")
 }
 
@@ -65,21 +68,51 @@ fn a_bad_expired_or_missing_link_is_403_and_the_log_says_why() {
     let good = nginx::nginx_doc_hash("4102444800/film.png s3cr3t");
     let expired = nginx::nginx_doc_hash("1000000000/film.png s3cr3t");
     let cases: Vec<(String, u16, &str)> = vec![
-        (format!("/film.png?md5={good}&expires=4102444800"), 200, "complete"),
-        (format!("/film.png?md5={good}&expires=4102444801"), 403, "secure link: wrong hash"),
-        (format!("/film.png?md5={expired}&expires=1000000000"), 403, "secure link: expired"),
-        ("/film.png?expires=4102444800".to_string(), 403, "secure link: no hash"),
-        (format!("/film.png?md5={good}"), 403, "secure link: bad expiry time"),
-        ("/film.png?md5=short&expires=4102444800".to_string(), 403, "secure link: bad hash"),
+        (
+            format!("/film.png?md5={good}&expires=4102444800"),
+            200,
+            "complete",
+        ),
+        (
+            format!("/film.png?md5={good}&expires=4102444801"),
+            403,
+            "secure link: wrong hash",
+        ),
+        (
+            format!("/film.png?md5={expired}&expires=1000000000"),
+            403,
+            "secure link: expired",
+        ),
+        (
+            "/film.png?expires=4102444800".to_string(),
+            403,
+            "secure link: no hash",
+        ),
+        (
+            format!("/film.png?md5={good}"),
+            403,
+            "secure link: bad expiry time",
+        ),
+        (
+            "/film.png?md5=short&expires=4102444800".to_string(),
+            403,
+            "secure link: bad hash",
+        ),
     ];
     for (target, status, words) in &cases {
         let (r, line) = server.send_logged(&get(target));
         r.expect(*status);
-        assert!(line.contains(words), "{target}: log line {line:?} lacks {words:?}");
+        assert!(
+            line.contains(words),
+            "{target}: log line {line:?} lacks {words:?}"
+        );
     }
     // A secret file the streamer cannot read is the operator's error: 500, named.
     let missing = dir.join("no-secret");
-    let extra = format!("secure_link_md5 = $uri$secret\nsecure_link_secret_file = {}\n", missing.display());
+    let extra = format!(
+        "secure_link_md5 = $uri$secret\nsecure_link_secret_file = {}\n",
+        missing.display()
+    );
     dir.config("stream.conf", Some(&root), &extra);
     let (r, line) = server.send_logged(&get(&format!("/film.png?md5={good}&expires=4102444800")));
     r.expect(500);
@@ -90,7 +123,11 @@ fn a_bad_expired_or_missing_link_is_403_and_the_log_says_why() {
 fn a_foreign_referer_is_403() {
     let dir = TempDir::new("referer");
     let root = root_with(&dir, "root", &["film.png"]);
-    let config = dir.config("stream.conf", Some(&root), "referers = example.com *.example.org\nreferer_empty = deny\n");
+    let config = dir.config(
+        "stream.conf",
+        Some(&root),
+        "referers = example.com *.example.org\nreferer_empty = deny\n",
+    );
     let server = Server::stream(&dir, &config);
     let cases: &[(Option<&str>, u16)] = &[
         (Some("https://example.com/watch"), 200),
@@ -108,13 +145,18 @@ fn a_foreign_referer_is_403() {
         r.expect(*status);
         if *status == 403 {
             assert!(line.contains("referer:"), "{referer:?}: {line}");
-            assert!(!r.body.starts_with(b"\x89PNG"), "no file content in a refusal");
+            assert!(
+                !r.body.starts_with(b"\x89PNG"),
+                "no file content in a refusal"
+            );
         }
     }
     // By default a request without a Referer passes (players often send none).
     dir.config("stream.conf", Some(&root), "referers = example.com\n");
     server.send(&get("/film.png")).expect(200);
-    server.send(&get_with("/film.png", &[("Referer", "https://evil.test/")])).expect(403);
+    server
+        .send(&get_with("/film.png", &[("Referer", "https://evil.test/")]))
+        .expect(403);
 }
 
 #[test]
@@ -123,10 +165,15 @@ fn virtual_hosts_pick_the_root_by_host_in_order() {
     let a = root_with(&dir, "a", &["a.png", "both.png"]);
     let b = root_with(&dir, "b", &["b.png"]);
     let d = root_with(&dir, "d", &["d.png", "both.png"]);
-    let vhosts = format!("vhost.example.com = {}\nvhost.*.example.org = {}\n", a.display(), b.display());
+    let vhosts = format!(
+        "vhost.example.com = {}\nvhost.*.example.org = {}\n",
+        a.display(),
+        b.display()
+    );
     let config = dir.config("stream.conf", None, &vhosts);
     let server = Server::stream(&dir, &config);
-    let with_host = |target: &str, h: &str| format!("GET {target} HTTP/1.1\r\nHost: {h}\r\n\r\n").into_bytes();
+    let with_host =
+        |target: &str, h: &str| format!("GET {target} HTTP/1.1\r\nHost: {h}\r\n\r\n").into_bytes();
     let cases: Vec<(Vec<u8>, u16)> = vec![
         (with_host("/a.png", "example.com"), 200),
         (with_host("/a.png", "EXAMPLE.com.:8080"), 200),
@@ -134,27 +181,52 @@ fn virtual_hosts_pick_the_root_by_host_in_order() {
         (with_host("/b.png", "www.example.org"), 200),
         (with_host("/b.png", "example.org"), 404),
         (with_host("/a.png", "other.test"), 404),
-        (with_host("http://cdn.example.org/b.png", "example.com"), 200),
+        (
+            with_host("http://cdn.example.org/b.png", "example.com"),
+            200,
+        ),
         (get("/a.png"), 404),
     ];
     for (raw, status) in &cases {
         let r = server.send(raw);
-        assert_eq!(r.status, *status, "{}: {}", String::from_utf8_lossy(raw).trim(), r.summary());
+        assert_eq!(
+            r.status,
+            *status,
+            "{}: {}",
+            String::from_utf8_lossy(raw).trim(),
+            r.summary()
+        );
     }
     // The streamer alone routes the same way.
-    let alone = Spec::new("loomiere-file").args(["--config".into(), config.clone().into()]).start(&dir);
-    alone.send(&with_host("/b.png", "x.example.org")).expect(200);
+    let alone = Spec::new("loomiere-file")
+        .args(["--config".into(), config.clone().into()])
+        .start(&dir);
+    alone
+        .send(&with_host("/b.png", "x.example.org"))
+        .expect(200);
     alone.send(&with_host("/b.png", "other.test")).expect(404);
     // A catch-all takes every other host, and requests without one.
-    dir.config("stream.conf", None, &format!("{vhosts}vhost.* = {}\n", d.display()));
+    dir.config(
+        "stream.conf",
+        None,
+        &format!("{vhosts}vhost.* = {}\n", d.display()),
+    );
     server.send(&with_host("/d.png", "other.test")).expect(200);
     server.send(&get("/d.png")).expect(200);
-    server.send(&with_host("/both.png", "example.com")).expect(200);
+    server
+        .send(&with_host("/both.png", "example.com"))
+        .expect(200);
     server.send(&with_host("/d.png", "example.com")).expect(404);
     // --root on the command line serves every host from it.
-    let overridden = Spec::stream(&config).args(["--root".into(), d.clone().into()]).start(&dir);
-    overridden.send(&with_host("/d.png", "example.com")).expect(200);
-    overridden.send(&with_host("/a.png", "example.com")).expect(404);
+    let overridden = Spec::stream(&config)
+        .args(["--root".into(), d.clone().into()])
+        .start(&dir);
+    overridden
+        .send(&with_host("/d.png", "example.com"))
+        .expect(200);
+    overridden
+        .send(&with_host("/a.png", "example.com"))
+        .expect(404);
 }
 
 #[test]
@@ -163,7 +235,9 @@ fn running_as_root_is_refused_unless_the_config_allows_it() {
     let root = root_with(&dir, "root", &["film.png"]);
     let config = dir.config("stream.conf", Some(&root), "allow_root = no\n");
     let front = Server::stream(&dir, &config);
-    let alone = Spec::new("loomiere-file").args(["--config".into(), config.clone().into()]).start(&dir);
+    let alone = Spec::new("loomiere-file")
+        .args(["--config".into(), config.clone().into()])
+        .start(&dir);
     for server in [&front, &alone] {
         let (r, line) = server.send_logged(&get("/film.png"));
         if running_as_root() {
@@ -175,16 +249,21 @@ fn running_as_root_is_refused_unless_the_config_allows_it() {
     }
     if running_as_root() && nobody_can_run(Path::new(crate::support::bin("loomiere-stream"))) {
         // tcpsvd -u drops privileges before running the front: served.
-        let dropped = Spec::stream(&config).options(["-u".into(), "nobody".into()]).start(&dir);
+        let dropped = Spec::stream(&config)
+            .options(["-u".into(), "nobody".into()])
+            .start(&dir);
         dropped.send(&get("/film.png")).expect(200).complete();
     }
     let allowed = dir.config("allowed.conf", Some(&root), "allow_root = yes\n");
-    Server::stream(&dir, &allowed).send(&get("/film.png")).expect(200);
+    Server::stream(&dir, &allowed)
+        .send(&get("/film.png"))
+        .expect(200);
 }
 
 /// Whether every directory above `path` and `path` itself can be searched and run by
 /// others (the user `nobody`).
 fn nobody_can_run(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.ancestors().all(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+    path.ancestors()
+        .all(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
 }

@@ -22,7 +22,10 @@ fn posters_come_back_whole_with_their_media_type() {
         r.expect(200).complete();
         assert_eq!(r.header("Content-Type"), Some(content_type), "{name}");
         assert_eq!(r.header("Accept-Ranges"), Some("bytes"), "{name}");
-        assert!(r.body == std::fs::read(media(&name)).unwrap(), "{name}: body is not the file");
+        assert!(
+            r.body == std::fs::read(media(&name)).unwrap(),
+            "{name}: body is not the file"
+        );
     }
 }
 

@@ -20,7 +20,12 @@ fn server(dir: &TempDir, root: &Path) -> Server {
 /// The FLV test file `name`, checked to exist (made by `scripts/gen-media`).
 fn flv(name: &str) -> PathBuf {
     let path = media(name);
-    assert!(path.is_file(), "{} is missing: run scripts/gen-media {}", path.display(), media_dir().display());
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/gen-media {}",
+        path.display(),
+        media_dir().display()
+    );
     path
 }
 
@@ -39,7 +44,11 @@ fn keyframe_index(bytes: &[u8]) -> (Vec<u64>, Vec<f64>) {
     let array = |name: &[u8]| -> Vec<f64> {
         let mut key = name.to_vec();
         key.push(10);
-        let at = bytes.windows(key.len()).position(|w| w == key).unwrap_or_else(|| panic!("no {name:?} array")) + key.len();
+        let at = bytes
+            .windows(key.len())
+            .position(|w| w == key)
+            .unwrap_or_else(|| panic!("no {name:?} array"))
+            + key.len();
         let n = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
         (0..n)
             .map(|i| {
@@ -49,7 +58,13 @@ fn keyframe_index(bytes: &[u8]) -> (Vec<u64>, Vec<f64>) {
             })
             .collect()
     };
-    (array(b"filepositions").into_iter().map(|p| p as u64).collect(), array(b"times"))
+    (
+        array(b"filepositions")
+            .into_iter()
+            .map(|p| p as u64)
+            .collect(),
+        array(b"times"),
+    )
 }
 
 /// One tag of a stored FLV, read by a walker independent of the streamer's.
@@ -70,11 +85,20 @@ fn tags(file: &[u8]) -> Vec<Tag> {
     while at + 11 <= file.len() {
         let size = u32::from_be_bytes([0, file[at + 1], file[at + 2], file[at + 3]]) as usize;
         let ts = u32::from_be_bytes([file[at + 7], file[at + 4], file[at + 5], file[at + 6]]);
-        let (kind, b0, b1) = (file[at] & 0x1f, file[at + 11], file.get(at + 12).copied().unwrap_or(0));
+        let (kind, b0, b1) = (
+            file[at] & 0x1f,
+            file[at + 11],
+            file.get(at + 12).copied().unwrap_or(0),
+        );
         let avc_like = b0 & 0x0f == 7;
         let config = (kind == 9 && avc_like && b1 == 0) || (kind == 8 && b0 >> 4 == 10 && b1 == 0);
         let key = kind == 9 && b0 >> 4 == 1 && (!avc_like || b1 == 1);
-        out.push(Tag { offset: at as u64, ts: u64::from(ts), media: kind != 18 && !config, key });
+        out.push(Tag {
+            offset: at as u64,
+            ts: u64::from(ts),
+            media: kind != 18 && !config,
+            key,
+        });
         at += 11 + size + 4;
     }
     assert_eq!(at, file.len(), "the test file is not a clean tag sequence");
@@ -85,7 +109,11 @@ fn tags(file: &[u8]) -> Vec<Tag> {
 /// headers, up to the first sample), then the file from the key frame tag `key` to
 /// byte `end`.
 fn model(file: &[u8], key: u64, end: u64) -> Vec<u8> {
-    let first_media = tags(file).iter().find(|t| t.media).expect("a sample").offset as usize;
+    let first_media = tags(file)
+        .iter()
+        .find(|t| t.media)
+        .expect("a sample")
+        .offset as usize;
     let mut want = vec![b'F', b'L', b'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0];
     want.extend_from_slice(&file[13..first_media]);
     want.extend_from_slice(&file[key as usize..end as usize]);
@@ -98,15 +126,26 @@ fn model(file: &[u8], key: u64, end: u64) -> Vec<u8> {
 fn time_key(file: &[u8], indexed: bool, s_ms: u64) -> u64 {
     if indexed {
         let (positions, times) = keyframe_index(file);
-        let i = times.iter().rposition(|&t| (t * 1000.0).round() as u64 <= s_ms).unwrap_or(0);
+        let i = times
+            .iter()
+            .rposition(|&t| (t * 1000.0).round() as u64 <= s_ms)
+            .unwrap_or(0);
         return positions[i];
     }
-    tags(file).iter().filter(|t| t.key && t.ts <= s_ms).last().expect("a key frame").offset
+    tags(file)
+        .iter()
+        .filter(|t| t.key && t.ts <= s_ms)
+        .last()
+        .expect("a key frame")
+        .offset
 }
 
 /// Where a time `end` (ms) cuts: the first sample at or after `from` timed at or after it.
 fn time_end(file: &[u8], from: u64, end_ms: u64) -> u64 {
-    tags(file).iter().find(|t| t.offset > from && t.media && t.ts >= end_ms).map_or(file.len() as u64, |t| t.offset)
+    tags(file)
+        .iter()
+        .find(|t| t.offset > from && t.media && t.ts >= end_ms)
+        .map_or(file.len() as u64, |t| t.offset)
 }
 
 /// Every way the FLV `out` fails "decodes cleanly with ffmpeg, key frame first, holds
@@ -115,13 +154,22 @@ fn judge(out: &Path, want: &[u8]) -> Vec<String> {
     let mut bad = probe::playback_faults(out);
     let got = std::fs::read(out).unwrap();
     if got != want {
-        bad.push(format!("body of {} bytes differs from the model's {} bytes", got.len(), want.len()));
+        bad.push(format!(
+            "body of {} bytes differs from the model's {} bytes",
+            got.len(),
+            want.len()
+        ));
     }
     bad
 }
 
 fn assert_clean(failures: Vec<String>) {
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -132,17 +180,34 @@ fn byte_seeks_from_the_keyframe_index_decode_cleanly_from_a_key_frame() {
     for (name, streams) in [(INDEXED, "aac,h264"), (SORENSON, "flv1,mp3")] {
         let file = std::fs::read(flv(name)).unwrap();
         let (positions, _) = keyframe_index(&file);
-        assert!(positions.len() >= 10, "{name}: only {} index entries", positions.len());
-        for i in [1, positions.len() / 3, positions.len() / 2, positions.len() - 1] {
+        assert!(
+            positions.len() >= 10,
+            "{name}: only {} index entries",
+            positions.len()
+        );
+        for i in [
+            1,
+            positions.len() / 3,
+            positions.len() / 2,
+            positions.len() - 1,
+        ] {
             let target = format!("/{name}?start={}", positions[i]);
             let (_, out) = fetch(&server, &dir, &target, failures.len() + i);
-            let mut kinds: Vec<String> = probe::probe(&out).kinds().into_iter().map(|k| k.1).collect();
+            let mut kinds: Vec<String> = probe::probe(&out)
+                .kinds()
+                .into_iter()
+                .map(|k| k.1)
+                .collect();
             kinds.sort();
             if kinds.join(",") != streams {
                 failures.push(format!("GET {target}: streams {kinds:?}, want {streams}"));
             }
             let want = model(&file, positions[i], file.len() as u64);
-            failures.extend(judge(&out, &want).into_iter().map(|w| format!("GET {target}: {w}")));
+            failures.extend(
+                judge(&out, &want)
+                    .into_iter()
+                    .map(|w| format!("GET {target}: {w}")),
+            );
         }
     }
     assert_clean(failures);
@@ -156,15 +221,21 @@ fn time_seeks_with_and_without_an_index_decode_cleanly_from_the_key_frame_before
     for (name, indexed) in [(INDEXED, true), (UNINDEXED, false), (SORENSON, true)] {
         let file = std::fs::read(flv(name)).unwrap();
         let last = tags(&file).iter().map(|t| t.ts).max().unwrap();
-        let mut cases: Vec<(String, u64, Option<u64>)> =
-            [0, 9500, 10_000, 23_456, last - 500].iter().map(|&s| (format!("start={}.{:03}", s / 1000, s % 1000), s, None)).collect();
+        let mut cases: Vec<(String, u64, Option<u64>)> = [0, 9500, 10_000, 23_456, last - 500]
+            .iter()
+            .map(|&s| (format!("start={}.{:03}", s / 1000, s % 1000), s, None))
+            .collect();
         cases.push(("start=9.5&end=20.3".to_owned(), 9500, Some(20_300)));
         for (n, (query, s, end)) in cases.iter().enumerate() {
             let target = format!("/{name}?{query}&units=s");
             let (_, out) = fetch(&server, &dir, &target, n);
             let key = time_key(&file, indexed, *s);
             let stop = end.map_or(file.len() as u64, |e| time_end(&file, key, e));
-            failures.extend(judge(&out, &model(&file, key, stop)).into_iter().map(|w| format!("GET {target}: {w}")));
+            failures.extend(
+                judge(&out, &model(&file, key, stop))
+                    .into_iter()
+                    .map(|w| format!("GET {target}: {w}")),
+            );
         }
     }
     assert_clean(failures);
@@ -179,15 +250,28 @@ fn a_byte_start_inside_a_tag_snaps_forward_and_shares_the_etag_of_its_key_frame(
     let at = |n: u64| server.send_logged(&get(&format!("/{INDEXED}?start={n}")));
     let (exact, line) = at(positions[5]);
     exact.expect(200).complete();
-    assert!(line.contains(&format!("start={};end=-", positions[5])), "{line}");
+    assert!(
+        line.contains(&format!("start={};end=-", positions[5])),
+        "{line}"
+    );
     let (before, line) = at(positions[5] - 2);
     before.expect(200);
-    assert!(line.contains(&format!("start={};end=-", positions[5])), "snapped forward to the key frame: {line}");
-    assert_eq!(before.header("ETag"), exact.header("ETag"), "the same bytes, the same ETag");
+    assert!(
+        line.contains(&format!("start={};end=-", positions[5])),
+        "snapped forward to the key frame: {line}"
+    );
+    assert_eq!(
+        before.header("ETag"),
+        exact.header("ETag"),
+        "the same bytes, the same ETag"
+    );
     assert!(before.body == exact.body);
     let (after, line) = at(positions[5] + 1);
     after.expect(200);
-    assert!(line.contains(&format!("start={};end=-", positions[6])), "{line}");
+    assert!(
+        line.contains(&format!("start={};end=-", positions[6])),
+        "{line}"
+    );
     assert_ne!(after.header("ETag"), exact.header("ETag"));
     let out = dir.write("after.flv", &after.body);
     assert_clean(judge(&out, &model(&file, positions[6], file.len() as u64)));
@@ -206,7 +290,10 @@ fn no_seek_is_the_file_and_range_applies_to_the_planned_body() {
     let whole = server.send(&get(&target));
     let part = server.send(&request("GET", &target, &[("Range", "bytes=0-12")]));
     part.expect(206).complete();
-    assert_eq!(part.header("Content-Range"), Some(format!("bytes 0-12/{}", whole.body.len()).as_str()));
+    assert_eq!(
+        part.header("Content-Range"),
+        Some(format!("bytes 0-12/{}", whole.body.len()).as_str())
+    );
     assert_eq!(part.body, &whole.body[..13]);
     assert_eq!(part.header("ETag"), whole.header("ETag"));
 }
@@ -230,7 +317,10 @@ fn bad_seeks_get_400_with_the_reason_in_the_log() {
     for (query, want) in cases {
         let (r, line) = server.send_logged(&get(&format!("/{INDEXED}?{query}")));
         r.expect(400);
-        assert!(line.contains(want), "?{query}: log line lacks {want:?}: {line}");
+        assert!(
+            line.contains(want),
+            "?{query}: log line lacks {want:?}: {line}"
+        );
     }
 }
 
@@ -245,17 +335,26 @@ fn defective_files_get_500_naming_the_defect() {
     let server = server(&dir, &dir.join("root"));
     let cases = [
         ("truncated.flv?start=25&units=s", "tag at byte"),
-        ("garbage.flv?start=5&units=s", "garbage after the FLV header"),
+        (
+            "garbage.flv?start=5&units=s",
+            "garbage after the FLV header",
+        ),
         ("garbage.flv?start=100000", "garbage after the FLV header"),
     ];
     for (target, want) in cases {
         let (r, line) = server.send_logged(&get(&format!("/{target}")));
         r.expect(500);
-        assert!(line.contains(want), "{target}: log line lacks {want:?}: {line}");
+        assert!(
+            line.contains(want),
+            "{target}: log line lacks {want:?}: {line}"
+        );
     }
     let r = server.send(&get("/truncated.flv"));
     r.expect(200).complete();
-    assert!(r.body == file[..file.len() / 2 + 7], "no seek: served as stored");
+    assert!(
+        r.body == file[..file.len() / 2 + 7],
+        "no seek: served as stored"
+    );
 }
 
 #[test]
@@ -276,10 +375,18 @@ fn the_streamer_alone_reads_the_request_on_stdin() {
     let raw = get(&format!("/{INDEXED}?start={}", positions[4]));
     child.stdin.take().unwrap().write_all(&raw).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "exit {}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "exit {}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = crate::support::client::parse(&out.stdout);
     r.expect(200).complete();
     let via_front = server(&dir, media_dir()).send(&raw);
-    assert!(r.body == via_front.body, "alone and behind the front give the same body");
+    assert!(
+        r.body == via_front.body,
+        "alone and behind the front give the same body"
+    );
     assert_eq!(r.header("ETag"), via_front.header("ETag"));
 }

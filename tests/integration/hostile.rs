@@ -20,13 +20,26 @@ fn jail(dir: &TempDir) -> PathBuf {
     let root = dir.join("root");
     dir.write("canary.png", OUTSIDE);
     dir.write("canary.mp4", OUTSIDE);
-    for (name, source) in [("poster.png", "poster.png"), ("a/film.mp4", "h264-aac.mp4"), ("film.flv", "h264-aac-index.flv")] {
-        dir.write(&format!("root/{name}"), std::fs::read(media(source)).unwrap_or_else(|e| panic!("{source}: {e}")));
+    for (name, source) in [
+        ("poster.png", "poster.png"),
+        ("a/film.mp4", "h264-aac.mp4"),
+        ("film.flv", "h264-aac-index.flv"),
+    ] {
+        dir.write(
+            &format!("root/{name}"),
+            std::fs::read(media(source)).unwrap_or_else(|e| panic!("{source}: {e}")),
+        );
     }
-    for name in [".secret.png", ".hidden/x.png", "a/.secret.png", ".secret.mp4"] {
+    for name in [
+        ".secret.png",
+        ".hidden/x.png",
+        "a/.secret.png",
+        ".secret.mp4",
+    ] {
         dir.write(&format!("root/{name}"), DOTFILE);
     }
-    let link = |to: &Path, name: &str| std::os::unix::fs::symlink(to, root.join(name)).expect("symlink");
+    let link =
+        |to: &Path, name: &str| std::os::unix::fs::symlink(to, root.join(name)).expect("symlink");
     link(Path::new("../canary.png"), "out.png");
     link(&dir.join("canary.png"), "abs-out.png");
     link(Path::new("/etc/passwd"), "passwd.png");
@@ -76,13 +89,21 @@ fn table() -> Vec<(String, Vec<u8>, u16)> {
         ("..%2F", get("/a/..%2F..%2Fcanary.png"), 403),
         ("%2e%2e%2f", get("/a/%2e%2e%2f%2e%2e%2fcanary.png"), 403),
         ("%2f%2e%2e", get("/a%2f%2e%2e%2f%2e%2e%2fcanary.png"), 403),
-        ("etc/passwd", get("/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.png"), 403),
+        (
+            "etc/passwd",
+            get("/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.png"),
+            403,
+        ),
         ("..%5c", get("/..%5ccanary.png"), 404),
         ("%5c..%5c", get("/a%5c..%5c..%5ccanary.png"), 404),
         ("raw backslash", get("/a\\..\\..\\canary.png"), 404),
         ("%c0%ae overlong", get("/%c0%ae%c0%ae/canary.png"), 400),
         ("%c0%2e overlong", get("/%c0%2e%c0%2e/canary.png"), 400),
-        ("%e0%80%ae overlong", get("/%e0%80%ae%e0%80%ae/canary.png"), 400),
+        (
+            "%e0%80%ae overlong",
+            get("/%e0%80%ae%e0%80%ae/canary.png"),
+            400,
+        ),
         ("%c1%9c overlong slash", get("/..%c1%9ccanary.png"), 400),
         ("%252e double", get("/%252e%252e/canary.png"), 404),
         ("%252f double", get("/..%252fcanary.png"), 404),
@@ -94,17 +115,45 @@ fn table() -> Vec<(String, Vec<u8>, u16)> {
         ("..;", get("/..;/canary.png"), 404),
         ("dot segment", get("/./poster.png"), 200),
         ("double slash", get("//poster.png"), 200),
-        ("traversal in the query", get("/poster.png?f=../../canary.png"), 200),
+        (
+            "traversal in the query",
+            get("/poster.png?f=../../canary.png"),
+            200,
+        ),
         // Absolute-form (RFC 9112 §3.2.2): the authority replaces Host.
         ("absolute", get("http://localhost/poster.png"), 200),
         ("absolute https", get("https://localhost/poster.png"), 200),
-        ("absolute upper case", get("HTTP://LOCALHOST/poster.png"), 200),
-        ("absolute other host", get("http://elsewhere.example:8080/poster.png"), 200),
-        ("absolute dotdot", get("http://localhost/../canary.png"), 403),
-        ("absolute %2e%2e", get("http://localhost/%2e%2e/canary.png"), 403),
-        ("absolute userinfo", get("http://user@localhost/poster.png"), 400),
+        (
+            "absolute upper case",
+            get("HTTP://LOCALHOST/poster.png"),
+            200,
+        ),
+        (
+            "absolute other host",
+            get("http://elsewhere.example:8080/poster.png"),
+            200,
+        ),
+        (
+            "absolute dotdot",
+            get("http://localhost/../canary.png"),
+            403,
+        ),
+        (
+            "absolute %2e%2e",
+            get("http://localhost/%2e%2e/canary.png"),
+            403,
+        ),
+        (
+            "absolute userinfo",
+            get("http://user@localhost/poster.png"),
+            400,
+        ),
         ("absolute empty host", get("http:///poster.png"), 400),
-        ("absolute bad port", get("http://localhost:99999/poster.png"), 400),
+        (
+            "absolute bad port",
+            get("http://localhost:99999/poster.png"),
+            400,
+        ),
         ("absolute no path", get("http://localhost"), 404),
         ("ftp scheme", get("ftp://localhost/poster.png"), 400),
         ("file scheme", get("file:///etc/passwd"), 400),
@@ -115,9 +164,21 @@ fn table() -> Vec<(String, Vec<u8>, u16)> {
         // NUL, raw and encoded.
         ("%00 in name", get("/poster%00.png"), 400),
         ("%00 before extension", get("/canary.png%00.mp4"), 400),
-        ("raw NUL in target", raw(b"GET /poster.png\0 HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400),
-        ("NUL in a field value", with("Host: localhost\r\nX-A: a\0b\r\n"), 400),
-        ("NUL in a field name", with("Host: localhost\r\nX\0A: b\r\n"), 400),
+        (
+            "raw NUL in target",
+            raw(b"GET /poster.png\0 HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            400,
+        ),
+        (
+            "NUL in a field value",
+            with("Host: localhost\r\nX-A: a\0b\r\n"),
+            400,
+        ),
+        (
+            "NUL in a field name",
+            with("Host: localhost\r\nX\0A: b\r\n"),
+            400,
+        ),
         // Symbolic links.
         ("symlink out", get("/out.png"), 403),
         ("absolute symlink out", get("/abs-out.png"), 403),
@@ -137,41 +198,125 @@ fn table() -> Vec<(String, Vec<u8>, u16)> {
         ("lone dot", get("/."), 404),
         // Long paths.
         ("request-target over 8 KiB", get(&huge), 414),
-        ("field over 8 KiB", with(&format!("Host: localhost\r\nX-A: {}\r\n", "v".repeat(9000))), 431),
-        ("method over 8 KiB", format!("{} /poster.png HTTP/1.1\r\n\r\n", "M".repeat(9000)).into_bytes(), 501),
+        (
+            "field over 8 KiB",
+            with(&format!("Host: localhost\r\nX-A: {}\r\n", "v".repeat(9000))),
+            431,
+        ),
+        (
+            "method over 8 KiB",
+            format!("{} /poster.png HTTP/1.1\r\n\r\n", "M".repeat(9000)).into_bytes(),
+            501,
+        ),
         ("name over NAME_MAX", get(&long_name), 414),
         ("name under NAME_MAX", get(&long_ok), 404),
         ("path over PATH_MAX", get(&deep), 414),
         // Host.
-        ("no Host in 1.1", raw(b"GET /poster.png HTTP/1.1\r\n\r\n"), 400),
-        ("no Host in 1.0", raw(b"GET /poster.png HTTP/1.0\r\n\r\n"), 200),
-        ("duplicate Host", with("Host: localhost\r\nHost: localhost\r\n"), 400),
-        ("duplicate Host other case", with("Host: a\r\nhost: b\r\n"), 400),
+        (
+            "no Host in 1.1",
+            raw(b"GET /poster.png HTTP/1.1\r\n\r\n"),
+            400,
+        ),
+        (
+            "no Host in 1.0",
+            raw(b"GET /poster.png HTTP/1.0\r\n\r\n"),
+            200,
+        ),
+        (
+            "duplicate Host",
+            with("Host: localhost\r\nHost: localhost\r\n"),
+            400,
+        ),
+        (
+            "duplicate Host other case",
+            with("Host: a\r\nhost: b\r\n"),
+            400,
+        ),
         ("empty Host", with("Host:\r\n"), 400),
         ("Host with a space", with("Host: a b\r\n"), 400),
         ("Host with a path", with("Host: a/b\r\n"), 400),
         ("Host with userinfo", with("Host: u@a\r\n"), 400),
         ("Host IPv6", with("Host: [::1]:8080\r\n"), 200),
         // Field syntax (RFC 9112 §5).
-        ("obs-fold space", with("Host: localhost\r\nX-A: a\r\n b\r\n"), 400),
-        ("obs-fold tab", with("Host: localhost\r\nX-A: a\r\n\tb\r\n"), 400),
-        ("space before the first field", with(" Host: localhost\r\n"), 400),
+        (
+            "obs-fold space",
+            with("Host: localhost\r\nX-A: a\r\n b\r\n"),
+            400,
+        ),
+        (
+            "obs-fold tab",
+            with("Host: localhost\r\nX-A: a\r\n\tb\r\n"),
+            400,
+        ),
+        (
+            "space before the first field",
+            with(" Host: localhost\r\n"),
+            400,
+        ),
         ("space before colon", with("Host : localhost\r\n"), 400),
         ("no colon", with("Host: localhost\r\nX-A\r\n"), 400),
         ("bare CR", with("Host: localhost\rX-A: b\r\n"), 400),
-        ("bare LF everywhere", raw(b"GET /poster.png HTTP/1.1\nHost: localhost\n\n"), 200),
-        ("mixed line ends", raw(b"GET /poster.png HTTP/1.1\r\nHost: localhost\n\r\n"), 200),
-        ("leading empty lines", raw(b"\r\n\nGET /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 200),
+        (
+            "bare LF everywhere",
+            raw(b"GET /poster.png HTTP/1.1\nHost: localhost\n\n"),
+            200,
+        ),
+        (
+            "mixed line ends",
+            raw(b"GET /poster.png HTTP/1.1\r\nHost: localhost\n\r\n"),
+            200,
+        ),
+        (
+            "leading empty lines",
+            raw(b"\r\n\nGET /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            200,
+        ),
         ("HTTP/0.9", raw(b"GET /poster.png\r\n\r\n"), 400),
-        ("HTTP/2.0", raw(b"GET /poster.png HTTP/2.0\r\nHost: localhost\r\n\r\n"), 505),
-        ("lower-case version", raw(b"GET /poster.png http/1.1\r\nHost: localhost\r\n\r\n"), 400),
-        ("two spaces", raw(b"GET  /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400),
-        ("space in target", raw(b"GET /poster .png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400),
-        ("lower-case method", raw(b"get /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 501),
-        ("unknown method", raw(b"BREW /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 501),
-        ("POST", raw(b"POST /poster.png HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"), 405),
-        ("TRACE", raw(b"TRACE /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"), 405),
-        ("CONNECT", raw(b"CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\n\r\n"), 405),
+        (
+            "HTTP/2.0",
+            raw(b"GET /poster.png HTTP/2.0\r\nHost: localhost\r\n\r\n"),
+            505,
+        ),
+        (
+            "lower-case version",
+            raw(b"GET /poster.png http/1.1\r\nHost: localhost\r\n\r\n"),
+            400,
+        ),
+        (
+            "two spaces",
+            raw(b"GET  /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            400,
+        ),
+        (
+            "space in target",
+            raw(b"GET /poster .png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            400,
+        ),
+        (
+            "lower-case method",
+            raw(b"get /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            501,
+        ),
+        (
+            "unknown method",
+            raw(b"BREW /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            501,
+        ),
+        (
+            "POST",
+            raw(b"POST /poster.png HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"),
+            405,
+        ),
+        (
+            "TRACE",
+            raw(b"TRACE /poster.png HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            405,
+        ),
+        (
+            "CONNECT",
+            raw(b"CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            405,
+        ),
         // start and end (MP4: seconds; FLV: bytes, or seconds with units=s).
         ("start=NaN", get("/a/film.mp4?start=NaN"), 400),
         ("start=nan", get("/a/film.mp4?start=nan"), 400),
@@ -188,37 +333,99 @@ fn table() -> Vec<(String, Vec<u8>, u16)> {
         ("start=1.2.3", get("/a/film.mp4?start=1.2.3"), 400),
         ("start=5%00", get("/a/film.mp4?start=5%00"), 400),
         ("start=%zz", get("/a/film.mp4?start=%zz"), 400),
-        ("start fullwidth digits", get("/a/film.mp4?start=%EF%BC%91%EF%BC%90"), 400),
+        (
+            "start fullwidth digits",
+            get("/a/film.mp4?start=%EF%BC%91%EF%BC%90"),
+            400,
+        ),
         ("start empty", get("/a/film.mp4?start="), 400),
-        ("start u64 overflow", get("/a/film.mp4?start=99999999999999999999"), 400),
-        ("start ms overflow", get("/a/film.mp4?start=18446744073709552"), 400),
-        ("start huge", get("/a/film.mp4?start=18446744073709551"), 400),
+        (
+            "start u64 overflow",
+            get("/a/film.mp4?start=99999999999999999999"),
+            400,
+        ),
+        (
+            "start ms overflow",
+            get("/a/film.mp4?start=18446744073709552"),
+            400,
+        ),
+        (
+            "start huge",
+            get("/a/film.mp4?start=18446744073709551"),
+            400,
+        ),
         ("start past the end", get("/a/film.mp4?start=100000"), 400),
         ("end=NaN", get("/a/film.mp4?end=NaN"), 400),
         ("end before start", get("/a/film.mp4?start=20&end=10"), 400),
         ("start=10.", get("/a/film.mp4?start=10."), 200),
         ("start=.5", get("/a/film.mp4?start=.5"), 200),
-        ("start long decimals", get("/a/film.mp4?start=10.123456789012345678901234567890"), 200),
-        ("first start wins", get("/a/film.mp4?start=10&start=NaN"), 200),
+        (
+            "start long decimals",
+            get("/a/film.mp4?start=10.123456789012345678901234567890"),
+            200,
+        ),
+        (
+            "first start wins",
+            get("/a/film.mp4?start=10&start=NaN"),
+            200,
+        ),
         ("flv start=-1", get("/film.flv?start=-1"), 400),
         ("flv start=1e3", get("/film.flv?start=1e3"), 400),
-        ("flv start u64 overflow", get("/film.flv?start=18446744073709551616"), 400),
-        ("flv start past the end", get("/film.flv?start=18446744073709551615"), 400),
-        ("flv start=NaN seconds", get("/film.flv?start=NaN&units=s"), 400),
-        ("flv start=inf seconds", get("/film.flv?start=inf&units=s"), 400),
+        (
+            "flv start u64 overflow",
+            get("/film.flv?start=18446744073709551616"),
+            400,
+        ),
+        (
+            "flv start past the end",
+            get("/film.flv?start=18446744073709551615"),
+            400,
+        ),
+        (
+            "flv start=NaN seconds",
+            get("/film.flv?start=NaN&units=s"),
+            400,
+        ),
+        (
+            "flv start=inf seconds",
+            get("/film.flv?start=inf&units=s"),
+            400,
+        ),
         ("flv units=x", get("/film.flv?start=1&units=x"), 400),
         // Range (RFC 9110 §14): overflow saturates, never wraps.
-        ("range u64 max last", range("bytes=0-18446744073709551615"), 206),
-        ("range past u64 first", range("bytes=18446744073709551616-"), 416),
-        ("range u64 max first", range("bytes=18446744073709551615-18446744073709551615"), 416),
-        ("range huge suffix", range("bytes=-18446744073709551616"), 206),
-        ("range last before first", range("bytes=99999999999999999999999-1"), 200),
+        (
+            "range u64 max last",
+            range("bytes=0-18446744073709551615"),
+            206,
+        ),
+        (
+            "range past u64 first",
+            range("bytes=18446744073709551616-"),
+            416,
+        ),
+        (
+            "range u64 max first",
+            range("bytes=18446744073709551615-18446744073709551615"),
+            416,
+        ),
+        (
+            "range huge suffix",
+            range("bytes=-18446744073709551616"),
+            206,
+        ),
+        (
+            "range last before first",
+            range("bytes=99999999999999999999999-1"),
+            200,
+        ),
         ("range two ranges", range("bytes=0-0,-1"), 200),
         ("range negative", range("bytes=--1"), 200),
         ("range other unit", range("items=0-1"), 200),
         ("range zero suffix", range("bytes=-0"), 416),
     ];
-    rows.into_iter().map(|(what, req, status)| (what.to_owned(), req, status)).collect()
+    rows.into_iter()
+        .map(|(what, req, status)| (what.to_owned(), req, status))
+        .collect()
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -228,7 +435,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// Fails when `bytes` (a body, or the header fields) show any canary.
 fn leak_free(what: &str, bytes: &[u8]) {
     for canary in [OUTSIDE, DOTFILE, PASSWD] {
-        assert!(!contains(bytes, canary), "{what}: the response shows {:?}", String::from_utf8_lossy(canary));
+        assert!(
+            !contains(bytes, canary),
+            "{what}: the response shows {:?}",
+            String::from_utf8_lossy(canary)
+        );
     }
 }
 
@@ -250,9 +461,17 @@ fn hostile_requests_get_exact_statuses_and_leak_nothing() {
         }
         r.complete();
     }
-    assert!(wrong.is_empty(), "{} wrong statuses:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong statuses:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     let ends = process_ends(&server, rows.len());
-    assert!(ends.iter().all(|e| e == "exit 0") && ends.len() == rows.len(), "{ends:?}");
+    assert!(
+        ends.iter().all(|e| e == "exit 0") && ends.len() == rows.len(),
+        "{ends:?}"
+    );
 }
 
 #[test]
@@ -268,7 +487,10 @@ fn pipelined_requests_get_one_answer_and_connection_close() {
         both.extend_from_slice(&get(s));
         let r = server.send(&both);
         r.expect(200).complete();
-        assert!(r.body == poster, "then {s}: the body is not exactly the first file");
+        assert!(
+            r.body == poster,
+            "then {s}: the body is not exactly the first file"
+        );
         leak_free(s, &r.body);
     }
     // A bad first request: the second is never read.
@@ -276,7 +498,10 @@ fn pipelined_requests_get_one_answer_and_connection_close() {
     both.extend_from_slice(&get("/poster.png"));
     let r = server.send(&both);
     r.expect(403).complete();
-    assert!(!contains(&r.body, b"\x89PNG"), "the second request was answered");
+    assert!(
+        !contains(&r.body, b"\x89PNG"),
+        "the second request was answered"
+    );
 }
 
 #[test]
@@ -296,7 +521,10 @@ fn a_slowloris_gets_408_when_request_timeout_passes() {
     let r = read_response(&mut stream);
     r.expect(408);
     let line = server.access_line(0);
-    assert!(line.contains("\" 408 ") && line.contains("not complete within 2 s"), "{line}");
+    assert!(
+        line.contains("\" 408 ") && line.contains("not complete within 2 s"),
+        "{line}"
+    );
     assert_eq!(process_ends(&server, 1), ["exit 0"]);
 }
 
@@ -313,7 +541,10 @@ fn a_client_that_never_reads_is_dropped_after_send_timeout() {
     stream.write_all(&get("/big.png")).unwrap();
     // Never read; the streamer must give up on its own and log it.
     let line = server.access_line(0);
-    assert!(line.contains("\"GET /big.png\" 200 ") && line.contains("send-timeout"), "{line}");
+    assert!(
+        line.contains("\"GET /big.png\" 200 ") && line.contains("send-timeout"),
+        "{line}"
+    );
     assert_eq!(process_ends(&server, 1), ["exit 0"]);
     drop(stream);
 }

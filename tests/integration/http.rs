@@ -23,26 +23,48 @@ fn full(server: &Server, target: &str) -> Response {
 }
 
 fn fields_but_date(r: &Response) -> Vec<(String, String)> {
-    r.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("Date")).cloned().collect()
+    r.headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("Date"))
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn head_has_the_same_fields_as_get_and_no_body() {
     let dir = TempDir::new("head");
     let server = server(&dir, "");
-    for target in [SEEK, "/h264-aac-moov-end.mp4", "/poster.png", "/missing.mp4"] {
+    for target in [
+        SEEK,
+        "/h264-aac-moov-end.mp4",
+        "/poster.png",
+        "/missing.mp4",
+    ] {
         let g = server.send(&request("GET", target, &[]));
         let h = server.send(&request("HEAD", target, &[]));
         assert_eq!(h.status, g.status, "{target}");
         assert_eq!(fields_but_date(&h), fields_but_date(&g), "{target}");
-        assert!(h.body.is_empty(), "HEAD {target} has a body: {}", h.summary());
+        assert!(
+            h.body.is_empty(),
+            "HEAD {target} has a body: {}",
+            h.summary()
+        );
         g.complete();
     }
     let g = full(&server, SEEK);
     let names: Vec<&str> = g.headers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["Date", "Server", "Content-Type", "Content-Length", "Accept-Ranges", "ETag", "Last-Modified", "Connection"]
+        [
+            "Date",
+            "Server",
+            "Content-Type",
+            "Content-Length",
+            "Accept-Ranges",
+            "ETag",
+            "Last-Modified",
+            "Connection"
+        ]
     );
     assert_eq!(g.header("Server"), Some("loomiere"));
     assert_eq!(g.header("Accept-Ranges"), Some("bytes"));
@@ -54,15 +76,26 @@ fn ranges_apply_to_the_trimmed_output() {
     let server = server(&dir, "");
     let whole = full(&server, SEEK);
     let len = whole.body.len();
-    assert!(len < std::fs::metadata(media("h264-aac.mp4")).unwrap().len() as usize, "the seek did not trim");
-    let cases = [("bytes=100-199", 100, 200), ("bytes=-500", len - 500, len), ("bytes=0-0", 0, 1), ("bytes=1000-", 1000, len)];
+    assert!(
+        len < std::fs::metadata(media("h264-aac.mp4")).unwrap().len() as usize,
+        "the seek did not trim"
+    );
+    let cases = [
+        ("bytes=100-199", 100, 200),
+        ("bytes=-500", len - 500, len),
+        ("bytes=0-0", 0, 1),
+        ("bytes=1000-", 1000, len),
+    ];
     for (range, from, to) in cases {
         let r = server.send(&request("GET", SEEK, &[("Range", range)]));
         r.expect(206).complete();
         let want = format!("bytes {from}-{}/{len}", to - 1);
         assert_eq!(r.header("Content-Range"), Some(want.as_str()), "{range}");
         assert_eq!(r.content_length(), (to - from) as u64, "{range}");
-        assert!(r.body == whole.body[from..to], "{range}: bytes differ from the full response");
+        assert!(
+            r.body == whole.body[from..to],
+            "{range}: bytes differ from the full response"
+        );
         assert_eq!(r.header("ETag"), whole.header("ETag"), "{range}");
     }
 }
@@ -72,7 +105,10 @@ fn unsatisfiable_range_is_416_with_the_length() {
     let dir = TempDir::new("range-416");
     let server = server(&dir, "");
     let len = full(&server, SEEK).body.len();
-    for range in [format!("bytes={len}-"), format!("bytes={}-{}", len + 10, len + 20)] {
+    for range in [
+        format!("bytes={len}-"),
+        format!("bytes={}-{}", len + 10, len + 20),
+    ] {
         let r = server.send(&request("GET", SEEK, &[("Range", &range)]));
         r.expect(416);
         let want = format!("bytes */{len}");
@@ -94,7 +130,11 @@ fn matching_validators_give_304() {
         assert_eq!(r.header("ETag"), Some(etag), "{field:?}");
         assert_eq!(r.header("Last-Modified"), Some(modified), "{field:?}");
     }
-    let r = server.send(&request("GET", SEEK, &[("If-None-Match", "\"something-else\"")]));
+    let r = server.send(&request(
+        "GET",
+        SEEK,
+        &[("If-None-Match", "\"something-else\"")],
+    ));
     r.expect(200).complete();
 }
 
@@ -104,12 +144,23 @@ fn if_range_decides_between_206_and_200() {
     let server = server(&dir, "");
     let whole = full(&server, SEEK);
     let etag = whole.must("ETag");
-    let r = server.send(&request("GET", SEEK, &[("Range", "bytes=100-199"), ("If-Range", etag)]));
+    let r = server.send(&request(
+        "GET",
+        SEEK,
+        &[("Range", "bytes=100-199"), ("If-Range", etag)],
+    ));
     r.expect(206).complete();
     assert!(r.body == whole.body[100..200]);
-    let r = server.send(&request("GET", SEEK, &[("Range", "bytes=100-199"), ("If-Range", "\"other\"")]));
+    let r = server.send(&request(
+        "GET",
+        SEEK,
+        &[("Range", "bytes=100-199"), ("If-Range", "\"other\"")],
+    ));
     r.expect(200).complete();
-    assert!(r.body == whole.body, "If-Range mismatch must send the whole representation");
+    assert!(
+        r.body == whole.body,
+        "If-Range mismatch must send the whole representation"
+    );
 }
 
 #[test]
@@ -119,7 +170,10 @@ fn etags_are_strong_and_follow_the_bytes() {
     let tag = |target: &str| {
         let r = full(&server, target);
         let etag = r.must("ETag").to_owned();
-        assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() > 2, "{target}: ETag {etag} is not strong");
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && etag.len() > 2,
+            "{target}: ETag {etag} is not strong"
+        );
         (etag, r.body)
     };
     let (at3, _) = tag("/h264-aac.mp4?start=3"); // key frame 2
@@ -133,7 +187,10 @@ fn etags_are_strong_and_follow_the_bytes() {
     assert_ne!(plain, hevc);
     assert_ne!(at10, hevc10);
     // Same key frame, same bytes: a strong ETag may (and here does) repeat.
-    assert!(body10 == body11, "start=10 and start=11.9 snap to the same key frame but differ");
+    assert!(
+        body10 == body11,
+        "start=10 and start=11.9 snap to the same key frame but differ"
+    );
     assert_eq!(at10, at11);
 }
 
@@ -149,7 +206,11 @@ fn host_is_required_in_http_1_1_only() {
 fn post_is_405_with_allow() {
     let dir = TempDir::new("post");
     let server = server(&dir, "");
-    let r = server.send(&request("POST", "/h264-aac.mp4", &[("Content-Length", "0")]));
+    let r = server.send(&request(
+        "POST",
+        "/h264-aac.mp4",
+        &[("Content-Length", "0")],
+    ));
     r.expect(405);
     assert_eq!(r.header("Allow"), Some("GET, HEAD"));
 }
@@ -159,13 +220,21 @@ fn oversized_heads_are_431() {
     let dir = TempDir::new("431");
     let server = server(&dir, "");
     let big = "x".repeat(9000);
-    server.send(&request("GET", "/poster.png", &[("X-Big", &big)])).expect(431);
-    let many: Vec<(String, String)> = (0..101).map(|i| (format!("X-H{i}"), "v".to_owned())).collect();
+    server
+        .send(&request("GET", "/poster.png", &[("X-Big", &big)]))
+        .expect(431);
+    let many: Vec<(String, String)> = (0..101)
+        .map(|i| (format!("X-H{i}"), "v".to_owned()))
+        .collect();
     let fields: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     // 101 lines plus Host: over the default limit of 100 lines.
-    server.send(&request("GET", "/poster.png", &fields)).expect(431);
+    server
+        .send(&request("GET", "/poster.png", &fields))
+        .expect(431);
     // Exactly at the limit still works: Host plus 99 more.
-    server.send(&request("GET", "/poster.png", &fields[..99])).expect(200);
+    server
+        .send(&request("GET", "/poster.png", &fields[..99]))
+        .expect(200);
 }
 
 #[test]
@@ -173,7 +242,9 @@ fn a_slow_head_gets_408() {
     let dir = TempDir::new("408");
     let server = server(&dir, "request_timeout = 1\n");
     let mut stream = connect(server.port);
-    stream.write_all(b"GET /poster.png HTTP/1.1\r\nHost: x\r\n").unwrap();
+    stream
+        .write_all(b"GET /poster.png HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
     sleep(Duration::from_millis(300));
     stream.write_all(b"X-Slow: 1\r\n").unwrap();
     let r = crate::support::client::read_response(&mut stream);
@@ -185,7 +256,10 @@ fn jail(dir: &TempDir) -> (std::path::PathBuf, Vec<u8>) {
     let secret = b"\x89PNG not for you".to_vec();
     dir.write("outside.png", &secret);
     let root = dir.join("root");
-    dir.write("root/a/keep.png", std::fs::read(media("poster.png")).unwrap());
+    dir.write(
+        "root/a/keep.png",
+        std::fs::read(media("poster.png")).unwrap(),
+    );
     std::os::unix::fs::symlink("/etc/passwd", root.join("passwd.png")).unwrap();
     std::os::unix::fs::symlink(dir.join("outside.png"), root.join("out.png")).unwrap();
     dir.write("root/.secret.mp4", &secret);
@@ -217,7 +291,10 @@ fn nothing_outside_the_root_is_served() {
     for target in targets {
         let r = server.send(&get(target));
         assert!(matches!(r.status, 403 | 404), "{target}: {}", r.summary());
-        assert!(!contains(&r.body, &secret) && !contains(&r.body, &passwd[..passwd.len().min(32)]), "{target} leaked");
+        assert!(
+            !contains(&r.body, &secret) && !contains(&r.body, &passwd[..passwd.len().min(32)]),
+            "{target} leaked"
+        );
     }
     for target in ["/.secret.mp4", "/.hidden/x.png"] {
         let r = server.send(&get(target));
@@ -226,11 +303,20 @@ fn nothing_outside_the_root_is_served() {
     }
     server.send(&get("/poster%00.png")).expect(400);
     // The file streamer has the same defences when a supervisor runs it directly.
-    let alone = Spec::new("loomiere-file").args(["--config".into(), config.into()]).start(&dir);
+    let alone = Spec::new("loomiere-file")
+        .args(["--config".into(), config.into()])
+        .start(&dir);
     for target in targets.iter().chain(&["/.secret.mp4", "/.hidden/x.png"]) {
         let r = alone.send(&get(target));
-        assert!(matches!(r.status, 403 | 404), "loomiere-file {target}: {}", r.summary());
-        assert!(!contains(&r.body, &secret) && !contains(&r.body, &passwd[..passwd.len().min(32)]), "{target} leaked");
+        assert!(
+            matches!(r.status, 403 | 404),
+            "loomiere-file {target}: {}",
+            r.summary()
+        );
+        assert!(
+            !contains(&r.body, &secret) && !contains(&r.body, &passwd[..passwd.len().min(32)]),
+            "{target} leaked"
+        );
     }
 }
 

@@ -28,7 +28,11 @@ fn judge_cut(orig: &Original, out: &Path, start: f64, end: Option<f64>) -> Vec<S
     let mut bad = probe::playback_faults(out);
     let got = probe::probe(out);
     if got.kinds() != orig.probe.kinds() {
-        bad.push(format!("streams {:?}, the original has {:?}", got.kinds(), orig.probe.kinds()));
+        bad.push(format!(
+            "streams {:?}, the original has {:?}",
+            got.kinds(),
+            orig.probe.kinds()
+        ));
     }
     let snapped = orig.snapped(start);
     let stop = end.map_or(orig.probe.duration, |e| e.min(orig.probe.duration));
@@ -39,7 +43,13 @@ fn judge_cut(orig: &Original, out: &Path, start: f64, end: Option<f64>) -> Vec<S
             got.duration, orig.frame
         ));
     }
-    let start_of = |kind: &str| got.streams.iter().filter(|s| s.codec_type == kind).map(|s| s.start_time).collect::<Vec<_>>();
+    let start_of = |kind: &str| {
+        got.streams
+            .iter()
+            .filter(|s| s.codec_type == kind)
+            .map(|s| s.start_time)
+            .collect::<Vec<_>>()
+    };
     match start_of("video").first().copied().flatten() {
         None => bad.push("no video start_time".to_owned()),
         Some(v) => {
@@ -49,7 +59,10 @@ fn judge_cut(orig: &Original, out: &Path, start: f64, end: Option<f64>) -> Vec<S
             for a in start_of("audio") {
                 match a {
                     Some(a) if (a - v).abs() <= orig.frame + EPS => {}
-                    other => bad.push(format!("audio start_time {other:?} vs video {v} (one frame = {} s)", orig.frame)),
+                    other => bad.push(format!(
+                        "audio start_time {other:?} vs video {v} (one frame = {} s)",
+                        orig.frame
+                    )),
                 }
             }
         }
@@ -64,8 +77,10 @@ fn seek_matrix(name: &str) {
     let server = server(&dir);
     let orig = probe::original(&media(name));
     let last = orig.probe.duration - 0.5;
-    let mut cases: Vec<(String, f64, Option<f64>)> =
-        [0.0, 9.5, 10.0, 23.456, last].iter().map(|&s| (format!("start={s}"), s, None)).collect();
+    let mut cases: Vec<(String, f64, Option<f64>)> = [0.0, 9.5, 10.0, 23.456, last]
+        .iter()
+        .map(|&s| (format!("start={s}"), s, None))
+        .collect();
     cases.push(("start=9.5&end=20.3".to_owned(), 9.5, Some(20.3)));
     cases.push(("end=15".to_owned(), 0.0, Some(15.0)));
     let mut failures = Vec::new();
@@ -76,7 +91,12 @@ fn seek_matrix(name: &str) {
             failures.push(format!("GET {target}: {why}"));
         }
     }
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -110,11 +130,19 @@ fn moov_at_end_without_seek_comes_back_moov_first_with_the_same_frames() {
     let server = server(&dir);
     let (r, out) = fetch(&server, &dir, "/h264-aac-moov-end.mp4", 0);
     let boxes = probe::top_boxes(&r.body);
-    assert_eq!(boxes.get(..2), Some(&["ftyp".to_owned(), "moov".to_owned()][..]), "top-level boxes {boxes:?}");
+    assert_eq!(
+        boxes.get(..2),
+        Some(&["ftyp".to_owned(), "moov".to_owned()][..]),
+        "top-level boxes {boxes:?}"
+    );
     assert!(boxes.iter().any(|b| b == "mdat"), "no mdat in {boxes:?}");
     let errors = probe::decode_errors(&out);
     assert!(errors.trim().is_empty(), "decode errors: {errors}");
-    assert_eq!(probe::framemd5(&out), probe::framemd5(&media("h264-aac-moov-end.mp4")), "decoded frames differ");
+    assert_eq!(
+        probe::framemd5(&out),
+        probe::framemd5(&media("h264-aac-moov-end.mp4")),
+        "decoded frames differ"
+    );
 }
 
 #[test]
@@ -124,7 +152,10 @@ fn moov_first_without_seek_is_the_file_byte_for_byte() {
     for name in ["h264-aac.mp4", "two-audio.mp4"] {
         let r = server.send(&get(&format!("/{name}")));
         r.expect(200).complete();
-        assert!(r.body == std::fs::read(media(name)).unwrap(), "{name}: body is not the file");
+        assert!(
+            r.body == std::fs::read(media(name)).unwrap(),
+            "{name}: body is not the file"
+        );
     }
 }
 
@@ -134,10 +165,16 @@ fn fragmented_is_served_as_stored_and_cannot_be_cut() {
     let server = server(&dir);
     let r = server.send(&get("/fragmented.mp4"));
     r.expect(200).complete();
-    assert!(r.body == std::fs::read(media("fragmented.mp4")).unwrap(), "body is not the file");
+    assert!(
+        r.body == std::fs::read(media("fragmented.mp4")).unwrap(),
+        "body is not the file"
+    );
     let (r, line) = server.send_logged(&get("/fragmented.mp4?start=3"));
     r.expect(400);
-    assert!(line.contains("fragmented"), "log line does not say why: {line}");
+    assert!(
+        line.contains("fragmented"),
+        "log line does not say why: {line}"
+    );
 }
 
 #[test]
@@ -147,8 +184,14 @@ fn start_past_the_duration_is_400_and_the_log_says_why() {
     let (r, line) = server.send_logged(&get("/h264-aac.mp4?start=100"));
     r.expect(400).complete();
     assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
-    assert!(line.starts_with("127.0.0.1 \"GET /h264-aac.mp4?start=100\" 400 "), "log line: {line}");
-    assert!(line.contains("past the duration"), "log line does not name the reason: {line}");
+    assert!(
+        line.starts_with("127.0.0.1 \"GET /h264-aac.mp4?start=100\" 400 "),
+        "log line: {line}"
+    );
+    assert!(
+        line.contains("past the duration"),
+        "log line does not name the reason: {line}"
+    );
 }
 
 #[test]
@@ -158,7 +201,10 @@ fn end_not_after_start_is_400() {
     for query in ["start=20&end=10", "start=10&end=10"] {
         let (r, line) = server.send_logged(&get(&format!("/h264-aac.mp4?{query}")));
         r.expect(400);
-        assert!(line.contains("not after start"), "log line for {query}: {line}");
+        assert!(
+            line.contains("not after start"),
+            "log line for {query}: {line}"
+        );
     }
 }
 
@@ -198,7 +244,15 @@ fn end_bounds_a_long_subtitle_sample() {
     let got = probe::probe(&out);
     for s in &got.streams {
         let d = s.duration.unwrap_or(0.0);
-        assert!(d <= 12.3 + 0.04 + EPS, "{} stream lasts {d} s, past end - start = 12.3 s", s.codec_type);
+        assert!(
+            d <= 12.3 + 0.04 + EPS,
+            "{} stream lasts {d} s, past end - start = 12.3 s",
+            s.codec_type
+        );
     }
-    assert!((got.duration - 12.3).abs() <= 0.04 + EPS, "format duration {} s, want 12.3 s", got.duration);
+    assert!(
+        (got.duration - 12.3).abs() <= 0.04 + EPS,
+        "format duration {} s, want 12.3 s",
+        got.duration
+    );
 }

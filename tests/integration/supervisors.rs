@@ -17,7 +17,10 @@ fn assert_playable(dir: &TempDir, r: &Response, name: &str) {
     let errors = probe::decode_errors(&out);
     assert!(errors.trim().is_empty(), "{name}: decode errors: {errors}");
     let flags = probe::first_video_flags(&out);
-    assert!(flags.contains('K'), "{name}: first video packet flags {flags:?}");
+    assert!(
+        flags.contains('K'),
+        "{name}: first video packet flags {flags:?}"
+    );
 }
 
 /// Splits an access-log line `REMOTE "METHOD TARGET" STATUS BYTES DURms NOTES...`.
@@ -26,23 +29,44 @@ fn fields(line: &str) -> (String, String, u16, u64, u64, String) {
     let (remote, rest) = line.split_once(" \"").unwrap_or_else(|| bad());
     let (request, rest) = rest.split_once("\" ").unwrap_or_else(|| bad());
     let mut words = rest.splitn(4, ' ');
-    let status = words.next().and_then(|w| w.parse().ok()).unwrap_or_else(|| bad());
-    let bytes = words.next().and_then(|w| w.parse().ok()).unwrap_or_else(|| bad());
-    let ms = words.next().and_then(|w| w.strip_suffix("ms")?.parse().ok()).unwrap_or_else(|| bad());
+    let status = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| bad());
+    let bytes = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| bad());
+    let ms = words
+        .next()
+        .and_then(|w| w.strip_suffix("ms")?.parse().ok())
+        .unwrap_or_else(|| bad());
     let notes = words.next().unwrap_or_default().to_owned();
-    (remote.to_owned(), request.to_owned(), status, bytes, ms, notes)
+    (
+        remote.to_owned(),
+        request.to_owned(),
+        status,
+        bytes,
+        ms,
+        notes,
+    )
 }
 
 #[test]
 fn socket_activation_in_inetd_mode_serves_a_seek() {
     let dir = TempDir::new("socket-activate");
     let config = dir.config("stream.conf", Some(media_dir()), "");
-    let server = Spec::stream(&config).under(Supervisor::SocketActivate).start(&dir);
+    let server = Spec::stream(&config)
+        .under(Supervisor::SocketActivate)
+        .start(&dir);
     let (r, line) = server.send_logged(&get(SEEK));
     assert_playable(&dir, &r, "out.mp4");
     // No TCPREMOTEIP here: the address comes from getpeername(2) on stdin.
     let (remote, request, status, bytes, _, _) = fields(&line);
-    assert_eq!((remote.as_str(), request.as_str(), status), ("127.0.0.1", "GET /h264-aac.mp4?start=10", 200));
+    assert_eq!(
+        (remote.as_str(), request.as_str(), status),
+        ("127.0.0.1", "GET /h264-aac.mp4?start=10", 200)
+    );
     assert_eq!(bytes, r.body.len() as u64);
 }
 
@@ -52,7 +76,9 @@ fn the_streamer_runs_alone_under_tcpsvd() {
     let root = media_dir().as_os_str().to_owned();
     // Only what running as root (as the tests may) needs.
     let empty = dir.write("empty.conf", "allow_root = yes\n");
-    let server = Spec::new("loomiere-mp4").args(["--root".into(), root, "--config".into(), empty.into()]).start(&dir);
+    let server = Spec::new("loomiere-mp4")
+        .args(["--root".into(), root, "--config".into(), empty.into()])
+        .start(&dir);
     assert_playable(&dir, &server.send(&get(SEEK)), "out.mp4");
 }
 
@@ -83,7 +109,10 @@ fn shell_mode_writes_a_complete_response_to_a_regular_file() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "stderr: {stderr}");
     let (remote, request, status, bytes, _, notes) = fields(lines[0]);
-    assert_eq!((remote.as_str(), request.as_str(), status), ("-", "GET /h264-aac.mp4?start=10", 200));
+    assert_eq!(
+        (remote.as_str(), request.as_str(), status),
+        ("-", "GET /h264-aac.mp4?start=10", 200)
+    );
     assert_eq!(bytes, r.body.len() as u64);
     assert_eq!(notes, "complete start=10.000;end=-");
 }
@@ -105,13 +134,24 @@ fn tcpsvd_access_log_names_client_request_status_bytes_and_time() {
     let (r, line) = server.send_logged(&client::request("HEAD", "/poster.png?x=1", &[]));
     r.expect(200);
     let (remote, request, status, bytes, _, notes) = fields(&line);
-    assert_eq!((remote.as_str(), request.as_str(), status, bytes), ("127.0.0.1", "HEAD /poster.png?x=1", 200, 0));
+    assert_eq!(
+        (remote.as_str(), request.as_str(), status, bytes),
+        ("127.0.0.1", "HEAD /poster.png?x=1", 200, 0)
+    );
     assert_eq!(notes, "complete");
     let (r, line) = server.send_logged(&get("/nope.mp4"));
     r.expect(404);
     let (_, request, status, _, _, _) = fields(&line);
     assert_eq!((request.as_str(), status), ("GET /nope.mp4", 404));
     // tcpsvd -v saw every connection end with exit status 0.
-    let ends = server.log_text().lines().filter(|l| l.contains(": end ")).map(str::to_owned).collect::<Vec<_>>();
-    assert!(ends.iter().all(|l| l.ends_with("exit 0")), "tcpsvd lines: {ends:?}");
+    let ends = server
+        .log_text()
+        .lines()
+        .filter(|l| l.contains(": end "))
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    assert!(
+        ends.iter().all(|l| l.ends_with("exit 0")),
+        "tcpsvd lines: {ends:?}"
+    );
 }

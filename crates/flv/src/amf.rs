@@ -58,18 +58,27 @@ impl<'a> Amf<'a> {
     }
 
     fn fail<T>(&self, what: impl Into<String>) -> Result<T> {
-        Err(AmfError { at: self.at, what: what.into() })
+        Err(AmfError {
+            at: self.at,
+            what: what.into(),
+        })
     }
 
     /// The next `n` bytes, for `what`.
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         let left = self.left();
-        match self.at.checked_add(n).and_then(|end| self.d.get(self.at..end)) {
+        match self
+            .at
+            .checked_add(n)
+            .and_then(|end| self.d.get(self.at..end))
+        {
             Some(b) => {
                 self.at += n;
                 Ok(b)
             }
-            None => self.fail(format!("{what} of {n} bytes runs past the end ({left} bytes left)")),
+            None => self.fail(format!(
+                "{what} of {n} bytes runs past the end ({left} bytes left)"
+            )),
         }
     }
 
@@ -153,7 +162,10 @@ impl<'a> Amf<'a> {
         let n = self.u32("ECMA array count")?;
         let room = self.left() / 3;
         if usize::try_from(n).map_or(true, |n| n > room) {
-            return self.fail(format!("ECMA array count {n} cannot fit in the {} bytes left", self.left()));
+            return self.fail(format!(
+                "ECMA array count {n} cannot fit in the {} bytes left",
+                self.left()
+            ));
         }
         Ok(n)
     }
@@ -164,14 +176,21 @@ impl<'a> Amf<'a> {
         let n = self.u32("strict array count")?;
         match usize::try_from(n) {
             Ok(n) if n <= self.left() => Ok(n),
-            _ => self.fail(format!("strict array of {n} entries cannot fit in the {} bytes left", self.left())),
+            _ => self.fail(format!(
+                "strict array of {n} entries cannot fit in the {} bytes left",
+                self.left()
+            )),
         }
     }
 
     /// Reads `name: value` properties up to the object-end marker (`00 00 09`), calling
     /// `each(name, self, depth + 1)` to consume each value (marker included). The end
     /// of the data also ends the list: some writers leave the marker out.
-    pub fn properties(&mut self, depth: u32, mut each: impl FnMut(&'a [u8], &mut Self, u32) -> Result<()>) -> Result<()> {
+    pub fn properties(
+        &mut self,
+        depth: u32,
+        mut each: impl FnMut(&'a [u8], &mut Self, u32) -> Result<()>,
+    ) -> Result<()> {
         if depth >= MAX_DEPTH {
             return self.fail(format!("values nested deeper than {MAX_DEPTH} levels"));
         }

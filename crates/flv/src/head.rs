@@ -43,7 +43,10 @@ impl Head {
     /// The head tags resent in front of a seek to `offset`: those before it, in file
     /// order.
     pub fn resent_before(&self, offset: u64) -> Vec<Tag> {
-        let mut tags: Vec<Tag> = [self.meta, self.video_config, self.audio_config].into_iter().flatten().collect();
+        let mut tags: Vec<Tag> = [self.meta, self.video_config, self.audio_config]
+            .into_iter()
+            .flatten()
+            .collect();
         tags.retain(|t| t.offset < offset);
         tags.sort_by_key(|t| t.offset);
         tags
@@ -57,21 +60,44 @@ impl Head {
 /// the header ("garbage after the FLV header"), or a defective tag in the head.
 pub(crate) fn parse(file: &[u8]) -> Result<Head> {
     let total = len(file);
-    let h = slice(file, 0, HEADER_LEN).ok_or_else(|| defect!("not an FLV file: {total} bytes, shorter than the 9-byte header"))?;
+    let h = slice(file, 0, HEADER_LEN)
+        .ok_or_else(|| defect!("not an FLV file: {total} bytes, shorter than the 9-byte header"))?;
     if &h[..3] != b"FLV" {
-        return Err(defect!("not an FLV file: it starts with {:02x} {:02x} {:02x}, not \"FLV\"", h[0], h[1], h[2]));
+        return Err(defect!(
+            "not an FLV file: it starts with {:02x} {:02x} {:02x}, not \"FLV\"",
+            h[0],
+            h[1],
+            h[2]
+        ));
     }
     let data_offset = be(h, 5, 4).unwrap_or(0);
     if data_offset < HEADER_LEN {
-        return Err(defect!("header DataOffset {data_offset} is shorter than the 9-byte header"));
+        return Err(defect!(
+            "header DataOffset {data_offset} is shorter than the 9-byte header"
+        ));
     }
     let first_tag = data_offset + tag::TRAILER;
     if first_tag > total {
-        return Err(defect!("header DataOffset {data_offset} points past the end of the file ({total} bytes)"));
+        return Err(defect!(
+            "header DataOffset {data_offset} points past the end of the file ({total} bytes)"
+        ));
     }
-    let mut head = Head { flags: h[4], first_tag, meta: None, video_config: None, audio_config: None, rest: total };
+    let mut head = Head {
+        flags: h[4],
+        first_tag,
+        meta: None,
+        video_config: None,
+        audio_config: None,
+        rest: total,
+    };
     for (n, t) in Walk::from(file, first_tag).enumerate() {
-        let t = t.map_err(|e| if n == 0 { after_header(e, first_tag) } else { e })?;
+        let t = t.map_err(|e| {
+            if n == 0 {
+                after_header(e, first_tag)
+            } else {
+                e
+            }
+        })?;
         if n == HEAD_TAGS {
             head.rest = t.offset;
             break;
@@ -94,16 +120,21 @@ pub(crate) fn parse(file: &[u8]) -> Result<Head> {
 /// are not a tag.
 fn after_header(e: FlvError, at: u64) -> FlvError {
     match e {
-        FlvError::Defect(s) => defect!("garbage after the FLV header (first tag at byte {at}): {s}"),
+        FlvError::Defect(s) => {
+            defect!("garbage after the FLV header (first tag at byte {at}): {s}")
+        }
         other => other,
     }
 }
 
 /// The script tag's name (its first AMF0 value) is the string "onMetaData".
 fn is_on_metadata(file: &[u8], t: &Tag) -> bool {
-    let Some(data) = slice(file, t.data(), t.size) else { return false };
+    let Some(data) = slice(file, t.data(), t.size) else {
+        return false;
+    };
     let mut a = Amf::new(data);
-    a.u8("name marker").ok() == Some(marker::STRING) && a.short_string().ok() == Some(b"onMetaData".as_slice())
+    a.u8("name marker").ok() == Some(marker::STRING)
+        && a.short_string().ok() == Some(b"onMetaData".as_slice())
 }
 
 /// The 13 bytes that open every output: "FLV", version 1, the original audio/video

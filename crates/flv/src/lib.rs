@@ -131,7 +131,15 @@ pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
     if seek.is_none() {
         if timing == Timing::Skip {
             let plan = Plan::whole_file(0, len(file))?;
-            return Ok(Planned { plan, time_map: TimeMap::new(), shape: Shape::AsStored, start: None, start_ms: None, end: None, notes: Vec::new() });
+            return Ok(Planned {
+                plan,
+                time_map: TimeMap::new(),
+                shape: Shape::AsStored,
+                start: None,
+                start_ms: None,
+                end: None,
+                notes: Vec::new(),
+            });
         }
         return as_stored(file);
     }
@@ -160,10 +168,27 @@ pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
         Some(t) => cut_plan(&head, t, end)?,
     };
     let origin = start.map_or_else(|| first_ts(file, &head), |t| u64::from(t.ts));
-    let span = Span { from: tail, end, body_base, origin };
-    let time_map = if timing == Timing::Map { time_map(file, index, span, &mut notes)? } else { TimeMap::new() };
+    let span = Span {
+        from: tail,
+        end,
+        body_base,
+        origin,
+    };
+    let time_map = if timing == Timing::Map {
+        time_map(file, index, span, &mut notes)?
+    } else {
+        TimeMap::new()
+    };
     let end = (end < len(file)).then_some(end);
-    Ok(Planned { plan, time_map, shape: Shape::Cut, start: start.map(|t| t.offset), start_ms: start.map(|t| t.ts), end, notes })
+    Ok(Planned {
+        plan,
+        time_map,
+        shape: Shape::Cut,
+        start: start.map(|t| t.offset),
+        start_ms: start.map(|t| t.ts),
+        end,
+        notes,
+    })
 }
 
 /// The file as stored, with its time map when the file parses (else none, and the
@@ -178,14 +203,27 @@ fn as_stored(file: &[u8]) -> Result<Planned> {
             TimeMap::new()
         }
     };
-    Ok(Planned { plan, time_map, shape: Shape::AsStored, start: None, start_ms: None, end: None, notes })
+    Ok(Planned {
+        plan,
+        time_map,
+        shape: Shape::AsStored,
+        start: None,
+        start_ms: None,
+        end: None,
+        notes,
+    })
 }
 
 fn stored_map(file: &[u8], notes: &mut Vec<String>) -> Result<TimeMap> {
     let head = head::parse(file)?;
     let keyframes = index_of(file, &head)?;
     let index = usable(&keyframes, notes);
-    let span = Span { from: head.rest, end: len(file), body_base: head.rest, origin: first_ts(file, &head) };
+    let span = Span {
+        from: head.rest,
+        end: len(file),
+        body_base: head.rest,
+        origin: first_ts(file, &head),
+    };
     time_map(file, index, span, notes)
 }
 
@@ -218,7 +256,12 @@ fn first_ts(file: &[u8], head: &Head) -> u64 {
 }
 
 /// The time map of the span: from the index when there is one, else from the tags.
-fn time_map(file: &[u8], index: Option<&Index>, span: Span, notes: &mut Vec<String>) -> Result<TimeMap> {
+fn time_map(
+    file: &[u8],
+    index: Option<&Index>,
+    span: Span,
+    notes: &mut Vec<String>,
+) -> Result<TimeMap> {
     if let Some(i) = index {
         return timing::from_index(i, span);
     }
@@ -236,12 +279,15 @@ fn cut_plan(head: &Head, start: &Tag, end: u64) -> Result<(Plan, u64)> {
     let mut plan = Plan::new();
     plan.push_bytes(head::output_header(head.flags).to_vec())?;
     for t in head.resent_before(start.offset) {
-        let size = u32::try_from(t.tag_len()).map_err(|_| defect!("tag at byte {} is too long", t.offset))?;
+        let size = u32::try_from(t.tag_len())
+            .map_err(|_| defect!("tag at byte {} is too long", t.offset))?;
         plan.push_file(t.offset, t.tag_len())?;
         plan.push_bytes(size.to_be_bytes().to_vec())?;
     }
     let base = plan.len();
-    let kept = end.checked_sub(start.offset).ok_or_else(|| bad_seek!("end {end} is before the start tag at byte {}", start.offset))?;
+    let kept = end
+        .checked_sub(start.offset)
+        .ok_or_else(|| bad_seek!("end {end} is before the start tag at byte {}", start.offset))?;
     plan.push_file(start.offset, kept)?;
     Ok((plan, base))
 }

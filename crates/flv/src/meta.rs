@@ -35,11 +35,14 @@ pub(crate) enum Keyframes {
 /// cut short, nesting deeper than 32, an unknown type marker), naming the tag's byte.
 pub(crate) fn keyframes(file: &[u8], meta: &Tag, first_tag: u64) -> Result<Keyframes> {
     let data = slice(file, meta.data(), meta.size).unwrap_or_default();
-    let (positions, times) = raw_arrays(data).map_err(|e| defect!("onMetaData at byte {}: {e}", meta.offset))?;
+    let (positions, times) =
+        raw_arrays(data).map_err(|e| defect!("onMetaData at byte {}: {e}", meta.offset))?;
     Ok(match (positions, times) {
         (Found::No, Found::No) => Keyframes::Absent,
         (Found::Numbers(p), Found::Numbers(t)) => checked(&p, &t, first_tag, len(file)),
-        _ => Keyframes::Unusable("keyframes lacks a filepositions or times array of numbers".to_owned()),
+        _ => Keyframes::Unusable(
+            "keyframes lacks a filepositions or times array of numbers".to_owned(),
+        ),
     })
 }
 
@@ -110,15 +113,24 @@ fn index_arrays(a: &mut Amf<'_>, depth: u32) -> std::result::Result<(Found, Foun
 fn checked(positions: &[f64], times: &[f64], first_tag: u64, file_len: u64) -> Keyframes {
     let bad = |why: String| Keyframes::Unusable(why);
     if positions.len() != times.len() {
-        return bad(format!("{} filepositions but {} times", positions.len(), times.len()));
+        return bad(format!(
+            "{} filepositions but {} times",
+            positions.len(),
+            times.len()
+        ));
     }
     if positions.is_empty() {
         return bad("no entries".to_owned());
     }
-    let mut index = Index { positions: Vec::with_capacity(positions.len()), times_ms: Vec::with_capacity(times.len()) };
+    let mut index = Index {
+        positions: Vec::with_capacity(positions.len()),
+        times_ms: Vec::with_capacity(times.len()),
+    };
     for (i, (&p, &t)) in positions.iter().zip(times).enumerate() {
         let Some(pos) = position(p, first_tag, file_len) else {
-            return bad(format!("filepositions[{i}] = {p} is not a byte offset of a tag in the file"));
+            return bad(format!(
+                "filepositions[{i}] = {p} is not a byte offset of a tag in the file"
+            ));
         };
         let Some(ms) = millis(t) else {
             return bad(format!("times[{i}] = {t} is not a time in seconds"));

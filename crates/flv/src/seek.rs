@@ -39,12 +39,17 @@ fn boundary(file: &[u8], head: &Head, n: u64, limit: u64) -> Option<u64> {
 pub(crate) fn byte_start(file: &[u8], head: &Head, n: u64) -> Result<Tag> {
     let total = len(file);
     if n >= total {
-        return Err(bad_seek!("start {n} is at or past the end of the file ({total} bytes)"));
+        return Err(bad_seek!(
+            "start {n} is at or past the end of the file ({total} bytes)"
+        ));
     }
     let limit = n.saturating_add(SNAP_WINDOW);
     let none = || {
         if limit < total {
-            bad_seek!("no key frame tag within {} MiB after byte {n}", SNAP_WINDOW >> 20)
+            bad_seek!(
+                "no key frame tag within {} MiB after byte {n}",
+                SNAP_WINDOW >> 20
+            )
         } else {
             bad_seek!("no key frame tag after byte {n}")
         }
@@ -72,7 +77,13 @@ pub(crate) fn byte_start(file: &[u8], head: &Head, n: u64) -> Result<Tag> {
 ///
 /// Errors: `s` after the last tag's timestamp, no key frame at all (bad seeks); a
 /// defective tag on the way.
-pub(crate) fn time_start(file: &[u8], head: &Head, index: Option<&Index>, s: u64, notes: &mut Vec<String>) -> Result<Tag> {
+pub(crate) fn time_start(
+    file: &[u8],
+    head: &Head,
+    index: Option<&Index>,
+    s: u64,
+    notes: &mut Vec<String>,
+) -> Result<Tag> {
     if let Some(index) = index {
         match indexed(file, head, index, s)? {
             Ok(t) => {
@@ -88,14 +99,26 @@ pub(crate) fn time_start(file: &[u8], head: &Head, index: Option<&Index>, s: u64
 }
 
 /// Through the index: `Ok(Err(why))` when the entry is not a key frame tag.
-fn indexed(file: &[u8], head: &Head, index: &Index, s: u64) -> Result<std::result::Result<Tag, String>> {
-    let i = index.times_ms.partition_point(|&t| t <= s).saturating_sub(1);
+fn indexed(
+    file: &[u8],
+    head: &Head,
+    index: &Index,
+    s: u64,
+) -> Result<std::result::Result<Tag, String>> {
+    let i = index
+        .times_ms
+        .partition_point(|&t| t <= s)
+        .saturating_sub(1);
     let pos = index.positions[i];
     let Some(t) = tag::plausible(file, pos) else {
-        return Ok(Err(format!("filepositions[{i}] = {pos} is not a tag start")));
+        return Ok(Err(format!(
+            "filepositions[{i}] = {pos} is not a tag start"
+        )));
     };
     if !starts_here(tag::role(file, &t), head.has_video()) {
-        return Ok(Err(format!("filepositions[{i}] = {pos} is not a key frame")));
+        return Ok(Err(format!(
+            "filepositions[{i}] = {pos} is not a key frame"
+        )));
     }
     if i + 1 == index.positions.len() {
         // Past the last key frame: `s` must not be past the last tag.
@@ -114,7 +137,13 @@ fn last_time_at_least(file: &[u8], from: u64, s: u64) -> Result<()> {
         }
         last = last.max(ts);
     }
-    Err(bad_seek!("start {}.{:03} s is past the last tag ({}.{:03} s)", s / 1000, s % 1000, last / 1000, last % 1000))
+    Err(bad_seek!(
+        "start {}.{:03} s is past the last tag ({}.{:03} s)",
+        s / 1000,
+        s % 1000,
+        last / 1000,
+        last % 1000
+    ))
 }
 
 /// By walking every tag header from the first sample, until a key frame after `s`.
@@ -139,7 +168,13 @@ fn scanned(file: &[u8], head: &Head, s: u64) -> Result<Tag> {
     }
     match (best.or(first), last) {
         (Some(t), Some(l)) if l >= s => Ok(t),
-        (Some(_), Some(l)) => Err(bad_seek!("start {}.{:03} s is past the last tag ({}.{:03} s)", s / 1000, s % 1000, l / 1000, l % 1000)),
+        (Some(_), Some(l)) => Err(bad_seek!(
+            "start {}.{:03} s is past the last tag ({}.{:03} s)",
+            s / 1000,
+            s % 1000,
+            l / 1000,
+            l % 1000
+        )),
         _ => Err(bad_seek!("no key frame to start at in the file")),
     }
 }
@@ -159,11 +194,18 @@ pub(crate) fn byte_end(file: &[u8], head: &Head, e: u64, tail: u64) -> Result<u6
         match boundary(file, head, e, limit) {
             Some(b) => b,
             None if limit >= total => total,
-            None => return Err(bad_seek!("no tag boundary within {} MiB after end byte {e}", SNAP_WINDOW >> 20)),
+            None => {
+                return Err(bad_seek!(
+                    "no tag boundary within {} MiB after end byte {e}",
+                    SNAP_WINDOW >> 20
+                ))
+            }
         }
     };
     if end <= tail {
-        return Err(bad_seek!("end {e} leaves no tag after the start (byte {tail})"));
+        return Err(bad_seek!(
+            "end {e} leaves no tag after the start (byte {tail})"
+        ));
     }
     Ok(end)
 }
@@ -177,7 +219,11 @@ pub(crate) fn time_end(file: &[u8], e: u64, tail: u64) -> Result<u64> {
         let t = t?;
         if tag::role(file, &t).is_media() && u64::from(t.ts) >= e {
             if t.offset <= tail {
-                return Err(bad_seek!("end {}.{:03} s leaves no tag after the start", e / 1000, e % 1000));
+                return Err(bad_seek!(
+                    "end {}.{:03} s leaves no tag after the start",
+                    e / 1000,
+                    e % 1000
+                ));
             }
             return Ok(t.offset);
         }

@@ -84,8 +84,12 @@ pub(crate) fn read(file: &[u8], offset: u64) -> Result<Option<Tag>> {
     if offset == total {
         return Ok(None);
     }
-    let left = total.checked_sub(offset).ok_or_else(|| defect!("tag offset {offset} is past the end of the file ({total} bytes)"))?;
-    let h = slice(file, offset, HEADER).ok_or_else(|| defect!("truncated tag at byte {offset}: {left} of the 11 header bytes present"))?;
+    let left = total.checked_sub(offset).ok_or_else(|| {
+        defect!("tag offset {offset} is past the end of the file ({total} bytes)")
+    })?;
+    let h = slice(file, offset, HEADER).ok_or_else(|| {
+        defect!("truncated tag at byte {offset}: {left} of the 11 header bytes present")
+    })?;
     let (kind, filtered) = kind_of(h[0]).ok_or_else(|| defect!("byte {offset} is not a tag: type byte 0x{:02x} is not audio (8), video (9) or script data (18)", h[0]))?;
     let size = u64::from(u32::from_be_bytes([0, h[1], h[2], h[3]]));
     // `TimestampExtended` (byte 7) is the upper 8 bits of the 32-bit timestamp.
@@ -93,9 +97,18 @@ pub(crate) fn read(file: &[u8], offset: u64) -> Result<Option<Tag>> {
     let stream_id = u32::from_be_bytes([0, h[8], h[9], h[10]]);
     // offset <= the file length <= isize::MAX and size < 2^24, so the sums in the
     // `Tag` methods cannot overflow.
-    let tag = Tag { offset, kind, filtered, size, ts, stream_id };
+    let tag = Tag {
+        offset,
+        kind,
+        filtered,
+        size,
+        ts,
+        stream_id,
+    };
     if tag.trailer() > total {
-        return Err(defect!("tag at byte {offset}: data size {size} runs past the end of the file ({total} bytes)"));
+        return Err(defect!(
+            "tag at byte {offset}: data size {size} runs past the end of the file ({total} bytes)"
+        ));
     }
     if tag.next() > total {
         return Err(defect!("truncated tag at byte {offset}: its PreviousTagSize is cut short by the end of the file ({total} bytes)"));
@@ -146,8 +159,16 @@ impl Role {
 /// What `tag` is, from the first two data bytes. Encrypted (`Filter`) tags are opaque
 /// media, never key frames.
 pub(crate) fn role(file: &[u8], tag: &Tag) -> Role {
-    let first = if tag.size > 0 { byte(file, tag.data()) } else { None };
-    let second = if tag.size > 1 { byte(file, tag.data() + 1) } else { None };
+    let first = if tag.size > 0 {
+        byte(file, tag.data())
+    } else {
+        None
+    };
+    let second = if tag.size > 1 {
+        byte(file, tag.data() + 1)
+    } else {
+        None
+    };
     match (tag.kind, tag.filtered, first) {
         (Kind::Script, _, _) => Role::Script,
         (Kind::Audio, false, Some(b)) if b >> 4 == 10 && second == Some(0) => Role::AudioConfig,
@@ -173,7 +194,11 @@ fn video_role(b: u8, second: Option<u8>) -> Role {
         };
     }
     let (frame, codec) = (b >> 4, b & 0x0f);
-    let packet = if codec == 7 || codec == 12 { second } else { Some(1) };
+    let packet = if codec == 7 || codec == 12 {
+        second
+    } else {
+        Some(1)
+    };
     match packet {
         _ if frame == 5 => Role::Video,
         Some(0) => Role::VideoConfig,
@@ -191,7 +216,10 @@ pub(crate) struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     pub fn from(file: &'a [u8], offset: u64) -> Self {
-        Walk { file, at: Some(offset) }
+        Walk {
+            file,
+            at: Some(offset),
+        }
     }
 }
 

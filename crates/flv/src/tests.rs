@@ -15,17 +15,28 @@ use build::Built;
 
 /// A seek in bytes.
 fn bytes(start: Option<u64>, end: Option<u64>) -> Seek {
-    Seek { start, end, units: Units::Bytes }
+    Seek {
+        start,
+        end,
+        units: Units::Bytes,
+    }
 }
 
 /// A seek in milliseconds.
 fn millis(start: Option<u64>, end: Option<u64>) -> Seek {
-    Seek { start, end, units: Units::Millis }
+    Seek {
+        start,
+        end,
+        units: Units::Millis,
+    }
 }
 
 /// The planned body, read through its slices.
 fn body(file: &[u8], p: &Planned) -> Vec<u8> {
-    let out = p.plan.read(&file, 0, p.plan.len()).expect("file slices inside the file");
+    let out = p
+        .plan
+        .read(&file, 0, p.plan.len())
+        .expect("file slices inside the file");
     assert_eq!(out.len() as u64, p.plan.len());
     out
 }
@@ -73,5 +84,8 @@ fn bad_seek(r: Result<Planned>) -> String {
 #[test]
 fn overflow_checks_are_on_in_the_test_profile() {
     let r = std::panic::catch_unwind(|| std::hint::black_box(255u8) + std::hint::black_box(1u8));
-    assert!(r.is_err(), "u8 overflow wrapped: overflow-checks are off in the test profile");
+    assert!(
+        r.is_err(),
+        "u8 overflow wrapped: overflow-checks are off in the test profile"
+    );
 }

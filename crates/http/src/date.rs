@@ -15,7 +15,15 @@
 //! arithmetic, so nothing here can overflow.
 
 /// Weekday names from Sunday; 1970-01-01 was a Thursday (index 4).
-const DAY_NAMES: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 /// Month names from January.
 const MONTHS: [&[u8; 3]; 12] = [
@@ -47,7 +55,11 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
         return None;
     }
     // Years start on 1 March, so a leap day is the last day of its year.
-    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
     let (era, yoe) = (y / 400, y % 400);
     let doy = (153 * m + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
@@ -65,7 +77,12 @@ fn civil_from_seconds(secs: u64) -> Civil {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u64::from(month <= 2);
-    Civil { year, month, day, time: secs % DAY }
+    Civil {
+        year,
+        month,
+        day,
+        time: secs % DAY,
+    }
 }
 
 /// The weekday of `secs` seconds since the epoch: 0 for Sunday.
@@ -79,12 +96,23 @@ pub(crate) fn format_imf_fixdate(secs: u64) -> String {
     let secs = secs.min(MAX_SECONDS);
     let c = civil_from_seconds(secs);
     let mut out = String::with_capacity(29);
-    out.push_str(DAY_NAMES.get(weekday(secs)).map_or("???", |name| name.get(..3).unwrap_or(name)));
+    out.push_str(
+        DAY_NAMES
+            .get(weekday(secs))
+            .map_or("???", |name| name.get(..3).unwrap_or(name)),
+    );
     out.push_str(", ");
     push_digits(&mut out, c.day, 2);
     out.push(' ');
-    let month = usize::try_from(c.month - 1).ok().and_then(|m| MONTHS.get(m));
-    out.extend(month.map_or(&[b'?'; 3], |m| *m).iter().map(|&b| char::from(b)));
+    let month = usize::try_from(c.month - 1)
+        .ok()
+        .and_then(|m| MONTHS.get(m));
+    out.extend(
+        month
+            .map_or(&[b'?'; 3], |m| *m)
+            .iter()
+            .map(|&b| char::from(b)),
+    );
     out.push(' ');
     push_digits(&mut out, c.year, 4);
     out.push(' ');
@@ -117,21 +145,36 @@ pub(crate) fn parse(value: &[u8]) -> Option<u64> {
     if !text.is_ascii() {
         return None;
     }
-    let (weekday_name, civil) = imf_fixdate(text).or_else(|| rfc850(text)).or_else(|| asctime(text))?;
+    let (weekday_name, civil) = imf_fixdate(text)
+        .or_else(|| rfc850(text))
+        .or_else(|| asctime(text))?;
     let days = days_from_civil(civil.year, civil.month, civil.day)?;
     let secs = days.checked_mul(DAY)?.checked_add(civil.time)?;
     // The date must exist (31 April would come back as 1 May) and be that weekday.
     let exists = civil_from_seconds(secs) == civil;
-    let named = DAY_NAMES.get(weekday(secs)).is_some_and(|name| name.as_bytes().starts_with(weekday_name));
+    let named = DAY_NAMES
+        .get(weekday(secs))
+        .is_some_and(|name| name.as_bytes().starts_with(weekday_name));
     (exists && named && secs <= MAX_SECONDS).then_some(secs)
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`: the weekday as written, and the date.
 fn imf_fixdate(s: &[u8]) -> Option<(&[u8], Civil)> {
-    let [w0, w1, w2, b',', b' ', d0, d1, b' ', m0, m1, m2, b' ', y0, y1, y2, y3, b' ', rest @ ..] = s else { return None };
-    let [h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] = rest else { return None };
+    let [w0, w1, w2, b',', b' ', d0, d1, b' ', m0, m1, m2, b' ', y0, y1, y2, y3, b' ', rest @ ..] =
+        s
+    else {
+        return None;
+    };
+    let [h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] = rest else {
+        return None;
+    };
     let weekday: &[u8] = &[*w0, *w1, *w2];
-    let date = civil(digits(&[*y0, *y1, *y2, *y3])?, month(&[*m0, *m1, *m2])?, digits(&[*d0, *d1])?, [*h0, *h1, *n0, *n1, *s0, *s1])?;
+    let date = civil(
+        digits(&[*y0, *y1, *y2, *y3])?,
+        month(&[*m0, *m1, *m2])?,
+        digits(&[*d0, *d1])?,
+        [*h0, *h1, *n0, *n1, *s0, *s1],
+    )?;
     Some((weekday_of(weekday)?, date))
 }
 
@@ -142,29 +185,49 @@ fn rfc850(s: &[u8]) -> Option<(&[u8], Civil)> {
     if !DAY_NAMES.iter().any(|full| full.as_bytes() == name) {
         return None;
     }
-    let [b',', b' ', d0, d1, b'-', m0, m1, m2, b'-', y0, y1, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] = rest else {
+    let [b',', b' ', d0, d1, b'-', m0, m1, m2, b'-', y0, y1, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', b'G', b'M', b'T'] =
+        rest
+    else {
         return None;
     };
     let yy = digits(&[*y0, *y1])?;
     let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
-    let date = civil(year, month(&[*m0, *m1, *m2])?, digits(&[*d0, *d1])?, [*h0, *h1, *n0, *n1, *s0, *s1])?;
+    let date = civil(
+        year,
+        month(&[*m0, *m1, *m2])?,
+        digits(&[*d0, *d1])?,
+        [*h0, *h1, *n0, *n1, *s0, *s1],
+    )?;
     Some((name, date))
 }
 
 /// `Sun Nov  6 08:49:37 1994` (the day may also be written `06`).
 fn asctime(s: &[u8]) -> Option<(&[u8], Civil)> {
-    let [w0, w1, w2, b' ', m0, m1, m2, b' ', d0, d1, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', y0, y1, y2, y3] = s else {
+    let [w0, w1, w2, b' ', m0, m1, m2, b' ', d0, d1, b' ', h0, h1, b':', n0, n1, b':', s0, s1, b' ', y0, y1, y2, y3] =
+        s
+    else {
         return None;
     };
-    let day = if *d0 == b' ' { digits(&[*d1])? } else { digits(&[*d0, *d1])? };
+    let day = if *d0 == b' ' {
+        digits(&[*d1])?
+    } else {
+        digits(&[*d0, *d1])?
+    };
     let weekday: &[u8] = &[*w0, *w1, *w2];
-    let date = civil(digits(&[*y0, *y1, *y2, *y3])?, month(&[*m0, *m1, *m2])?, day, [*h0, *h1, *n0, *n1, *s0, *s1])?;
+    let date = civil(
+        digits(&[*y0, *y1, *y2, *y3])?,
+        month(&[*m0, *m1, *m2])?,
+        day,
+        [*h0, *h1, *n0, *n1, *s0, *s1],
+    )?;
     Some((weekday_of(weekday)?, date))
 }
 
 /// The 3-letter weekday `name` as one of [`DAY_NAMES`] starts, borrowed from it.
 fn weekday_of(name: &[u8]) -> Option<&'static [u8]> {
-    DAY_NAMES.iter().find_map(|full| full.as_bytes().get(..3).filter(|short| *short == name))
+    DAY_NAMES
+        .iter()
+        .find_map(|full| full.as_bytes().get(..3).filter(|short| *short == name))
 }
 
 /// The month number (1 to 12) of a 3-letter English month name.
@@ -189,7 +252,12 @@ fn civil(year: u64, month: u64, day: u64, hms: [u8; 6]) -> Option<Civil> {
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    Some(Civil { year, month, day, time: hour * 3_600 + minute * 60 + second })
+    Some(Civil {
+        year,
+        month,
+        day,
+        time: hour * 3_600 + minute * 60 + second,
+    })
 }
 
 #[cfg(test)]

@@ -128,7 +128,10 @@ pub fn parse_head<'a>(buf: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, Refu
 /// (RFC 9112 §3: a request-target longer than we parse MUST get 414), else `501`
 /// (§3: SHOULD, for a method longer than any we implement); otherwise `431`.
 fn too_long(view: &[u8]) -> Refusal {
-    let start = view.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(view.len());
+    let start = view
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(view.len());
     let line = &view[start..];
     if line.is_empty() || line.contains(&b'\n') {
         Refusal::new(431, "request head too large")
@@ -304,7 +307,9 @@ pub const ALLOW: &str = "GET, HEAD";
 
 /// Methods this server knows but does not allow on any target: the rest of RFC 9110
 /// §9.3 and `PATCH` (RFC 5789).
-const KNOWN_METHODS: [&str; 7] = ["POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+const KNOWN_METHODS: [&str; 7] = [
+    "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
 
 /// Checks what [`parse_head`] cannot: the method and `Host` (RFC 9112 §3.2).
 ///

@@ -176,8 +176,14 @@ mod tests {
     fn etag_ignores_ctime() {
         let base = strong_etag(&ID, "start=1", 1);
         for other in [
-            FileIdentity { ctime_sec: 1_800_000_000, ..ID },
-            FileIdentity { ctime_nsec: 8, ..ID },
+            FileIdentity {
+                ctime_sec: 1_800_000_000,
+                ..ID
+            },
+            FileIdentity {
+                ctime_nsec: 8,
+                ..ID
+            },
         ] {
             assert_eq!(strong_etag(&other, "start=1", 1), base, "{other:?}");
         }

@@ -13,13 +13,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str| args.iter().any(|a| a == name);
     let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let path = pos.first().ok_or("usage: cut FILE [START_MS|- [END_MS|-]] [--plan-only] [--no-time-map] [--index=PATH]")?;
+    let path = pos.first().ok_or(
+        "usage: cut FILE [START_MS|- [END_MS|-]] [--plan-only] [--no-time-map] [--index=PATH]",
+    )?;
     let file = std::fs::File::open(path)?;
     // SAFETY: a read-only private mapping of a file nobody modifies while we read it.
     let map = unsafe { memmap2::Mmap::map(&file)? };
-    let ms = |i: usize| pos.get(i).filter(|s| s.as_str() != "-").map(|s| s.parse::<u64>()).transpose();
-    let seek = Seek { start_ms: ms(1)?, end_ms: ms(2)? };
-    let timing = if flag("--no-time-map") { Timing::Skip } else { Timing::Map };
+    let ms = |i: usize| {
+        pos.get(i)
+            .filter(|s| s.as_str() != "-")
+            .map(|s| s.parse::<u64>())
+            .transpose()
+    };
+    let seek = Seek {
+        start_ms: ms(1)?,
+        end_ms: ms(2)?,
+    };
+    let timing = if flag("--no-time-map") {
+        Timing::Skip
+    } else {
+        Timing::Map
+    };
     let index_path = args.iter().find_map(|a| a.strip_prefix("--index="));
     let kept = index_path.map(std::fs::read).transpose().ok().flatten();
     let t0 = std::time::Instant::now();
@@ -29,7 +43,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(path, built)?;
     }
     let points = planned.time_map.points();
-    eprintln!("planned in {took:?}: {:?} start_ms={:?} len={} slices={} time points={} last={:?}", planned.shape, planned.start_ms, planned.plan.len(), planned.plan.slices().len(), points.len(), points.last());
+    eprintln!(
+        "planned in {took:?}: {:?} start_ms={:?} len={} slices={} time points={} last={:?}",
+        planned.shape,
+        planned.start_ms,
+        planned.plan.len(),
+        planned.plan.slices().len(),
+        points.len(),
+        points.last()
+    );
     if flag("--plan-only") {
         return Ok(());
     }

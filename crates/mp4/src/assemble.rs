@@ -36,14 +36,29 @@ pub(crate) struct Pieces<'a> {
 /// Builds the moov with `build(widths)`, starting from `widths`, widening tracks whose
 /// offsets overflow 32 bits, and returns the whole response body with the body offset
 /// where the layout's data starts.
-pub(crate) fn assemble(p: Pieces<'_>, mut widths: Vec<usize>, build: impl Fn(&[usize]) -> Result<Out>) -> Result<(Plan, u64)> {
+pub(crate) fn assemble(
+    p: Pieces<'_>,
+    mut widths: Vec<usize>,
+    build: impl Fn(&[usize]) -> Result<Out>,
+) -> Result<(Plan, u64)> {
     loop {
         let moov = build(&widths)?;
-        let mdat = if p.new_mdat { header(b"mdat", p.layout.len())? } else { Vec::new() };
-        let data_start = add(add(p.prefix.len(), moov.len, "moov end")?, mdat.len() as u64, "data start")?;
+        let mdat = if p.new_mdat {
+            header(b"mdat", p.layout.len())?
+        } else {
+            Vec::new()
+        };
+        let data_start = add(
+            add(p.prefix.len(), moov.len, "moov end")?,
+            mdat.len() as u64,
+            "data start",
+        )?;
         let mut grew = false;
         for (w, t) in widths.iter_mut().zip(&p.tracks) {
-            let last = t.max.map(|m| add(m, data_start, "chunk offset")).transpose()?;
+            let last = t
+                .max
+                .map(|m| add(m, data_start, "chunk offset"))
+                .transpose()?;
             if *w == 4 && last.is_some_and(|o| o > u64::from(u32::MAX)) {
                 *w = 8;
                 grew = true;
@@ -62,8 +77,15 @@ fn finish(p: Pieces<'_>, moov: Out, mdat: Vec<u8>, data_start: u64) -> Result<Pl
     for part in moov.parts {
         match part {
             Part::Plan(x) => plan.append(x)?,
-            Part::Offsets { track, width, entries } => {
-                let t = p.tracks.get(track).ok_or_else(|| defect!("no chunks for track {}", track + 1))?;
+            Part::Offsets {
+                track,
+                width,
+                entries,
+            } => {
+                let t = p
+                    .tracks
+                    .get(track)
+                    .ok_or_else(|| defect!("no chunks for track {}", track + 1))?;
                 plan.push_bytes(offsets_header(width, entries)?)?;
                 plan.push_gen(Arc::new(table(t, &p.layout, data_start, width)?))?;
             }
@@ -75,11 +97,27 @@ fn finish(p: Pieces<'_>, moov: Out, mdat: Vec<u8>, data_start: u64) -> Result<Pl
 }
 
 /// The generator of one track's output entries.
-fn table(t: &TrackChunks<'_>, layout: &Arc<Layout>, base: u64, width: usize) -> Result<OffsetTable> {
+fn table(
+    t: &TrackChunks<'_>,
+    layout: &Arc<Layout>,
+    base: u64,
+    width: usize,
+) -> Result<OffsetTable> {
     let src_width = t.table.width as u64;
-    let src = add(t.table.entries.offset, u64::from(t.range.first) * src_width, "stco entry")?;
+    let src = add(
+        t.table.entries.offset,
+        u64::from(t.range.first) * src_width,
+        "stco entry",
+    )?;
     // Widths are 4 or 8.
-    Ok(OffsetTable { src, src_width: src_width as u8, range: t.range, layout: Arc::clone(layout), base, width: width as u8 })
+    Ok(OffsetTable {
+        src,
+        src_width: src_width as u8,
+        range: t.range,
+        layout: Arc::clone(layout),
+        base,
+        width: width as u8,
+    })
 }
 
 /// Header, version/flags and entry count of `stco` (width 4) or `co64` (width 8).

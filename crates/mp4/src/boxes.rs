@@ -44,7 +44,12 @@ impl<'a> Bx<'a> {
 
     /// Children of a container box.
     pub fn children(&self) -> Children<'a> {
-        Children { buf: self.payload(), pos: 0, base: self.payload_offset(), nested: true }
+        Children {
+            buf: self.payload(),
+            pos: 0,
+            base: self.payload_offset(),
+            nested: true,
+        }
     }
 
     /// The first child of type `typ`, if any. Errors: a malformed child header.
@@ -60,12 +65,16 @@ impl<'a> Bx<'a> {
 
     /// The first child of type `typ`. Errors: missing, or a malformed child header.
     pub fn require(&self, typ: &[u8; 4]) -> Result<Bx<'a>> {
-        self.child(typ)?.ok_or_else(|| defect!("'{}' has no '{}' box", self.name(), fourcc(typ)))
+        self.child(typ)?
+            .ok_or_else(|| defect!("'{}' has no '{}' box", self.name(), fourcc(typ)))
     }
 
     /// FullBox version (ISO/IEC 14496-12 §4.2): the first payload byte.
     pub fn version(&self) -> Result<u8> {
-        self.payload().first().copied().ok_or_else(|| defect!("'{}' has no version byte", self.name()))
+        self.payload()
+            .first()
+            .copied()
+            .ok_or_else(|| defect!("'{}' has no version byte", self.name()))
     }
 }
 
@@ -81,7 +90,12 @@ pub(crate) struct Children<'a> {
 impl<'a> Children<'a> {
     /// Top-level boxes packed in `buf`, whose first byte is at file offset `base`.
     pub fn new(buf: &'a [u8], base: u64) -> Self {
-        Children { buf, pos: 0, base, nested: false }
+        Children {
+            buf,
+            pos: 0,
+            base,
+            nested: false,
+        }
     }
 }
 
@@ -109,9 +123,17 @@ impl<'a> Iterator for Children<'a> {
 fn parse_box(rest: &[u8], offset: u64, nested: bool) -> Result<Bx<'_>> {
     let size32 = u32_at(rest, 0, "box header")?;
     let mut typ = [0u8; 4];
-    typ.copy_from_slice(rest.get(4..8).ok_or_else(|| defect!("box header at {offset} is cut short"))?);
+    typ.copy_from_slice(
+        rest.get(4..8)
+            .ok_or_else(|| defect!("box header at {offset} is cut short"))?,
+    );
     let (size, mut header_len) = match size32 {
-        0 if nested => return Err(defect!("box '{}' at {offset} has size 0 (to the end of the file) inside another box", fourcc(&typ))),
+        0 if nested => {
+            return Err(defect!(
+                "box '{}' at {offset} has size 0 (to the end of the file) inside another box",
+                fourcc(&typ)
+            ))
+        }
         0 => (rest.len() as u64, 8usize),
         1 => (u64_at(rest, 8, "box largesize")?, 16),
         n => (u64::from(n), 8),
@@ -120,7 +142,10 @@ fn parse_box(rest: &[u8], offset: u64, nested: bool) -> Result<Bx<'_>> {
         header_len += 16;
     }
     if size < header_len as u64 {
-        return Err(defect!("box '{}' at {offset}: size {size} is smaller than its header", fourcc(&typ)));
+        return Err(defect!(
+            "box '{}' at {offset}: size {size} is smaller than its header",
+            fourcc(&typ)
+        ));
     }
     if size > rest.len() as u64 {
         return Err(defect!(
@@ -131,19 +156,28 @@ fn parse_box(rest: &[u8], offset: u64, nested: bool) -> Result<Bx<'_>> {
     }
     // size <= rest.len(), so it fits in usize.
     let data = &rest[..size as usize];
-    Ok(Bx { typ, data, header_len, offset })
+    Ok(Bx {
+        typ,
+        data,
+        header_len,
+        offset,
+    })
 }
 
 /// Writes a box header for a box of `total` bytes (header included): 8 bytes, or 16
 /// with `largesize` when `total` does not fit in 32 bits (ISO/IEC 14496-12 §4.2).
 pub(crate) fn header(typ: &[u8; 4], payload_len: u64) -> Result<Vec<u8>> {
-    let small = payload_len.checked_add(8).ok_or_else(|| defect!("box size overflows"))?;
+    let small = payload_len
+        .checked_add(8)
+        .ok_or_else(|| defect!("box size overflows"))?;
     let mut h = Vec::with_capacity(16);
     if let Ok(s) = u32::try_from(small) {
         h.extend_from_slice(&s.to_be_bytes());
         h.extend_from_slice(typ);
     } else {
-        let large = payload_len.checked_add(16).ok_or_else(|| defect!("box size overflows"))?;
+        let large = payload_len
+            .checked_add(16)
+            .ok_or_else(|| defect!("box size overflows"))?;
         h.extend_from_slice(&1u32.to_be_bytes());
         h.extend_from_slice(typ);
         h.extend_from_slice(&large.to_be_bytes());
@@ -188,14 +222,20 @@ mod tests {
         let mut v = vec![0, 0, 0, 0, b'm', b'd', b'a', b't', 1, 2, 3];
         let b = Children::new(&v, 0).next().unwrap().unwrap();
         assert_eq!(b.len(), 11);
-        v = vec![0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0, 0, 0, 0, 0, 0, 17, 9];
+        v = vec![
+            0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0, 0, 0, 0, 0, 0, 17, 9,
+        ];
         let b = Children::new(&v, 0).next().unwrap().unwrap();
         assert_eq!((b.len(), b.header_len, b.payload()), (17, 16, &[9u8][..]));
     }
 
     #[test]
     fn header_longer_than_box_and_cut_headers_are_defects() {
-        for v in [vec![0, 0, 0, 4, b'f', b'r', b'e', b'e'], vec![0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0, 0, 0, 0, 0, 0, 8], vec![0, 0, 0]] {
+        for v in [
+            vec![0, 0, 0, 4, b'f', b'r', b'e', b'e'],
+            vec![0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0, 0, 0, 0, 0, 0, 8],
+            vec![0, 0, 0],
+        ] {
             assert!(Children::new(&v, 0).next().unwrap().is_err(), "{v:?}");
         }
     }

@@ -39,6 +39,12 @@ pub(crate) fn u64_in(d: &[u8], at: usize) -> u64 {
 /// Shows a four-character code for logs, escaping non-printable bytes.
 pub(crate) fn fourcc(t: &[u8; 4]) -> String {
     t.iter()
-        .map(|&c| if c.is_ascii_graphic() || c == b' ' { (c as char).to_string() } else { format!("\\x{c:02x}") })
+        .map(|&c| {
+            if c.is_ascii_graphic() || c == b' ' {
+                (c as char).to_string()
+            } else {
+                format!("\\x{c:02x}")
+            }
+        })
         .collect()
 }

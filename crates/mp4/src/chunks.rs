@@ -45,14 +45,25 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
     /// [`ChunkWalk::place_of`]), without walking there again.
     pub fn resume(stsc: &'b Stsc<'a>, chunk_count: u32, place: WalkPlace) -> Self {
         // An empty `stsc` leaves spc = 0 and no next entry: the walk yields nothing.
-        let mut w = ChunkWalk { stsc, chunk_count, entry: 0, spc: 0, sdi: 0, next_first: u32::MAX, next: place.chunk };
+        let mut w = ChunkWalk {
+            stsc,
+            chunk_count,
+            entry: 0,
+            spc: 0,
+            sdi: 0,
+            next_first: u32::MAX,
+            next: place.chunk,
+        };
         w.load(place.entry);
         w
     }
 
     /// The place of `chunk`, the chunk this walk has just yielded.
     pub fn place_of(&self, chunk: ChunkInfo) -> WalkPlace {
-        WalkPlace { entry: self.entry, chunk }
+        WalkPlace {
+            entry: self.entry,
+            chunk,
+        }
     }
 
     /// Makes entry `e` current (no-op fields when `stsc` is empty).
@@ -63,21 +74,40 @@ impl<'a, 'b> ChunkWalk<'a, 'b> {
         }
         self.entry = e;
         (_, self.spc, self.sdi) = self.stsc.get(e);
-        self.next_first = if e + 1 < n { self.stsc.get(e + 1).0 } else { u32::MAX };
+        self.next_first = if e + 1 < n {
+            self.stsc.get(e + 1).0
+        } else {
+            u32::MAX
+        };
     }
 
     /// Skips whole `stsc` runs, then whole chunks, that end before sample `target`, so
     /// finding a late sample costs O(entries), not O(chunks); with checkpoints, it
     /// starts from the one at or before `target` when that lies ahead.
     pub fn skip_to_sample(&mut self, target: u64) {
-        if let Some(m) = self.stsc.marks.before(target).filter(|m| m.chunk.index > self.next.index) {
+        if let Some(m) = self
+            .stsc
+            .marks
+            .before(target)
+            .filter(|m| m.chunk.index > self.next.index)
+        {
             (self.next.index, self.next.first_sample) = (m.chunk.index, m.chunk.first_sample);
             self.load(m.entry);
         }
         let limit = self.chunk_count.saturating_add(1);
         // Tight pass over whole runs: the entry after a run only gives its first chunk.
-        let (mut e, mut first, mut spc, mut at) = (self.entry, self.next.index + 1, self.spc, self.next.first_sample);
-        let after = self.stsc.entries.bytes.get((e as usize + 1) * 12..).unwrap_or_default();
+        let (mut e, mut first, mut spc, mut at) = (
+            self.entry,
+            self.next.index + 1,
+            self.spc,
+            self.next.first_sample,
+        );
+        let after = self
+            .stsc
+            .entries
+            .bytes
+            .get((e as usize + 1) * 12..)
+            .unwrap_or_default();
         for next in after.as_chunks::<12>().0 {
             let run_end = u32::from_be_bytes([next[0], next[1], next[2], next[3]]).min(limit);
             let run = u64::from(run_end.saturating_sub(first)) * u64::from(spc);
@@ -122,7 +152,11 @@ impl Iterator for ChunkWalk<'_, '_> {
         if self.next.index + 1 >= self.next_first {
             self.load(self.entry + 1);
         }
-        let info = ChunkInfo { samples: self.spc, description: self.sdi, ..self.next };
+        let info = ChunkInfo {
+            samples: self.spc,
+            description: self.sdi,
+            ..self.next
+        };
         self.next.index += 1;
         self.next.first_sample += u64::from(self.spc);
         Some(info)
@@ -131,12 +165,18 @@ impl Iterator for ChunkWalk<'_, '_> {
 
 /// The file byte ranges `(offset, len)` of samples `first..end` (0-based, end
 /// exclusive), one per kept chunk, in chunk order. Errors: a kept range past `file_len`.
-pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result<Vec<(u64, u64)>> {
+pub(crate) fn cut(
+    track: &Track<'_>,
+    first: u32,
+    end: u32,
+    file_len: u64,
+) -> Result<Vec<(u64, u64)>> {
     let mut walk = ChunkWalk::new(&track.stsc, track.chunks.count());
     walk.skip_to_sample(u64::from(first));
     // At most one chunk per kept sample, and no more than the chunks left: reserving
     // once avoids regrowing (and re-faulting) vectors of 100k+ entries.
-    let room = (track.chunks.count().saturating_sub(walk.next.index)).min(end.saturating_sub(first)) as usize;
+    let room = (track.chunks.count().saturating_sub(walk.next.index)).min(end.saturating_sub(first))
+        as usize;
     let mut out = Vec::with_capacity(room);
     for chunk in walk {
         let chunk_end = chunk.first_sample + u64::from(chunk.samples);
@@ -152,7 +192,13 @@ pub(crate) fn cut(track: &Track<'_>, first: u32, end: u32, file_len: u64) -> Res
 }
 
 /// The file range of the kept samples of one chunk.
-fn kept_range(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64) -> Result<(u64, u64)> {
+fn kept_range(
+    t: &Track<'_>,
+    c: &ChunkInfo,
+    first: u32,
+    end: u32,
+    file_len: u64,
+) -> Result<(u64, u64)> {
     // first_sample < end <= u32::MAX here, so these fit in u32.
     let s0 = c.first_sample as u32;
     let from = s0.max(first);
@@ -160,7 +206,10 @@ fn kept_range(t: &Track<'_>, c: &ChunkInfo, first: u32, end: u32, file_len: u64)
     let offset = add(t.chunks.get(c.index), t.sizes.sum(s0, from), "chunk offset")?;
     let len = t.sizes.sum(from, to);
     if add(offset, len, "chunk end")? > file_len {
-        return Err(defect!("chunk {} at {offset}+{len} lies past the end of the file ({file_len})", c.index + 1));
+        return Err(defect!(
+            "chunk {} at {offset}+{len} lies past the end of the file ({file_len})",
+            c.index + 1
+        ));
     }
     Ok((offset, len))
 }

@@ -61,7 +61,11 @@ pub(crate) struct SnapPoint {
 /// sync sample when none is. `None` when there is no video track. With a sample
 /// index, sync samples that present at or before the start even with the largest
 /// composition offset of the track are passed over without reading `ctts`.
-pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Result<Option<SnapPoint>> {
+pub(crate) fn snap(
+    tracks: &[Track<'_>],
+    movie_ts: u32,
+    start_ns: i128,
+) -> Result<Option<SnapPoint>> {
     let Some(v) = tracks.iter().position(|t| t.is_video() && t.samples > 0) else {
         return Ok(None);
     };
@@ -88,7 +92,16 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
             break;
         }
         let ctts = cto.as_ref().map(RunCursor::pos).unwrap_or_default();
-        (best, passed) = (Some(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns.max(0), ctts }), None);
+        (best, passed) = (
+            Some(SnapPoint {
+                track: v,
+                sample: s,
+                cto: c,
+                pts_ns: pts_ns.max(0),
+                ctts,
+            }),
+            None,
+        );
     }
     match passed {
         Some((s, d)) => Ok(Some(snap_point(t, v, movie_ts, s, d)?)),
@@ -101,8 +114,15 @@ pub(crate) fn snap(tracks: &[Track<'_>], movie_ts: u32, start_ns: i128) -> Resul
 /// bisection, as that bound grows with the decode time. `(0, None)` (the caller then
 /// walks them all) without `stss` or with a long `stts`, where each decode time would
 /// cost a walk of its own.
-fn passed_before(t: &Track<'_>, movie_ts: u32, start_ns: i128, max: i64) -> Result<(u32, Option<(u32, u128)>)> {
-    let Some(stss) = t.stss.filter(|_| t.stts.len() <= 16) else { return Ok((0, None)) };
+fn passed_before(
+    t: &Track<'_>,
+    movie_ts: u32,
+    start_ns: i128,
+    max: i64,
+) -> Result<(u32, Option<(u32, u128)>)> {
+    let Some(stss) = t.stss.filter(|_| t.stts.len() <= 16) else {
+        return Ok((0, None));
+    };
     let at = |i: u32| {
         let s = stss.u32(i, 4, 0) - 1;
         (s, RunCursor::new(t.stts).dts(u64::from(s)))
@@ -125,7 +145,13 @@ fn snap_point(t: &Track<'_>, v: usize, movie_ts: u32, s: u32, d: u128) -> Result
     let mut cto = t.ctts.map(RunCursor::counts);
     let c = cto.as_mut().map_or(0, |c| c.cto(u64::from(s)));
     let ctts = cto.as_ref().map(RunCursor::pos).unwrap_or_default();
-    Ok(SnapPoint { track: v, sample: s, cto: c, pts_ns: pts_ns(t, movie_ts, d, c)?.max(0), ctts })
+    Ok(SnapPoint {
+        track: v,
+        sample: s,
+        cto: c,
+        pts_ns: pts_ns(t, movie_ts, d, c)?.max(0),
+        ctts,
+    })
 }
 
 /// Sync samples (0-based) of `t`, increasing: `stss` entries, or every sample without
@@ -138,18 +164,37 @@ fn sync_samples<'t>(t: &'t Track<'_>) -> Result<Box<dyn Iterator<Item = u32> + '
     for i in 0..stss.count {
         let s = stss.u32(i, 4, 0);
         if s <= prev || s > t.samples {
-            return Err(defect!("stss entry {i} ({s}) is not increasing or past the {} samples", t.samples));
+            return Err(defect!(
+                "stss entry {i} ({s}) is not increasing or past the {} samples",
+                t.samples
+            ));
         }
         prev = s;
     }
-    Ok(Box::new((0..stss.count).map(move |i| stss.u32(i, 4, 0) - 1)))
+    Ok(Box::new(
+        (0..stss.count).map(move |i| stss.u32(i, 4, 0) - 1),
+    ))
 }
 
 /// Cuts track `t` at presentation time `cut_ns` and, if given, `end_ns` (movie
 /// timeline, ns). `known` is the snap point when `t` is the video track it was found
 /// on. A track with nothing left to present gets an empty cut (it stays in the movie).
-pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Option<i128>, known: Option<&SnapPoint>) -> Result<Cut> {
-    let empty_cut = Cut { first: 0, end: 0, media_time: 0, empty: 0, duration: 0, presentation_end: 0, ctts: Default::default() };
+pub(crate) fn cut_track(
+    t: &Track<'_>,
+    movie_ts: u32,
+    cut_ns: i128,
+    end_ns: Option<i128>,
+    known: Option<&SnapPoint>,
+) -> Result<Cut> {
+    let empty_cut = Cut {
+        first: 0,
+        end: 0,
+        media_time: 0,
+        empty: 0,
+        duration: 0,
+        presentation_end: 0,
+        ctts: Default::default(),
+    };
     if t.samples == 0 {
         return Ok(empty_cut);
     }
@@ -157,21 +202,34 @@ pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Opti
     let local_ns = cut_ns - empty_ns;
     let (first, media_time, empty) = match known {
         Some(k) => (k.sample, to_u64(i128::from(k.cto).max(0), "media_time")?, 0),
-        None if local_ns < 0 => (0, t.edit.media_time, to_u64(ns_to_ticks(-local_ns, movie_ts)?, "empty edit")?),
+        None if local_ns < 0 => (
+            0,
+            t.edit.media_time,
+            to_u64(ns_to_ticks(-local_ns, movie_ts)?, "empty edit")?,
+        ),
         None => {
             let target = i128::from(t.edit.media_time) + ns_to_ticks(local_ns, t.timescale)?;
-            let Some((first, first_dts)) = first_sample(t, target)? else { return Ok(empty_cut) };
+            let Some((first, first_dts)) = first_sample(t, target)? else {
+                return Ok(empty_cut);
+            };
             (first, to_u64((target - first_dts).max(0), "media_time")?, 0)
         }
     };
     let end = match end_ns {
         Some(e) if e - empty_ns <= 0 => return Ok(empty_cut),
-        Some(e) => end_sample(t, first, i128::from(t.edit.media_time) + ns_to_ticks_up(e - empty_ns, t.timescale)?),
+        Some(e) => end_sample(
+            t,
+            first,
+            i128::from(t.edit.media_time) + ns_to_ticks_up(e - empty_ns, t.timescale)?,
+        ),
         None => t.samples,
     };
     let mut dts = RunCursor::new(t.stts);
     let start_dts = dts.dts(u64::from(first));
-    let duration = to_u64(i128::try_from(dts.dts(u64::from(end)) - start_dts).unwrap_or(-1), "duration")?;
+    let duration = to_u64(
+        i128::try_from(dts.dts(u64::from(end)) - start_dts).unwrap_or(-1),
+        "duration",
+    )?;
     let ctts_first = match (t.ctts, known) {
         (Some(_), Some(k)) => k.ctts,
         (Some(c), None) => c.locate(RunPos::default(), u64::from(first)),
@@ -182,7 +240,15 @@ pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Opti
     if presentation_end <= media_time {
         return Ok(empty_cut);
     }
-    Ok(Cut { first, end, media_time, empty, duration, presentation_end, ctts: (ctts_first, ctts_last) })
+    Ok(Cut {
+        first,
+        end,
+        media_time,
+        empty,
+        duration,
+        presentation_end,
+        ctts: (ctts_first, ctts_last),
+    })
 }
 
 /// The first sample to keep so that composition time `target` (media ticks) is
@@ -190,7 +256,9 @@ pub(crate) fn cut_track(t: &Track<'_>, movie_ts: u32, cut_ns: i128, end_ns: Opti
 /// Tracks with `stss` start on a sync sample; sound tracks keep one sample of pre-roll.
 fn first_sample(t: &Track<'_>, target: i128) -> Result<Option<(u32, i128)>> {
     let total = RunCursor::new(t.stts).dts(u64::from(t.samples));
-    let Ok(target_u) = u128::try_from(target) else { return Ok(Some((0, 0))) };
+    let Ok(target_u) = u128::try_from(target) else {
+        return Ok(Some((0, 0)));
+    };
     if target_u >= total {
         return Ok(None);
     }
@@ -205,7 +273,10 @@ fn first_sample(t: &Track<'_>, target: i128) -> Result<Option<(u32, i128)>> {
         chosen = chosen.saturating_sub(1);
     }
     let d = RunCursor::new(t.stts).dts(u64::from(chosen));
-    Ok(Some((chosen, i128::try_from(d).map_err(|_| defect!("decode time overflows"))?)))
+    Ok(Some((
+        chosen,
+        i128::try_from(d).map_err(|_| defect!("decode time overflows"))?,
+    )))
 }
 
 /// The last sync sample (every sample without `stss`) whose composition time is at or
@@ -234,12 +305,16 @@ const REORDER_WINDOW: u32 = 64;
 /// Only the last samples in decode order can present last, so only a window at the end
 /// is examined. `from`: the `ctts` entry holding `first`.
 fn presentation_end(t: &Track<'_>, first: u32, end: u32, from: RunPos) -> Result<(u64, RunPos)> {
-    let Some(ctts) = t.ctts else { return Ok((0, RunPos::default())) };
+    let Some(ctts) = t.ctts else {
+        return Ok((0, RunPos::default()));
+    };
     let (mut dts, mut cto) = (RunCursor::new(t.stts), RunCursor::counts_from(ctts, from));
-    let origin = i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
+    let origin =
+        i128::try_from(dts.dts(u64::from(first))).map_err(|_| defect!("decode time overflows"))?;
     let mut latest = 0i128;
     for s in end.saturating_sub(REORDER_WINDOW).max(first)..end {
-        let next = i128::try_from(dts.dts(u64::from(s) + 1)).map_err(|_| defect!("decode time overflows"))?;
+        let next = i128::try_from(dts.dts(u64::from(s) + 1))
+            .map_err(|_| defect!("decode time overflows"))?;
         latest = latest.max(next + i128::from(cto.cto(u64::from(s))) - origin);
     }
     Ok((to_u64(latest.max(0), "presentation end")?, cto.pos()))
@@ -258,13 +333,27 @@ fn end_sample(t: &Track<'_>, first: u32, target: i128) -> u32 {
 
 /// Start and end of a request, checked against the movie: the start must lie before
 /// the duration and the end after the start.
-pub(crate) fn check_request(duration_ns: i128, start_ms: u64, end_ms: Option<u64>) -> Result<(i128, Option<i128>)> {
+pub(crate) fn check_request(
+    duration_ns: i128,
+    start_ms: u64,
+    end_ms: Option<u64>,
+) -> Result<(i128, Option<i128>)> {
     let start = ms_to_ns(start_ms);
     if start >= duration_ns {
-        return Err(bad_seek!("start {} s is at or past the duration {} s", secs(start), secs(duration_ns)));
+        return Err(bad_seek!(
+            "start {} s is at or past the duration {} s",
+            secs(start),
+            secs(duration_ns)
+        ));
     }
     let end = match end_ms.map(ms_to_ns) {
-        Some(e) if e <= start => return Err(bad_seek!("end {} s is not after start {} s", secs(e), secs(start))),
+        Some(e) if e <= start => {
+            return Err(bad_seek!(
+                "end {} s is not after start {} s",
+                secs(e),
+                secs(start)
+            ))
+        }
         Some(e) if e >= duration_ns => None,
         other => other,
     };

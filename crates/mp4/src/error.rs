@@ -46,5 +46,6 @@ pub(crate) use bad_seek;
 /// Checked `u64` addition that names what overflowed.
 #[inline]
 pub(crate) fn add(a: u64, b: u64, what: &str) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| defect!("{what} overflows 64 bits"))
+    a.checked_add(b)
+        .ok_or_else(|| defect!("{what} overflows 64 bits"))
 }

@@ -28,13 +28,21 @@ pub(crate) fn scan(file: &[u8]) -> Result<Index<'_>> {
     let (mut ftyp, mut first_mdat) = (None, None);
     for (n, b) in Children::new(file, 0).enumerate() {
         if n >= MAX_TOP_LEVEL_BOXES {
-            return Err(defect!("more than {MAX_TOP_LEVEL_BOXES} top-level boxes before moov"));
+            return Err(defect!(
+                "more than {MAX_TOP_LEVEL_BOXES} top-level boxes before moov"
+            ));
         }
         let b = b?;
         match &b.typ {
             b"ftyp" if ftyp.is_none() => ftyp = Some(b),
             b"mdat" if first_mdat.is_none() => first_mdat = Some(b.offset),
-            b"moov" => return Ok(Index { ftyp, moov: b, first_mdat }),
+            b"moov" => {
+                return Ok(Index {
+                    ftyp,
+                    moov: b,
+                    first_mdat,
+                })
+            }
             _ => {}
         }
     }

@@ -27,10 +27,14 @@ impl Layout {
     /// list is a track's kept chunks, normally already in file order: the lists are
     /// merged head by head (a list that is not in order is sorted first).
     pub fn packed(lists: &[&[(u64, u64)]]) -> Result<Self> {
-        let sorted: Vec<std::borrow::Cow<'_, [(u64, u64)]>> = lists.iter().map(|l| in_file_order(l)).collect();
+        let sorted: Vec<std::borrow::Cow<'_, [(u64, u64)]>> =
+            lists.iter().map(|l| in_file_order(l)).collect();
         let mut heads = vec![0usize; sorted.len()];
         let mut merged: Vec<(u64, u64)> = Vec::new();
-        while let Some(k) = (0..sorted.len()).filter(|&k| heads[k] < sorted[k].len()).min_by_key(|&k| sorted[k][heads[k]].0) {
+        while let Some(k) = (0..sorted.len())
+            .filter(|&k| heads[k] < sorted[k].len())
+            .min_by_key(|&k| sorted[k][heads[k]].0)
+        {
             let (src, len) = sorted[k][heads[k]];
             heads[k] += 1;
             let end = add(src, len, "sample range")?;
@@ -47,7 +51,11 @@ impl Layout {
     pub fn in_order(ranges: impl IntoIterator<Item = (u64, u64)>) -> Result<Self> {
         let mut l = Layout::default();
         for (src, len) in ranges {
-            l.runs.push(Run { src, len, dst: l.len });
+            l.runs.push(Run {
+                src,
+                len,
+                dst: l.len,
+            });
             l.len = add(l.len, len, "output length")?;
         }
         Ok(l)
@@ -137,10 +145,19 @@ mod tests {
         let l = Layout::packed(&[&[(300, 50), (500, 0)], &[(100, 100), (200, 20)]]).unwrap();
         assert_eq!(l.len(), 170);
         let mut m = l.mapper();
-        assert_eq!([100, 210, 300, 250, 99, 351].map(|s| m.map(s)), [Some(0), Some(110), Some(120), None, None, None]);
+        assert_eq!(
+            [100, 210, 300, 250, 99, 351].map(|s| m.map(s)),
+            [Some(0), Some(110), Some(120), None, None, None]
+        );
         let mut m = l.mapper();
-        let got: Vec<Option<u64>> = [100, 210, 300, 120, 250, 349].iter().map(|&s| m.map(s)).collect();
-        assert_eq!(got, vec![Some(0), Some(110), Some(120), Some(20), None, Some(169)]);
+        let got: Vec<Option<u64>> = [100, 210, 300, 120, 250, 349]
+            .iter()
+            .map(|&s| m.map(s))
+            .collect();
+        assert_eq!(
+            got,
+            vec![Some(0), Some(110), Some(120), Some(20), None, Some(169)]
+        );
     }
 
     #[test]

@@ -144,14 +144,25 @@ pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
 /// in [`Planned::new_index`]. The body is the same with or without an index.
 ///
 /// Errors: as [`plan_body`].
-pub fn plan_indexed(file: &[u8], seek: Seek, timing: Timing, index: Option<&[u8]>, build: bool) -> Result<Planned> {
+pub fn plan_indexed(
+    file: &[u8],
+    seek: Seek,
+    timing: Timing,
+    index: Option<&[u8]>,
+    build: bool,
+) -> Result<Planned> {
     let len = file.len() as u64;
     let top = index::scan(file);
     if seek.is_none() {
         match &top {
             Ok(i) if !i.moov_first() => {}
             // moov first, or not an MP4 we understand: the stored bytes are the answer.
-            _ => return as_stored(top.ok().map(|i| i.moov).filter(|_| timing == Timing::Map), len),
+            _ => {
+                return as_stored(
+                    top.ok().map(|i| i.moov).filter(|_| timing == Timing::Map),
+                    len,
+                )
+            }
         }
     }
     let top = top?;
@@ -159,7 +170,13 @@ pub fn plan_indexed(file: &[u8], seek: Seek, timing: Timing, index: Option<&[u8]
     let movie = movie::parse(top.moov, marks.as_deref())?;
     if movie.fragmented {
         if seek.is_none() {
-            return Ok(Planned { plan: Plan::whole_file(0, len)?, shape: Shape::AsStored, start_ms: None, time_map: TimeMap::new(), new_index: None });
+            return Ok(Planned {
+                plan: Plan::whole_file(0, len)?,
+                shape: Shape::AsStored,
+                start_ms: None,
+                time_map: TimeMap::new(),
+                new_index: None,
+            });
         }
         return Err(bad_seek!("fragmented MP4 (moof) cannot be cut by time"));
     }
@@ -172,19 +189,30 @@ pub fn plan_indexed(file: &[u8], seek: Seek, timing: Timing, index: Option<&[u8]
     }
     let worth = build && !movie.indexed && top.moov.len() >= MIN_MOOV_FOR_INDEX;
     let new_index = if worth { sindex::build(&movie) } else { None };
-    Ok(Planned { new_index, ..cut(&movie, prefix, seek, len, timing)? })
+    Ok(Planned {
+        new_index,
+        ..cut(&movie, prefix, seek, len, timing)?
+    })
 }
 
 /// The stored file, with its time map when its `moov` parses (else none: a body we do
 /// not understand is sent unthrottled).
 fn as_stored(moov: Option<boxes::Bx<'_>>, len: u64) -> Result<Planned> {
     let plan = Plan::whole_file(0, len)?;
-    let movie = moov.and_then(|m| movie::parse(m, None).ok()).filter(|m| !m.fragmented);
+    let movie = moov
+        .and_then(|m| movie::parse(m, None).ok())
+        .filter(|m| !m.fragmented);
     let time_map = match &movie {
         Some(m) => whole_time_map(m, &Layout::single(0, len)?, 0).unwrap_or_default(),
         None => TimeMap::new(),
     };
-    Ok(Planned { plan, shape: Shape::AsStored, start_ms: None, time_map, new_index: None })
+    Ok(Planned {
+        plan,
+        shape: Shape::AsStored,
+        start_ms: None,
+        time_map,
+        new_index: None,
+    })
 }
 
 /// The time map of a whole movie whose sample data lands through `layout` at body
@@ -210,8 +238,19 @@ fn whole_time_map(movie: &Movie<'_>, layout: &Layout, base: u64) -> Result<TimeM
 }
 
 /// `moov` moved first: the layout is the file minus `ftyp` and `moov`, in order.
-fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64, timing: Timing) -> Result<Planned> {
-    let mut holes: Vec<(u64, u64)> = index.ftyp.iter().chain([&index.moov]).map(|b| (b.offset, b.len())).collect();
+fn relocated(
+    index: &index::Index<'_>,
+    movie: &Movie<'_>,
+    prefix: Plan,
+    len: u64,
+    timing: Timing,
+) -> Result<Planned> {
+    let mut holes: Vec<(u64, u64)> = index
+        .ftyp
+        .iter()
+        .chain([&index.moov])
+        .map(|b| (b.offset, b.len()))
+        .collect();
     holes.sort_unstable();
     let mut ranges = Vec::new();
     let mut at = 0u64;
@@ -226,28 +265,58 @@ fn relocated(index: &index::Index<'_>, movie: &Movie<'_>, prefix: Plan, len: u64
         .iter()
         .map(|t| {
             let range = ChunkRange::all(&t.chunks);
-            Ok(TrackChunks { table: t.chunks, range, max: offsets::check(&t.chunks, range, &layout)? })
+            Ok(TrackChunks {
+                table: t.chunks,
+                range,
+                max: offsets::check(&t.chunks, range, &layout)?,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces { prefix, layout: Arc::clone(&layout), tracks, new_mdat: false };
+    let pieces = Pieces {
+        prefix,
+        layout: Arc::clone(&layout),
+        tracks,
+        new_mdat: false,
+    };
     let (plan, base) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
-    let time_map = if timing == Timing::Map { whole_time_map(movie, &layout, base)? } else { TimeMap::new() };
-    Ok(Planned { plan, shape: Shape::MoovFirst, start_ms: None, time_map, new_index: None })
+    let time_map = if timing == Timing::Map {
+        whole_time_map(movie, &layout, base)?
+    } else {
+        TimeMap::new()
+    };
+    Ok(Planned {
+        plan,
+        shape: Shape::MoovFirst,
+        start_ms: None,
+        time_map,
+        new_index: None,
+    })
 }
 
 /// A cut to `seek`.
 fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) -> Result<Planned> {
     samples_fit(movie, len)?;
     let ts = movie.timescale;
-    let (start_ns, end_ns) = cut::check_request(duration_ns(movie)?, seek.start_ms.unwrap_or(0), seek.end_ms)?;
+    let (start_ns, end_ns) =
+        cut::check_request(duration_ns(movie)?, seek.start_ms.unwrap_or(0), seek.end_ms)?;
     let snap = cut::snap(&movie.tracks, ts, start_ns)?;
     let cut_ns = snap.map_or(start_ns, |s| s.pts_ns);
     let span_ns = end_ns.map(|e| e - cut_ns);
     let mut kept: Vec<Kept<'_, '_>> = Vec::with_capacity(movie.tracks.len());
     for (i, t) in movie.tracks.iter().enumerate() {
-        let c = cut::cut_track(t, ts, cut_ns, end_ns, snap.as_ref().filter(|s| s.track == i))?;
-        let span = if c.end > c.first { span::span(t, c.first, c.end, len)? } else { Span::default() };
+        let c = cut::cut_track(
+            t,
+            ts,
+            cut_ns,
+            end_ns,
+            snap.as_ref().filter(|s| s.track == i),
+        )?;
+        let span = if c.end > c.first {
+            span::span(t, c.first, c.end, len)?
+        } else {
+            Span::default()
+        };
         kept.push(Kept::new(t, c, span, ts, span_ns)?);
     }
     if kept.iter().all(Kept::is_empty) {
@@ -255,13 +324,32 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) ->
     }
     let (layout, maxima) = cut_layout(movie, &kept, len)?;
     let layout = Arc::new(layout);
-    let tracks = kept.iter().zip(maxima).map(|(k, max)| TrackChunks { table: k.track.chunks, range: k.span.chunks, max }).collect();
+    let tracks = kept
+        .iter()
+        .zip(maxima)
+        .map(|(k, max)| TrackChunks {
+            table: k.track.chunks,
+            range: k.span.chunks,
+            max,
+        })
+        .collect();
     let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces { prefix, layout: Arc::clone(&layout), tracks, new_mdat: true };
+    let pieces = Pieces {
+        prefix,
+        layout: Arc::clone(&layout),
+        tracks,
+        new_mdat: true,
+    };
     let (plan, base) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
     let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
     if timing == Timing::Skip {
-        return Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map: TimeMap::new(), new_index: None });
+        return Ok(Planned {
+            plan,
+            shape: Shape::Cut,
+            start_ms,
+            time_map: TimeMap::new(),
+            new_index: None,
+        });
     }
     let timings: Vec<TrackTiming<'_, '_>> = kept
         .iter()
@@ -277,27 +365,53 @@ fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) ->
             empty: k.cut.empty,
         })
         .collect();
-    let out_ms = kept.iter().map(|k| k.duration).max().unwrap_or(0).saturating_mul(1000) / u64::from(ts);
+    let out_ms = kept
+        .iter()
+        .map(|k| k.duration)
+        .max()
+        .unwrap_or(0)
+        .saturating_mul(1000)
+        / u64::from(ts);
     let time_map = timing::time_map(&timings, ts, out_ms)?;
-    Ok(Planned { plan, shape: Shape::Cut, start_ms, time_map, new_index: None })
+    Ok(Planned {
+        plan,
+        shape: Shape::Cut,
+        start_ms,
+        time_map,
+        new_index: None,
+    })
 }
 
 /// Where the kept samples go: one run when the file allows it (see
 /// [`span::single_run`]), else every kept chunk's samples packed in file order. With
 /// it, each track's largest output chunk offset. Errors: a kept chunk past the end of
 /// the file or outside the packed data.
-fn cut_layout(movie: &Movie<'_>, kept: &[Kept<'_, '_>], len: u64) -> Result<(Layout, Vec<Option<u64>>)> {
-    let spans: Vec<Option<Span>> = kept.iter().map(|k| (!k.is_empty()).then(|| k.span.clone())).collect();
+fn cut_layout(
+    movie: &Movie<'_>,
+    kept: &[Kept<'_, '_>],
+    len: u64,
+) -> Result<(Layout, Vec<Option<u64>>)> {
+    let spans: Vec<Option<Span>> = kept
+        .iter()
+        .map(|k| (!k.is_empty()).then(|| k.span.clone()))
+        .collect();
     if let Some(found) = span::single_run(&movie.tracks, &spans)? {
         return Ok(found);
     }
     let mut lists = Vec::with_capacity(kept.len());
     for k in kept {
-        let ranges = if k.is_empty() { Vec::new() } else { chunks::cut(k.track, k.cut.first, k.cut.end, len)? };
+        let ranges = if k.is_empty() {
+            Vec::new()
+        } else {
+            chunks::cut(k.track, k.cut.first, k.cut.end, len)?
+        };
         lists.push(ranges);
     }
     let layout = Layout::packed(&lists.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
-    let maxima = kept.iter().map(|k| offsets::check(&k.track.chunks, k.span.chunks, &layout)).collect::<Result<Vec<_>>>()?;
+    let maxima = kept
+        .iter()
+        .map(|k| offsets::check(&k.track.chunks, k.span.chunks, &layout))
+        .collect::<Result<Vec<_>>>()?;
     Ok((layout, maxima))
 }
 
@@ -306,10 +420,19 @@ fn cut_layout(movie: &Movie<'_>, kept: &[Kept<'_, '_>], len: u64) -> Result<(Lay
 /// samples one by one; this bounds every walk by the file size. (A size table bounds
 /// them by its own bytes, all present in the file.)
 fn samples_fit(movie: &Movie<'_>, len: u64) -> Result<()> {
-    for (i, t) in movie.tracks.iter().enumerate().filter(|(_, t)| matches!(t.sizes, tables::Sizes::Constant { .. })) {
+    for (i, t) in movie
+        .tracks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| matches!(t.sizes, tables::Sizes::Constant { .. }))
+    {
         let bytes = t.sizes.sum(0, t.samples);
         if bytes > len {
-            return Err(defect!("track {}: {} samples of {bytes} bytes do not fit in the {len}-byte file", i + 1, t.samples));
+            return Err(defect!(
+                "track {}: {} samples of {bytes} bytes do not fit in the {len}-byte file",
+                i + 1,
+                t.samples
+            ));
         }
     }
     Ok(())
@@ -322,7 +445,8 @@ fn duration_ns(movie: &Movie<'_>) -> Result<i128> {
     for t in movie.tracks.iter().filter(|t| t.samples > 0) {
         let total = runs::RunCursor::new(t.stts).dts(u64::from(t.samples));
         let media = i128::try_from(total).unwrap_or(i128::MAX / 4) - i128::from(t.edit.media_time);
-        let d = time::ticks_to_ns(i128::from(t.edit.empty), movie.timescale)? + time::ticks_to_ns(media, t.timescale)?;
+        let d = time::ticks_to_ns(i128::from(t.edit.empty), movie.timescale)?
+            + time::ticks_to_ns(media, t.timescale)?;
         longest = longest.max(d);
     }
     Ok(longest)

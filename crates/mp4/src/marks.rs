@@ -26,12 +26,16 @@ pub(crate) const SPAN_MARK: usize = 16;
 
 /// The little-endian `u32` at byte `at` of `b`, `None` when cut short.
 pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// The little-endian `u64` at byte `at` of `b`, `None` when cut short.
 pub(crate) fn le64(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// Checkpoint `k` of a view with `size`-byte items, or `None` past its end.
@@ -53,7 +57,10 @@ impl RunMarks<'_> {
     /// The checkpoint at or before sample `i`, if any.
     pub fn before(&self, i: u64) -> Option<RunPos> {
         let m = item(self.bytes, RUN_MARK, i / u64::from(EVERY))?;
-        Some(RunPos { entry: le32(m, 0)?, start: le64(m, 4)? })
+        Some(RunPos {
+            entry: le32(m, 0)?,
+            start: le64(m, 4)?,
+        })
     }
 
     /// True when there are checkpoints.
@@ -73,8 +80,15 @@ impl WalkMarks<'_> {
     /// The checkpoint at or before sample `s`, if any.
     pub fn before(&self, s: u64) -> Option<WalkPlace> {
         let m = item(self.bytes, WALK_MARK, s / u64::from(EVERY))?;
-        let chunk = ChunkInfo { index: le32(m, 4)?, first_sample: le64(m, 8)?, ..ChunkInfo::default() };
-        Some(WalkPlace { entry: le32(m, 0)?, chunk })
+        let chunk = ChunkInfo {
+            index: le32(m, 4)?,
+            first_sample: le64(m, 8)?,
+            ..ChunkInfo::default()
+        };
+        Some(WalkPlace {
+            entry: le32(m, 0)?,
+            chunk,
+        })
     }
 }
 

@@ -41,16 +41,29 @@ pub(crate) fn parse<'a>(moov: Bx<'a>, marks: Option<&[TrackMarks<'a>]>) -> Resul
         }
     }
     indexed &= marks.is_some_and(|m| m.len() == tracks.len());
-    Ok(Movie { moov, timescale, duration, fragmented, tracks, indexed })
+    Ok(Movie {
+        moov,
+        timescale,
+        duration,
+        fragmented,
+        tracks,
+        indexed,
+    })
 }
 
 /// `mvhd` timescale and duration (§8.2.2).
 fn mvhd_times(mvhd: &Bx<'_>) -> Result<(u32, u64)> {
     let p = mvhd.payload();
     let (ts, dur) = if mvhd.version()? == 1 {
-        (u32_at(p, 20, "mvhd timescale")?, u64_at(p, 24, "mvhd duration")?)
+        (
+            u32_at(p, 20, "mvhd timescale")?,
+            u64_at(p, 24, "mvhd duration")?,
+        )
     } else {
-        (u32_at(p, 12, "mvhd timescale")?, u64::from(u32_at(p, 16, "mvhd duration")?))
+        (
+            u32_at(p, 12, "mvhd timescale")?,
+            u64::from(u32_at(p, 16, "mvhd duration")?),
+        )
     };
     if ts == 0 {
         return Err(defect!("mvhd timescale is zero"));

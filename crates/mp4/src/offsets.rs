@@ -22,7 +22,11 @@ pub(crate) struct ChunkRange {
 impl ChunkRange {
     /// Every chunk of a table, unmoved.
     pub fn all(table: &ChunkOffsets<'_>) -> Self {
-        ChunkRange { first: 0, count: table.count(), skip: 0 }
+        ChunkRange {
+            first: 0,
+            count: table.count(),
+            skip: 0,
+        }
     }
 
     /// Where a chunk's kept data starts, from its table value `raw` (bytes): moved by
@@ -36,7 +40,10 @@ impl ChunkRange {
     }
 
     /// The source offsets of the range, in table order (`count` values).
-    pub fn sources<'a>(self, table: &'a ChunkOffsets<'a>) -> impl Iterator<Item = Result<u64>> + 'a {
+    pub fn sources<'a>(
+        self,
+        table: &'a ChunkOffsets<'a>,
+    ) -> impl Iterator<Item = Result<u64>> + 'a {
         let end = self.first.saturating_add(self.count).min(table.count());
         (self.first..end).map(move |c| moved(&self, c == self.first, table.get(c)))
     }
@@ -44,13 +51,19 @@ impl ChunkRange {
 
 /// [`ChunkRange::moved`] as a planning result. Errors: the offset overflows.
 fn moved(range: &ChunkRange, is_first: bool, raw: u64) -> Result<u64> {
-    range.moved(is_first, raw).ok_or_else(|| defect!("chunk offset overflows 64 bits"))
+    range
+        .moved(is_first, raw)
+        .ok_or_else(|| defect!("chunk offset overflows 64 bits"))
 }
 
 /// Checks that every chunk of `range` lands in `layout` and returns the largest output
 /// offset (relative to the layout), or `None` for an empty range. O(chunks), no
 /// allocation. Errors: a chunk offset in no run of the layout.
-pub(crate) fn check(table: &ChunkOffsets<'_>, range: ChunkRange, layout: &Layout) -> Result<Option<u64>> {
+pub(crate) fn check(
+    table: &ChunkOffsets<'_>,
+    range: ChunkRange,
+    layout: &Layout,
+) -> Result<Option<u64>> {
     if let Some(run) = layout.only_run() {
         return check_in_run(table, range, run);
     }
@@ -58,7 +71,9 @@ pub(crate) fn check(table: &ChunkOffsets<'_>, range: ChunkRange, layout: &Layout
     let mut max = None;
     for src in range.sources(table) {
         let src = src?;
-        let dst = mapper.map(src).ok_or_else(|| defect!("chunk offset {src} points outside the sample data"))?;
+        let dst = mapper
+            .map(src)
+            .ok_or_else(|| defect!("chunk offset {src} points outside the sample data"))?;
         max = max.max(Some(dst));
     }
     Ok(max)
@@ -106,7 +121,10 @@ impl OffsetTable {
     /// Output entry `i` (0-based within the range) from its raw source value.
     fn entry(&self, i: u64, raw: u64, mapper: &mut crate::layout::Mapper<'_>) -> io::Result<u64> {
         let src = self.range.moved(i == 0, raw);
-        let dst = src.and_then(|s| mapper.map(s)).and_then(|d| d.checked_add(self.base)).ok_or_else(|| lost(raw))?;
+        let dst = src
+            .and_then(|s| mapper.map(s))
+            .and_then(|d| d.checked_add(self.base))
+            .ok_or_else(|| lost(raw))?;
         if self.width == 4 && dst > u64::from(u32::MAX) {
             return Err(needs_co64(dst));
         }
@@ -115,7 +133,12 @@ impl OffsetTable {
 
     /// Rewrites one whole entry of the output width in place: entry `i` of the range,
     /// holding its source value.
-    fn rewrite(&self, i: u64, entry: &mut [u8], mapper: &mut crate::layout::Mapper<'_>) -> io::Result<()> {
+    fn rewrite(
+        &self,
+        i: u64,
+        entry: &mut [u8],
+        mapper: &mut crate::layout::Mapper<'_>,
+    ) -> io::Result<()> {
         let dst = self.entry(i, be_value(entry), mapper)?;
         entry.copy_from_slice(&dst.to_be_bytes()[8 - entry.len()..]);
         Ok(())
@@ -123,12 +146,24 @@ impl OffsetTable {
 
     /// File offset of source entry `first` (0-based within the range).
     fn source_at(&self, first: u64) -> io::Result<u64> {
-        first.checked_mul(u64::from(self.src_width)).and_then(|o| o.checked_add(self.src)).ok_or_else(|| invalid("entry offset overflows".into()))
+        first
+            .checked_mul(u64::from(self.src_width))
+            .and_then(|o| o.checked_add(self.src))
+            .ok_or_else(|| invalid("entry offset overflows".into()))
     }
 
     /// Reads source entries `from..from + n` into `buf` (big-endian values).
-    fn read_block(&self, source: &dyn Source, from: u64, n: usize, buf: &mut [u8; BLOCK * 8]) -> io::Result<()> {
-        source.read_exact_at(&mut buf[..n * self.src_width as usize], self.source_at(from)?)
+    fn read_block(
+        &self,
+        source: &dyn Source,
+        from: u64,
+        n: usize,
+        buf: &mut [u8; BLOCK * 8],
+    ) -> io::Result<()> {
+        source.read_exact_at(
+            &mut buf[..n * self.src_width as usize],
+            self.source_at(from)?,
+        )
     }
 
     /// Whole entries from entry `first`, source and output of the same width: one read
@@ -155,10 +190,14 @@ impl OffsetTable {
             self.rewrite(0, head, &mut self.layout.mapper())?;
             rest = tail;
         }
-        let to = run.dst.checked_add(self.base).ok_or_else(|| invalid("output offset overflows".into()))?;
+        let to = run
+            .dst
+            .checked_add(self.base)
+            .ok_or_else(|| invalid("output offset overflows".into()))?;
         let moved = |raw: u64| {
             let at = (raw.wrapping_sub(run.src) <= run.len).then(|| raw - run.src);
-            at.and_then(|at| at.checked_add(to)).ok_or_else(|| lost(raw))
+            at.and_then(|at| at.checked_add(to))
+                .ok_or_else(|| lost(raw))
         };
         if self.width == 8 {
             for e in rest.as_chunks_mut::<8>().0 {
@@ -168,7 +207,9 @@ impl OffsetTable {
         }
         for e in rest.as_chunks_mut::<4>().0 {
             let dst = moved(u64::from(u32::from_be_bytes(*e)))?;
-            *e = u32::try_from(dst).map_err(|_| needs_co64(dst))?.to_be_bytes();
+            *e = u32::try_from(dst)
+                .map_err(|_| needs_co64(dst))?
+                .to_be_bytes();
         }
         Ok(())
     }
@@ -190,7 +231,8 @@ impl Generate for OffsetTable {
         while done < out.len() {
             let pos = at + done as u64;
             let first = pos / w;
-            let n = usize::try_from((u64::from(self.range.count) - first).min(BLOCK as u64)).unwrap_or(BLOCK);
+            let n = usize::try_from((u64::from(self.range.count) - first).min(BLOCK as u64))
+                .unwrap_or(BLOCK);
             self.read_block(source, first, n, &mut raw)?;
             for (k, chunk) in raw[..n * sw].chunks_exact(sw).enumerate() {
                 let dst = self.entry(first + k as u64, be_value(chunk), &mut mapper)?;
@@ -236,13 +278,26 @@ mod tests {
     /// A source holding 40 filler bytes, then `values` as 4-byte entries.
     fn source(values: &[u32]) -> Vec<u8> {
         let mut v = vec![0xAB; 40];
-        values.iter().for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
+        values
+            .iter()
+            .for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
         v
     }
 
     fn table(layout: Layout, count: u32, skip: u64, width: u8, base: u64) -> OffsetTable {
-        let range = ChunkRange { first: 0, count, skip };
-        OffsetTable { src: 40, src_width: 4, range, layout: Arc::new(layout), base, width }
+        let range = ChunkRange {
+            first: 0,
+            count,
+            skip,
+        };
+        OffsetTable {
+            src: 40,
+            src_width: 4,
+            range,
+            layout: Arc::new(layout),
+            base,
+            width,
+        }
     }
 
     /// The 5 output values of `layout` over `sources` (skip 7, base 64) at widths 4
@@ -269,7 +324,10 @@ mod tests {
 
     #[test]
     fn every_part_of_the_table_is_the_same_as_the_whole() {
-        let values = values_whole_and_in_parts(|| Layout::packed(&[&[(1000, 300), (5000, 20)]]).unwrap(), &[1000, 1100, 5000, 5010, 1200]);
+        let values = values_whole_and_in_parts(
+            || Layout::packed(&[&[(1000, 300), (5000, 20)]]).unwrap(),
+            &[1000, 1100, 5000, 5010, 1200],
+        );
         // 1000 + skip 7 -> 7; 1100 -> 100; 5000 -> 300; 5010 -> 310; 1200 -> 200 (out of order).
         assert_eq!(values, vec![vec![71, 164, 364, 374, 264]; 2]);
     }
@@ -278,13 +336,23 @@ mod tests {
     fn a_single_run_shifts_every_entry_alike_in_whole_and_in_parts() {
         // Source entries are 4 bytes; the output is 4 (stco, the shift) or 8 (co64, the
         // general path).
-        let values = values_whole_and_in_parts(|| Layout::single(1000, 300).unwrap(), &[1000, 1100, 1290, 1010, 1300]);
+        let values = values_whole_and_in_parts(
+            || Layout::single(1000, 300).unwrap(),
+            &[1000, 1100, 1290, 1010, 1300],
+        );
         // 1000 + skip 7 -> 7; the rest minus 1000; 1300 is the run's end: all plus 64.
         assert_eq!(values, vec![vec![71, 164, 354, 74, 364]; 2]);
         // Past the run, below it, or past 4 GiB in a later entry: errors, not wrong bytes.
-        for (values, base) in [(vec![1000, 1301], 0), (vec![1000, 999], 0), (vec![1000, 1200], u64::from(u32::MAX) - 100)] {
+        for (values, base) in [
+            (vec![1000, 1301], 0),
+            (vec![1000, 999], 0),
+            (vec![1000, 1200], u64::from(u32::MAX) - 100),
+        ] {
             let t = table(Layout::single(1000, 300).unwrap(), 2, 0, 4, base);
-            assert!(t.fill(&source(&values).as_slice(), 4, &mut [0; 4]).is_err(), "{values:?} + {base}");
+            assert!(
+                t.fill(&source(&values).as_slice(), 4, &mut [0; 4]).is_err(),
+                "{values:?} + {base}"
+            );
         }
     }
 
@@ -292,19 +360,50 @@ mod tests {
     fn offsets_that_no_longer_map_or_fit_are_errors() {
         let src = source(&[1000, 9999]);
         let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
-        assert!(t.fill(&src.as_slice(), 0, &mut [0; 8]).is_err(), "9999 lies in no run");
-        let t = table(Layout::single(1000, 10).unwrap(), 1, 1, 4, u64::from(u32::MAX));
-        assert!(t.fill(&src.as_slice(), 0, &mut [0; 4]).is_err(), "past 4 GiB needs co64");
+        assert!(
+            t.fill(&src.as_slice(), 0, &mut [0; 8]).is_err(),
+            "9999 lies in no run"
+        );
+        let t = table(
+            Layout::single(1000, 10).unwrap(),
+            1,
+            1,
+            4,
+            u64::from(u32::MAX),
+        );
+        assert!(
+            t.fill(&src.as_slice(), 0, &mut [0; 4]).is_err(),
+            "past 4 GiB needs co64"
+        );
         let mut wide = [0; 8];
-        table(Layout::single(1000, 10).unwrap(), 1, 1, 8, u64::from(u32::MAX)).fill(&src.as_slice(), 0, &mut wide).unwrap();
+        table(
+            Layout::single(1000, 10).unwrap(),
+            1,
+            1,
+            8,
+            u64::from(u32::MAX),
+        )
+        .fill(&src.as_slice(), 0, &mut wide)
+        .unwrap();
         assert_eq!(u64::from_be_bytes(wide), 1 << 32);
         let t = table(Layout::single(1000, 10).unwrap(), 2, 0, 4, 0);
-        assert!(t.fill(&&src[..44], 0, &mut [0; 8]).is_err(), "a source cut short");
-        let two = crate::tables::ChunkOffsets { entries: entries(&src, 2), width: 4, marks: Default::default() };
+        assert!(
+            t.fill(&&src[..44], 0, &mut [0; 8]).is_err(),
+            "a source cut short"
+        );
+        let two = crate::tables::ChunkOffsets {
+            entries: entries(&src, 2),
+            width: 4,
+            marks: Default::default(),
+        };
         assert_eq!(check(&two, t.range, &t.layout).map_err(|_| ()), Err(()));
     }
 
     fn entries(src: &[u8], count: u32) -> crate::tables::Entries<'_> {
-        crate::tables::Entries { bytes: &src[40..40 + 4 * count as usize], offset: 40, count }
+        crate::tables::Entries {
+            bytes: &src[40..40 + 4 * count as usize],
+            offset: 40,
+            count,
+        }
     }
 }

@@ -11,7 +11,11 @@ pub(crate) enum Part {
     Plan(Plan),
     /// A whole `stco` (width 4) or `co64` (width 8) box for `entries` chunks of output
     /// track `track`, filled in once the layout is final.
-    Offsets { track: usize, width: usize, entries: u32 },
+    Offsets {
+        track: usize,
+        width: usize,
+        entries: u32,
+    },
 }
 
 impl Part {

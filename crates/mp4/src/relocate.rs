@@ -21,7 +21,11 @@ pub(crate) fn moov_out(movie: &Movie<'_>, widths: &[usize]) -> Result<Out> {
                 let track = trak_no - 1;
                 let entries = movie.tracks[track].chunks.count();
                 let mut o = Out::default();
-                o.push(Part::Offsets { track, width: widths[track], entries });
+                o.push(Part::Offsets {
+                    track,
+                    width: widths[track],
+                    entries,
+                });
                 Action::Replace(o)
             }
             _ => Action::Copy,

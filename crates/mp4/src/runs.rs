@@ -22,7 +22,11 @@ impl Runs<'_> {
             Some(m) if m.entry > from.entry => m,
             _ => from,
         };
-        let rest = self.entries.bytes.get(from.entry as usize * 8..).unwrap_or_default();
+        let rest = self
+            .entries
+            .bytes
+            .get(from.entry as usize * 8..)
+            .unwrap_or_default();
         let count = |e: &[u8]| u64::from(u32::from_be_bytes([e[0], e[1], e[2], e[3]]));
         let (quads, _) = rest.as_chunks::<32>();
         let (mut start, mut skipped) = (from.start, 0usize);
@@ -43,7 +47,10 @@ impl Runs<'_> {
             skipped += 1;
         }
         // skipped <= entries left, a u32.
-        RunPos { entry: from.entry + skipped as u32, start }
+        RunPos {
+            entry: from.entry + skipped as u32,
+            start,
+        }
     }
 }
 
@@ -63,7 +70,13 @@ pub(crate) struct RunCursor<'a> {
 
 impl<'a> RunCursor<'a> {
     pub fn new(runs: Runs<'a>) -> Self {
-        RunCursor { runs, entry: 0, start: 0, acc: 0, timed: true }
+        RunCursor {
+            runs,
+            entry: 0,
+            start: 0,
+            acc: 0,
+            timed: true,
+        }
     }
 
     /// A cursor for [`RunCursor::cto`] only (`ctts`): it skips entries by their counts
@@ -74,18 +87,30 @@ impl<'a> RunCursor<'a> {
 
     /// A counts-only cursor standing at `pos` (see [`RunCursor::counts`]).
     pub fn counts_from(runs: Runs<'a>, pos: RunPos) -> Self {
-        RunCursor { runs, entry: pos.entry, start: pos.start, acc: 0, timed: false }
+        RunCursor {
+            runs,
+            entry: pos.entry,
+            start: pos.start,
+            acc: 0,
+            timed: false,
+        }
     }
 
     /// Where the cursor stands: the entry of the last sample asked for.
     pub fn pos(&self) -> RunPos {
-        RunPos { entry: self.entry, start: self.start }
+        RunPos {
+            entry: self.entry,
+            start: self.start,
+        }
     }
 
     /// Moves to the entry holding sample `i`. `i` must not decrease between calls.
     fn reach(&mut self, i: u64) {
         if !self.timed {
-            RunPos { entry: self.entry, start: self.start } = self.runs.locate(self.pos(), i);
+            RunPos {
+                entry: self.entry,
+                start: self.start,
+            } = self.runs.locate(self.pos(), i);
             return;
         }
         while self.entry < self.runs.len() {
@@ -169,21 +194,46 @@ pub(crate) fn trim(runs: &Runs<'_>, first: u32, end: u32) -> TrimmedRuns {
 /// [`trim`] with `h`, the entry holding sample `first` (as [`Runs::locate`] gives it),
 /// already known, and `near_end` a position at or after `h` and not past the entry
 /// holding `end - 1`: the walk to the end starts there.
-pub(crate) fn trim_from(runs: &Runs<'_>, h: RunPos, near_end: RunPos, first: u32, end: u32) -> TrimmedRuns {
+pub(crate) fn trim_from(
+    runs: &Runs<'_>,
+    h: RunPos,
+    near_end: RunPos,
+    first: u32,
+    end: u32,
+) -> TrimmedRuns {
     let (first, end) = (u64::from(first), u64::from(end));
     if h.entry >= runs.len() || first >= end {
         return TrimmedRuns::default();
     }
-    let t = last_with_samples(runs, runs.locate(if near_end.entry > h.entry { near_end } else { h }, end - 1));
+    let t = last_with_samples(
+        runs,
+        runs.locate(
+            if near_end.entry > h.entry {
+                near_end
+            } else {
+                h
+            },
+            end - 1,
+        ),
+    );
     // Both kept counts are at most their entry's count, a u32.
     let (hc, hv) = runs.get(h.entry);
     let head = entry(((h.start + u64::from(hc)).min(end) - first) as u32, hv);
     if h.entry == t.entry {
-        return TrimmedRuns { head, count: 1, ..TrimmedRuns::default() };
+        return TrimmedRuns {
+            head,
+            count: 1,
+            ..TrimmedRuns::default()
+        };
     }
     let (tc, tv) = runs.get(t.entry);
     let tail = entry(((t.start + u64::from(tc)).min(end) - t.start) as u32, tv);
-    TrimmedRuns { head, middle: middle(runs, h.entry + 1, t.entry), tail, count: t.entry - h.entry + 1 }
+    TrimmedRuns {
+        head,
+        middle: middle(runs, h.entry + 1, t.entry),
+        tail,
+        count: t.entry - h.entry + 1,
+    }
 }
 
 /// `at` itself when it is an entry; past the end of the table (the table holds fewer
@@ -213,7 +263,12 @@ fn entry(count: u32, value: u32) -> Vec<u8> {
 
 /// File range of entries `from..to`, if any.
 fn middle(runs: &Runs<'_>, from: u32, to: u32) -> Option<(u64, u64)> {
-    (to > from).then(|| (runs.entries.offset + u64::from(from) * 8, u64::from(to - from) * 8))
+    (to > from).then(|| {
+        (
+            runs.entries.offset + u64::from(from) * 8,
+            u64::from(to - from) * 8,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -254,26 +309,61 @@ mod tests {
         with_runs(&[(3, 10), (2, 0), (2, 20)], |r| {
             // dts: 0 10 20 | 30 30 | 30 50 ; total 70 after 7 samples
             let find = |t| RunCursor::new(r).first_dts_at_least(t);
-            assert_eq!((find(0), find(1), find(10), find(21), find(30), find(31), find(50), find(51)), (0, 1, 1, 3, 3, 6, 6, 7));
+            assert_eq!(
+                (
+                    find(0),
+                    find(1),
+                    find(10),
+                    find(21),
+                    find(30),
+                    find(31),
+                    find(50),
+                    find(51)
+                ),
+                (0, 1, 1, 3, 3, 6, 6, 7)
+            );
         });
     }
 
     #[test]
     fn locate_finds_the_entry_holding_a_sample_from_any_earlier_place() {
         // Zero-count entries hold no sample; 11 entries cover the 4-entry steps and the rest.
-        let table: Vec<(u32, u32)> = vec![(2, 0), (0, 0), (3, 0), (1, 0), (0, 0), (0, 0), (4, 0), (1, 0), (2, 0), (0, 0), (5, 0)];
+        let table: Vec<(u32, u32)> = vec![
+            (2, 0),
+            (0, 0),
+            (3, 0),
+            (1, 0),
+            (0, 0),
+            (0, 0),
+            (4, 0),
+            (1, 0),
+            (2, 0),
+            (0, 0),
+            (5, 0),
+        ];
         with_runs(&table, |r| {
             let mut starts = vec![0u64];
-            table.iter().for_each(|(c, _)| starts.push(starts.last().unwrap() + u64::from(*c)));
+            table
+                .iter()
+                .for_each(|(c, _)| starts.push(starts.last().unwrap() + u64::from(*c)));
             for i in 0..=20u64 {
                 // The holder: the first entry whose samples reach past i.
                 let want = (0..table.len()).find(|&e| i < starts[e + 1]).map_or(
-                    RunPos { entry: table.len() as u32, start: 18 },
-                    |e| RunPos { entry: e as u32, start: starts[e] },
+                    RunPos {
+                        entry: table.len() as u32,
+                        start: 18,
+                    },
+                    |e| RunPos {
+                        entry: e as u32,
+                        start: starts[e],
+                    },
                 );
                 assert_eq!(r.locate(RunPos::default(), i), want, "sample {i} from 0");
                 for from in 0..=want.entry {
-                    let p = RunPos { entry: from, start: starts[from as usize] };
+                    let p = RunPos {
+                        entry: from,
+                        start: starts[from as usize],
+                    };
                     assert_eq!(r.locate(p, i), want, "sample {i} from entry {from}");
                 }
             }
@@ -288,8 +378,16 @@ mod tests {
                 for end in first + 1..=14 {
                     let h = r.locate(RunPos::default(), u64::from(first));
                     let near = r.locate(h, u64::from(end - 1).max(u64::from(first)));
-                    assert_eq!(trim_from(&r, h, near, first, end), trim(&r, first, end), "{first}..{end}");
-                    assert_eq!(trim_from(&r, h, h, first, end), trim(&r, first, end), "{first}..{end}");
+                    assert_eq!(
+                        trim_from(&r, h, near, first, end),
+                        trim(&r, first, end),
+                        "{first}..{end}"
+                    );
+                    assert_eq!(
+                        trim_from(&r, h, h, first, end),
+                        trim(&r, first, end),
+                        "{first}..{end}"
+                    );
                 }
             }
         });
@@ -300,7 +398,10 @@ mod tests {
         // 8 samples; an end of 20 keeps through the last entry with samples (5, 4).
         with_runs(&[(3, 1), (5, 4), (0, 7)], |r| {
             let t = trim(&r, 1, 20);
-            assert_eq!((t.head, t.tail, t.count, t.middle), (entry(2, 1), entry(5, 4), 2, None));
+            assert_eq!(
+                (t.head, t.tail, t.count, t.middle),
+                (entry(2, 1), entry(5, 4), 2, None)
+            );
         });
     }
 
@@ -308,7 +409,10 @@ mod tests {
     fn trim_inside_one_entry_is_one_generated_entry() {
         with_runs(&[(10, 5)], |r| {
             let t = trim(&r, 2, 7);
-            assert_eq!((t.count, t.head, t.middle, t.tail.len()), (1, entry(5, 5), None, 0));
+            assert_eq!(
+                (t.count, t.head, t.middle, t.tail.len()),
+                (1, entry(5, 5), None, 0)
+            );
         });
     }
 

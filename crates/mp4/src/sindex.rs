@@ -13,7 +13,10 @@
 //! walk relies on, so a damaged index is refused, never followed off a table.
 
 use crate::chunks::{ChunkWalk, WalkPlace};
-use crate::marks::{le32, le64, RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY, RUN_MARK, SPAN_MARK, SUM_MARK, WALK_MARK};
+use crate::marks::{
+    le32, le64, RunMarks, SpanMarks, SumMarks, WalkMarks, EVERY, RUN_MARK, SPAN_MARK, SUM_MARK,
+    WALK_MARK,
+};
 use crate::movie::Movie;
 use crate::runs::RunPos;
 use crate::tables::Sizes;
@@ -75,14 +78,22 @@ pub(crate) fn parse(bytes: &[u8]) -> Option<Vec<TrackMarks<'_>>> {
     if u64::from(tracks) * TRACK_HEAD as u64 > rest.len() as u64 {
         return None;
     }
-    let out = (0..tracks).map(|_| track(&mut rest)).collect::<Option<Vec<_>>>()?;
+    let out = (0..tracks)
+        .map(|_| track(&mut rest))
+        .collect::<Option<Vec<_>>>()?;
     rest.is_empty().then_some(out)
 }
 
 /// One track's head and arrays, checked.
 fn track<'a>(rest: &mut &'a [u8]) -> Option<TrackMarks<'a>> {
     let h = take(rest, TRACK_HEAD as u64)?;
-    let (samples, chunks, ctts, stsc_entries, flags) = (le32(h, 0)?, le32(h, 4)?, le32(h, 8)?, le32(h, 12)?, le32(h, 16)?);
+    let (samples, chunks, ctts, stsc_entries, flags) = (
+        le32(h, 0)?,
+        le32(h, 4)?,
+        le32(h, 8)?,
+        le32(h, 12)?,
+        le32(h, 16)?,
+    );
     let (stsc_samples, max) = (le64(h, 24)?, le64(h, 32)? as i64);
     let (n, blocks) = (marks_for(samples), marks_for(chunks));
     let ctts_entries = (ctts != u32::MAX).then_some(ctts);
@@ -90,11 +101,44 @@ fn track<'a>(rest: &mut &'a [u8]) -> Option<TrackMarks<'a>> {
     if has(HAS_CTTS) != ctts_entries.is_some() || max < 0 {
         return None;
     }
-    let run = RunMarks { bytes: take(rest, if has(HAS_CTTS) { n * RUN_MARK as u64 } else { 0 })?, max };
-    let walk = WalkMarks { bytes: take(rest, n * WALK_MARK as u64)? };
-    let sum = SumMarks { bytes: take(rest, if has(HAS_SUMS) { (n + 1) * SUM_MARK as u64 } else { 0 })? };
-    let span = SpanMarks { bytes: take(rest, blocks * SPAN_MARK as u64)? };
-    let t = TrackMarks { samples, chunks, ctts_entries, stsc_entries, stsc_samples, run, walk, sum, span };
+    let run = RunMarks {
+        bytes: take(
+            rest,
+            if has(HAS_CTTS) {
+                n * RUN_MARK as u64
+            } else {
+                0
+            },
+        )?,
+        max,
+    };
+    let walk = WalkMarks {
+        bytes: take(rest, n * WALK_MARK as u64)?,
+    };
+    let sum = SumMarks {
+        bytes: take(
+            rest,
+            if has(HAS_SUMS) {
+                (n + 1) * SUM_MARK as u64
+            } else {
+                0
+            },
+        )?,
+    };
+    let span = SpanMarks {
+        bytes: take(rest, blocks * SPAN_MARK as u64)?,
+    };
+    let t = TrackMarks {
+        samples,
+        chunks,
+        ctts_entries,
+        stsc_entries,
+        stsc_samples,
+        run,
+        walk,
+        sum,
+        span,
+    };
     sound(&t, n, blocks).then_some(t)
 }
 
@@ -114,10 +158,14 @@ fn sound(t: &TrackMarks<'_>, n: u64, blocks: u64) -> bool {
     }
     let walks_ok = (0..n).all(|k| {
         let at = k * u64::from(EVERY);
-        t.walk.before(at).is_some_and(|w| w.entry < t.stsc_entries && w.chunk.index < t.chunks && w.chunk.first_sample <= at)
+        t.walk.before(at).is_some_and(|w| {
+            w.entry < t.stsc_entries && w.chunk.index < t.chunks && w.chunk.first_sample <= at
+        })
     });
-    let sums = (0..t.sum.bytes.len() as u64 / SUM_MARK as u64).map(|k| t.sum.at(k).unwrap_or(u64::MAX));
-    let sums_ok = t.sum.at(0).is_none_or(|s| s == 0) && sums.clone().zip(sums.skip(1)).all(|(a, b)| a <= b);
+    let sums =
+        (0..t.sum.bytes.len() as u64 / SUM_MARK as u64).map(|k| t.sum.at(k).unwrap_or(u64::MAX));
+    let sums_ok =
+        t.sum.at(0).is_none_or(|s| s == 0) && sums.clone().zip(sums.skip(1)).all(|(a, b)| a <= b);
     let spans_ok = (0..blocks).all(|k| t.span.block(k).is_some_and(|(l, h)| l <= h));
     walks_ok && sums_ok && spans_ok
 }
@@ -146,7 +194,9 @@ pub(crate) fn digest(bytes: &[u8]) -> u64 {
     for c in bytes.chunks(8) {
         let mut w = [0u8; 8];
         w[..c.len()].copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0x0100_0000_01b3)
+            .rotate_left(29);
     }
     h ^ bytes.len() as u64
 }
@@ -155,8 +205,21 @@ pub(crate) fn digest(bytes: &[u8]) -> u64 {
 fn build_track(t: &Track<'_>, out: &mut Vec<u8>) -> Option<()> {
     let sums = matches!(t.sizes, Sizes::Table { .. });
     let flags = if t.ctts.is_some() { HAS_CTTS } else { 0 } | if sums { HAS_SUMS } else { 0 };
-    let max = t.ctts.map_or(0, |c| (0..c.len()).map(|e| i64::from(c.get(e).1 as i32)).max().unwrap_or(0).max(0));
-    for v in [t.samples, t.chunks.count(), t.ctts.map_or(u32::MAX, |c| c.len()), t.stsc.entries.count, flags, 0] {
+    let max = t.ctts.map_or(0, |c| {
+        (0..c.len())
+            .map(|e| i64::from(c.get(e).1 as i32))
+            .max()
+            .unwrap_or(0)
+            .max(0)
+    });
+    for v in [
+        t.samples,
+        t.chunks.count(),
+        t.ctts.map_or(u32::MAX, |c| c.len()),
+        t.stsc.entries.count,
+        flags,
+        0,
+    ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&t.stsc.samples.to_le_bytes());
@@ -196,7 +259,9 @@ fn walk_marks(t: &Track<'_>, n: u32, out: &mut Vec<u8>) -> Option<()> {
     let mut last: Option<WalkPlace> = None;
     for k in 0..n {
         let s = u64::from(k * EVERY);
-        let holds = |p: &WalkPlace| p.chunk.first_sample <= s && s < p.chunk.first_sample + u64::from(p.chunk.samples);
+        let holds = |p: &WalkPlace| {
+            p.chunk.first_sample <= s && s < p.chunk.first_sample + u64::from(p.chunk.samples)
+        };
         let place = match last.filter(holds) {
             Some(p) => p,
             None => {

@@ -43,13 +43,31 @@ pub(crate) fn span(t: &Track<'_>, first: u32, end: u32, file_len: u64) -> Result
     };
     let skip = t.sizes.sum(first_of(&c0), first);
     let start = add(t.chunks.get(c0.index), skip, "chunk offset")?;
-    let last = add(t.chunks.get(c1.index), t.sizes.sum(first_of(&c1), end), "chunk end")?;
+    let last = add(
+        t.chunks.get(c1.index),
+        t.sizes.sum(first_of(&c1), end),
+        "chunk end",
+    )?;
     if last > file_len || c1.index < c0.index {
-        return Err(defect!("chunk {} ending at byte {last} lies past the end of the file ({file_len})", c1.index + 1));
+        return Err(defect!(
+            "chunk {} ending at byte {last} lies past the end of the file ({file_len})",
+            c1.index + 1
+        ));
     }
-    let chunks = ChunkRange { first: c0.index, count: c1.index - c0.index + 1, skip };
+    let chunks = ChunkRange {
+        first: c0.index,
+        count: c1.index - c0.index + 1,
+        skip,
+    };
     let stsc = StscCut::new(&t.stsc, &c0, &c1, first, end);
-    Ok(Span { chunks, start, end: last.max(start), bytes: t.sizes.sum(first, end), stsc, first_chunk })
+    Ok(Span {
+        chunks,
+        start,
+        end: last.max(start),
+        bytes: t.sizes.sum(first, end),
+        stsc,
+        first_chunk,
+    })
 }
 
 /// The chunk holding sample `end - 1` when that is the track's last sample and the
@@ -60,11 +78,17 @@ fn last_chunk(t: &Track<'_>, end: u32) -> Option<ChunkInfo> {
     let n = t.stsc.entries.count.checked_sub(1)?;
     let (first_chunk, samples, description) = t.stsc.get(n);
     let index = t.chunks.count().checked_sub(1)?;
-    if end != t.samples || t.stsc.samples != u64::from(t.samples) || first_chunk > t.chunks.count() {
+    if end != t.samples || t.stsc.samples != u64::from(t.samples) || first_chunk > t.chunks.count()
+    {
         return None;
     }
     let first_sample = u64::from(t.samples).checked_sub(u64::from(samples))?;
-    Some(ChunkInfo { index, first_sample, samples, description })
+    Some(ChunkInfo {
+        index,
+        first_sample,
+        samples,
+        description,
+    })
 }
 
 /// First sample of a chunk as `u32` (samples are counted by `stsz` in `u32`).
@@ -76,7 +100,9 @@ fn first_of(c: &ChunkInfo) -> u32 {
 fn chunk_of(walk: &mut ChunkWalk<'_, '_>, s: u32) -> Result<ChunkInfo> {
     walk.skip_to_sample(u64::from(s));
     walk.next()
-        .filter(|c| c.first_sample <= u64::from(s) && u64::from(s) < c.first_sample + u64::from(c.samples))
+        .filter(|c| {
+            c.first_sample <= u64::from(s) && u64::from(s) < c.first_sample + u64::from(c.samples)
+        })
         .ok_or_else(|| defect!("stsc places no chunk for sample {}", u64::from(s) + 1))
 }
 
@@ -91,9 +117,13 @@ const WASTE_DIVISOR: u64 = 1024;
 /// of no kept sample; `None` otherwise (the caller then packs chunk by chunk).
 /// `spans` is parallel to `tracks` (`None`: nothing kept). With the layout come the
 /// tracks' largest output chunk offsets, as [`check`] gives them.
-pub(crate) fn single_run(tracks: &[Track<'_>], spans: &[Option<Span>]) -> Result<Option<(Layout, Vec<Option<u64>>)>> {
+pub(crate) fn single_run(
+    tracks: &[Track<'_>],
+    spans: &[Option<Span>],
+) -> Result<Option<(Layout, Vec<Option<u64>>)>> {
     let kept = || spans.iter().flatten();
-    let (Some(start), Some(end)) = (kept().map(|s| s.start).min(), kept().map(|s| s.end).max()) else {
+    let (Some(start), Some(end)) = (kept().map(|s| s.start).min(), kept().map(|s| s.end).max())
+    else {
         return Ok(None);
     };
     let bytes = kept().try_fold(0u64, |acc, s| acc.checked_add(s.bytes));

@@ -27,7 +27,12 @@ impl StscCut {
     pub fn new(stsc: &Stsc<'_>, c0: &ChunkInfo, c1: &ChunkInfo, first: u32, end: u32) -> StscCut {
         let k0 = (c0.first_sample + u64::from(c0.samples)).min(u64::from(end)) - u64::from(first);
         // k0 <= samples per chunk, a u32.
-        let mut cut = StscCut { head: vec![(1, k0 as u32, c0.description)], middle: None, tail: Vec::new(), shift: c0.index };
+        let mut cut = StscCut {
+            head: vec![(1, k0 as u32, c0.description)],
+            middle: None,
+            tail: Vec::new(),
+            shift: c0.index,
+        };
         if c1.index == c0.index {
             return cut;
         }
@@ -36,8 +41,15 @@ impl StscCut {
             cut.middle_entries(stsc, lo, hi);
         }
         // end - c1.first_sample <= samples per chunk.
-        let last = (c1.index - c0.index + 1, (u64::from(end) - c1.first_sample) as u32, c1.description);
-        if cut.last(stsc).is_none_or(|l| (l.1, l.2) != (last.1, last.2)) {
+        let last = (
+            c1.index - c0.index + 1,
+            (u64::from(end) - c1.first_sample) as u32,
+            c1.description,
+        );
+        if cut
+            .last(stsc)
+            .is_none_or(|l| (l.1, l.2) != (last.1, last.2))
+        {
             cut.tail.push(last);
         }
         cut
@@ -80,7 +92,12 @@ impl StscCut {
             let (fc, spc, sdi) = stsc.get(i);
             (fc - self.shift, spc, sdi)
         });
-        self.head.iter().copied().chain(middle).chain(self.tail.iter().copied()).collect()
+        self.head
+            .iter()
+            .copied()
+            .chain(middle)
+            .chain(self.tail.iter().copied())
+            .collect()
     }
 }
 
@@ -121,7 +138,10 @@ impl Generate for ShiftedEntries {
     fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
         let size = u64::from(self.size.max(4));
         let end = at + out.len() as u64;
-        source.read_exact_at(out, self.src.checked_add(at).ok_or(io::ErrorKind::InvalidData)?)?;
+        source.read_exact_at(
+            out,
+            self.src.checked_add(at).ok_or(io::ErrorKind::InvalidData)?,
+        )?;
         for i in at / size..end.div_ceil(size) {
             let (f0, f1) = (i * size, i * size + 4);
             let (lo, hi) = (f0.max(at), f1.min(end));
@@ -132,10 +152,17 @@ impl Generate for ShiftedEntries {
             if f0 >= at && f1 <= end {
                 field.copy_from_slice(&out[(f0 - at) as usize..(f1 - at) as usize]);
             } else {
-                source.read_exact_at(&mut field, self.src.checked_add(f0).ok_or(io::ErrorKind::InvalidData)?)?;
+                source.read_exact_at(
+                    &mut field,
+                    self.src.checked_add(f0).ok_or(io::ErrorKind::InvalidData)?,
+                )?;
             }
-            let shifted = u32::from_be_bytes(field).checked_sub(self.shift).ok_or(io::ErrorKind::InvalidData)?.to_be_bytes();
-            out[(lo - at) as usize..(hi - at) as usize].copy_from_slice(&shifted[(lo - f0) as usize..(hi - f0) as usize]);
+            let shifted = u32::from_be_bytes(field)
+                .checked_sub(self.shift)
+                .ok_or(io::ErrorKind::InvalidData)?
+                .to_be_bytes();
+            out[(lo - at) as usize..(hi - at) as usize]
+                .copy_from_slice(&shifted[(lo - f0) as usize..(hi - f0) as usize]);
         }
         Ok(())
     }
@@ -149,14 +176,28 @@ mod tests {
     fn shifted_entries_read_in_any_parts_equal_the_whole() {
         let mut src = vec![0xCC; 5];
         for (fc, spc, sdi) in [(10u32, 4u32, 1u32), (12, 5, 1), (20, 4, 2)] {
-            [fc, spc, sdi].iter().for_each(|x| src.extend_from_slice(&x.to_be_bytes()));
+            [fc, spc, sdi]
+                .iter()
+                .for_each(|x| src.extend_from_slice(&x.to_be_bytes()));
         }
-        let g = ShiftedEntries { src: 5, count: 3, size: 12, shift: 8 };
+        let g = ShiftedEntries {
+            src: 5,
+            count: 3,
+            size: 12,
+            shift: 8,
+        };
         let mut whole = vec![0; 36];
         g.fill(&src.as_slice(), 0, &mut whole).unwrap();
-        let firsts: Vec<u32> = whole.chunks(12).map(|e| u32::from_be_bytes([e[0], e[1], e[2], e[3]])).collect();
+        let firsts: Vec<u32> = whole
+            .chunks(12)
+            .map(|e| u32::from_be_bytes([e[0], e[1], e[2], e[3]]))
+            .collect();
         assert_eq!(firsts, vec![2, 4, 12]);
-        assert_eq!(&whole[4..12], &src[9..17], "samples per chunk and description unchanged");
+        assert_eq!(
+            &whole[4..12],
+            &src[9..17],
+            "samples per chunk and description unchanged"
+        );
         for at in 0..36 {
             for end in at + 1..=36 {
                 let mut part = vec![0; end - at];
@@ -164,7 +205,15 @@ mod tests {
                 assert_eq!(part, whole[at..end], "bytes {at}..{end}");
             }
         }
-        let below = ShiftedEntries { src: 5, count: 1, size: 12, shift: 11 };
-        assert!(below.fill(&src.as_slice(), 0, &mut [0; 12]).is_err(), "a first chunk below the shift");
+        let below = ShiftedEntries {
+            src: 5,
+            count: 1,
+            size: 12,
+            shift: 11,
+        };
+        assert!(
+            below.fill(&src.as_slice(), 0, &mut [0; 12]).is_err(),
+            "a first chunk below the shift"
+        );
     }
 }

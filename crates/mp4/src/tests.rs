@@ -13,8 +13,8 @@ mod read;
 mod shapes;
 mod sindex;
 mod span;
-mod timing;
 mod tables;
+mod timing;
 mod truncate;
 
 use crate::{plan, Mp4Error, Planned, Result, Seek};
@@ -31,7 +31,11 @@ fn seek(start_ms: Option<u64>, end_ms: Option<u64>) -> Seek {
 /// checks the body with the oracle. Returns the output tables for further asserts.
 fn cut_checked(m: &Mov, s: Seek, want: &Expect) -> MovieTables {
     let modelled = model(m, s).unwrap_or_else(|| panic!("{s:?}: the model finds nothing to keep"));
-    assert_eq!((modelled.cut_ns, &modelled.tracks), (want.cut_ns, &want.tracks), "model disagrees with the hand-written expectation");
+    assert_eq!(
+        (modelled.cut_ns, &modelled.tracks),
+        (want.cut_ns, &want.tracks),
+        "model disagrees with the hand-written expectation"
+    );
     let file = m.build().bytes();
     let p = plan(&file, s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
     oracle::cut(&file, m, &p, &modelled)
@@ -62,5 +66,8 @@ fn defect(r: Result<Planned>) -> String {
 #[test]
 fn overflow_checks_are_on_in_the_test_profile() {
     let r = std::panic::catch_unwind(|| std::hint::black_box(255u8) + std::hint::black_box(1u8));
-    assert!(r.is_err(), "u8 overflow wrapped: overflow-checks are off in the test profile");
+    assert!(
+        r.is_err(),
+        "u8 overflow wrapped: overflow-checks are off in the test profile"
+    );
 }

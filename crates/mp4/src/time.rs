@@ -9,7 +9,10 @@ pub(crate) const NS: i128 = 1_000_000_000;
 
 /// `ticks` at `scale` ticks per second, in nanoseconds (rounded toward −∞).
 pub(crate) fn ticks_to_ns(ticks: i128, scale: u32) -> Result<i128> {
-    ticks.checked_mul(NS).map(|v| v.div_euclid(i128::from(scale))).ok_or_else(|| defect!("time overflows"))
+    ticks
+        .checked_mul(NS)
+        .map(|v| v.div_euclid(i128::from(scale)))
+        .ok_or_else(|| defect!("time overflows"))
 }
 
 /// Nanoseconds to ticks at `scale`, rounded to the nearest tick.
@@ -45,7 +48,10 @@ mod tests {
     #[test]
     fn round_trips_and_rounding() {
         assert_eq!(ticks_to_ns(62_500, 1000).unwrap(), 62_500_000_000);
-        assert_eq!(ns_to_ticks(ticks_to_ns(1001, 30000).unwrap(), 30000).unwrap(), 1001);
+        assert_eq!(
+            ns_to_ticks(ticks_to_ns(1001, 30000).unwrap(), 30000).unwrap(),
+            1001
+        );
         assert_eq!(ns_to_ticks(500_000_000, 3).unwrap(), 2); // 1.5 ticks rounds up
         assert_eq!(ns_to_ticks_up(1, 1000).unwrap(), 1);
         assert_eq!(ticks_to_ns(-1, 3).unwrap(), -333_333_334);

@@ -67,10 +67,18 @@ const MAX_POINTS: u64 = 1024;
 /// increasing file order (every muxer's output, and every cut we write of such a
 /// file). A track whose chunks are out of file order only loses points: still never
 /// late, but bytes may then leave earlier than one granule.
-pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32, span_ms: u64) -> Result<TimeMap> {
+pub(crate) fn time_map(
+    tracks: &[TrackTiming<'_, '_>],
+    movie_ts: u32,
+    span_ms: u64,
+) -> Result<TimeMap> {
     let granule = GRANULE_MS.max(span_ms / MAX_POINTS);
-    let mut cursors = tracks.iter().map(|t| Points::new(t, movie_ts)).collect::<Result<Vec<_>>>()?;
-    let mut heads: Vec<Option<(u64, u64)>> = cursors.iter_mut().map(|c| c.first_due_from(0)).collect();
+    let mut cursors = tracks
+        .iter()
+        .map(|t| Points::new(t, movie_ts))
+        .collect::<Result<Vec<_>>>()?;
+    let mut heads: Vec<Option<(u64, u64)>> =
+        cursors.iter_mut().map(|c| c.first_due_from(0)).collect();
     // Reserved once: growing by doubling would leave the smaller copies' pages dirty.
     let mut map = TimeMap::with_capacity(usize::try_from(MAX_POINTS).unwrap_or(0) + 16);
     let mut latest: Option<u64> = None;
@@ -86,7 +94,9 @@ pub(crate) fn time_map(tracks: &[TrackTiming<'_, '_>], movie_ts: u32, span_ms: u
         // track out of file order), this one too, so the track still moves a granule
         // a step.
         let floor = if fresh { due } else { latest.unwrap_or(due) };
-        heads[k] = floor.checked_add(granule).and_then(|t| cursors[k].first_due_from(t));
+        heads[k] = floor
+            .checked_add(granule)
+            .and_then(|t| cursors[k].first_due_from(t));
     }
     Ok(map)
 }
@@ -123,13 +133,26 @@ struct Points<'t, 'a> {
 
 impl<'t, 'a> Points<'t, 'a> {
     fn new(t: &'t TrackTiming<'t, 'a>, movie_ts: u32) -> Result<Self> {
-        let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000).unwrap_or(u64::MAX);
+        let empty_ms = u64::try_from(ticks_to_ns(i128::from(t.empty), movie_ts)? / 1_000_000)
+            .unwrap_or(u64::MAX);
         let hidden = u128::from(t.media_time).saturating_add(t.origin_dts);
         let mut walk = ChunkWalk::resume(&t.track.stsc, t.track.chunks.count(), t.walk_from);
         walk.skip_to_sample(u64::from(t.first_sample));
-        let (mapper, end) = (t.layout.mapper(), t.range.first.saturating_add(t.range.count));
+        let (mapper, end) = (
+            t.layout.mapper(),
+            t.range.first.saturating_add(t.range.count),
+        );
         let (dts, seek) = (RunCursor::new(t.track.stts), RunCursor::new(t.track.stts));
-        Ok(Points { t, walk, mapper, end, dts, seek, empty_ms, hidden })
+        Ok(Points {
+            t,
+            walk,
+            mapper,
+            end,
+            dts,
+            seek,
+            empty_ms,
+            hidden,
+        })
     }
 
     /// The first chunk not yet passed that is due at or after `threshold_ms`, as its
@@ -147,7 +170,10 @@ impl<'t, 'a> Points<'t, 'a> {
             let chunk = self.walk.next().filter(|c| c.index < self.end)?;
             let due = self.due(chunk.first_sample.max(u64::from(self.t.first_sample)));
             if due >= threshold_ms {
-                let src = self.t.range.moved(chunk.index == self.t.range.first, self.t.track.chunks.get(chunk.index))?;
+                let src = self.t.range.moved(
+                    chunk.index == self.t.range.first,
+                    self.t.track.chunks.get(chunk.index),
+                )?;
                 return Some((self.mapper.map(src)?.checked_add(self.t.base)?, due));
             }
         }
@@ -171,8 +197,11 @@ impl<'t, 'a> Points<'t, 'a> {
     /// easily); saturating where a crafted file could overflow, which only makes a
     /// byte due later than the end of any real film.
     fn due(&mut self, sample: u64) -> u64 {
-        let media = u64::try_from(self.dts.dts(sample).saturating_sub(self.hidden)).unwrap_or(u64::MAX);
-        let ms = media.checked_mul(1000).map_or(u64::MAX, |v| v / u64::from(self.t.track.timescale));
+        let media =
+            u64::try_from(self.dts.dts(sample).saturating_sub(self.hidden)).unwrap_or(u64::MAX);
+        let ms = media
+            .checked_mul(1000)
+            .map_or(u64::MAX, |v| v / u64::from(self.t.track.timescale));
         self.empty_ms.saturating_add(ms)
     }
 }

@@ -79,8 +79,15 @@ pub(crate) fn parse<'a>(trak: Bx<'a>, marks: Option<&TrackMarks<'a>>) -> Result<
         samples: sizes.count(),
         stts: tables::runs(&stbl.require(b"stts")?)?,
         ctts,
-        stss: stbl.child(b"stss")?.map(|b| tables::u32_list(&b)).transpose()?,
-        stsc: tables::stsc(&stsc_box, chunks.count(), marks.map(|m| (m.stsc_samples, m.walk)))?,
+        stss: stbl
+            .child(b"stss")?
+            .map(|b| tables::u32_list(&b))
+            .transpose()?,
+        stsc: tables::stsc(
+            &stsc_box,
+            chunks.count(),
+            marks.map(|m| (m.stsc_samples, m.walk)),
+        )?,
         sizes,
         chunks,
     };
@@ -97,8 +104,14 @@ fn attach<'a>(
     ctts: &mut Option<Runs<'a>>,
     stsc_entries: u32,
 ) -> Option<TrackMarks<'a>> {
-    let fits = (sizes.count(), chunks.count(), ctts.map(|c| c.len()), stsc_entries);
-    let built_for = |m: &&TrackMarks<'a>| (m.samples, m.chunks, m.ctts_entries, m.stsc_entries) == fits;
+    let fits = (
+        sizes.count(),
+        chunks.count(),
+        ctts.map(|c| c.len()),
+        stsc_entries,
+    );
+    let built_for =
+        |m: &&TrackMarks<'a>| (m.samples, m.chunks, m.ctts_entries, m.stsc_entries) == fits;
     let m = *marks.filter(built_for)?;
     chunks.marks = m.span;
     if let Some(c) = ctts.as_mut() {
@@ -127,8 +140,16 @@ fn handler_type(hdlr: &Bx<'_>) -> Result<[u8; 4]> {
 
 /// Reads `edts/elst` (§8.6.6): leading empty edits, then the first media edit.
 fn edit(trak: &Bx<'_>) -> Result<Edit> {
-    let mut out = Edit { empty: 0, media_time: 0 };
-    let Some(elst) = trak.child(b"edts")?.map(|e| e.child(b"elst")).transpose()?.flatten() else {
+    let mut out = Edit {
+        empty: 0,
+        media_time: 0,
+    };
+    let Some(elst) = trak
+        .child(b"edts")?
+        .map(|e| e.child(b"elst"))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(out);
     };
     let wide = elst.version()? == 1;
@@ -137,10 +158,14 @@ fn edit(trak: &Bx<'_>) -> Result<Edit> {
     for i in 0..entries.count {
         let (duration, media_time) = edit_entry(&entries, i, wide)?;
         if media_time == -1 {
-            out.empty = out.empty.checked_add(duration).ok_or_else(|| defect!("elst empty edits overflow"))?;
+            out.empty = out
+                .empty
+                .checked_add(duration)
+                .ok_or_else(|| defect!("elst empty edits overflow"))?;
             continue;
         }
-        out.media_time = u64::try_from(media_time).map_err(|_| defect!("elst media_time {media_time} is negative"))?;
+        out.media_time = u64::try_from(media_time)
+            .map_err(|_| defect!("elst media_time {media_time} is negative"))?;
         break;
     }
     Ok(out)
@@ -170,7 +195,9 @@ fn check_coverage(t: &Track<'_>) -> Result<()> {
     }
     let chunked = t.stsc.samples;
     if chunked < n {
-        return Err(defect!("stsc/stco describe {chunked} samples but stsz has {n}"));
+        return Err(defect!(
+            "stsc/stco describe {chunked} samples but stsz has {n}"
+        ));
     }
     Ok(())
 }

@@ -35,15 +35,32 @@ impl<'t, 'a> Kept<'t, 'a> {
 
     /// Derives the durations of a cut track. `movie_ts` is the movie timescale;
     /// `span_ns` the length of the output timeline when `end` bounds it.
-    pub fn new(track: &'t Track<'a>, cut: Cut, span: Span, movie_ts: u32, span_ns: Option<i128>) -> Result<Self> {
+    pub fn new(
+        track: &'t Track<'a>,
+        cut: Cut,
+        span: Span,
+        movie_ts: u32,
+        span_ns: Option<i128>,
+    ) -> Result<Self> {
         let shown = i128::from(cut.presentation_end.saturating_sub(cut.media_time));
         let mut edit = ns_to_ticks(ticks_to_ns(shown, track.timescale)?, movie_ts)?;
         if let Some(span) = span_ns {
-            edit = edit.min(ns_to_ticks(span, movie_ts)? - i128::from(cut.empty)).max(0);
+            edit = edit
+                .min(ns_to_ticks(span, movie_ts)? - i128::from(cut.empty))
+                .max(0);
         }
         let edit_duration = to_u64(edit, "edit duration")?;
-        let duration = cut.empty.checked_add(edit_duration).ok_or_else(|| defect!("track duration overflows"))?;
-        Ok(Kept { track, cut, span, duration, edit_duration })
+        let duration = cut
+            .empty
+            .checked_add(edit_duration)
+            .ok_or_else(|| defect!("track duration overflows"))?;
+        Ok(Kept {
+            track,
+            cut,
+            span,
+            duration,
+            edit_duration,
+        })
     }
 }
 
@@ -75,21 +92,35 @@ fn replace(bytes: Vec<u8>) -> Result<Action> {
 
 /// The new `trak` of a kept track; `index` names its chunk-offset placeholder.
 fn trak_out(k: &Kept<'_, '_>, index: usize, width: usize) -> Result<Out> {
-    rebuild(&k.track.trak, &mut |b: &Bx<'_>, parent: &[u8; 4]| trak_action(k, index, width, b, parent))
+    rebuild(&k.track.trak, &mut |b: &Bx<'_>, parent: &[u8; 4]| {
+        trak_action(k, index, width, b, parent)
+    })
 }
 
 /// The policy for one box inside a kept `trak`.
-fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent: &[u8; 4]) -> Result<Action> {
+fn trak_action(
+    k: &Kept<'_, '_>,
+    index: usize,
+    width: usize,
+    b: &Bx<'_>,
+    parent: &[u8; 4],
+) -> Result<Action> {
     let (first, end) = (k.cut.first, k.cut.end);
     Ok(match (parent, &b.typ) {
         (_, b"tkhd") => replace(tkhd_and_edts(k, b)?)?,
         (b"trak", b"edts") => Action::Drop,
         (_, b"mdia" | b"minf" | b"stbl") => Action::Descend,
         (b"mdia", b"mdhd") => replace(write::with_duration(b, 16, 24, k.cut.duration)?)?,
-        (b"stbl", b"stts") => Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?),
+        (b"stbl", b"stts") => {
+            Action::Replace(write::runs_box(b, 0, &trim(&tables::runs(b)?, first, end))?)
+        }
         (b"stbl", b"ctts") => {
             let (h, near_end) = k.cut.ctts;
-            Action::Replace(write::runs_box(b, 0, &trim_from(&tables::runs(b)?, h, near_end, first, end))?)
+            Action::Replace(write::runs_box(
+                b,
+                0,
+                &trim_from(&tables::runs(b)?, h, near_end, first, end),
+            )?)
         }
         (b"stbl", b"sbgp") => Action::Replace(sbgp_out(b, first, end)?),
         (b"stbl", b"stss") => {
@@ -97,10 +128,16 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
             Action::Replace(write::stss_box(b, from, to, first)?)
         }
         (b"stbl", b"stsc") => Action::Replace(write::stsc_box(b, &k.track.stsc, &k.span.stsc)?),
-        (b"stbl", b"stsz" | b"stz2") => Action::Replace(write::stsz_box(&k.track.sizes, first, end)?),
+        (b"stbl", b"stsz" | b"stz2") => {
+            Action::Replace(write::stsz_box(&k.track.sizes, first, end)?)
+        }
         (b"stbl", b"stco" | b"co64") => {
             let mut o = Out::default();
-            o.push(Part::Offsets { track: index, width, entries: k.span.chunks.count });
+            o.push(Part::Offsets {
+                track: index,
+                width,
+                entries: k.span.chunks.count,
+            });
             Action::Replace(o)
         }
         (b"stbl", b"sdtp") => Action::Replace(write::sdtp_box(b, first, end)?),
@@ -117,7 +154,11 @@ fn trak_action(k: &Kept<'_, '_>, index: usize, width: usize, b: &Bx<'_>, parent:
 fn tkhd_and_edts(k: &Kept<'_, '_>, tkhd: &Bx<'_>) -> Result<Vec<u8>> {
     let mut v = write::with_duration(tkhd, 20, 28, k.duration)?;
     if !k.is_empty() {
-        v.extend_from_slice(&write::edts_box(k.cut.empty, k.edit_duration, k.cut.media_time)?);
+        v.extend_from_slice(&write::edts_box(
+            k.cut.empty,
+            k.edit_duration,
+            k.cut.media_time,
+        )?);
     }
     Ok(v)
 }
@@ -126,7 +167,10 @@ fn tkhd_and_edts(k: &Kept<'_, '_>, tkhd: &Bx<'_>) -> Result<Vec<u8>> {
 /// `grouping_type_parameter`.
 fn sbgp_out(b: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
     let prefix = if b.version()? == 1 { 8 } else { 4 };
-    let runs = Runs { entries: tables::Entries::after_count(b, 4 + prefix, 8)?, marks: Default::default() };
+    let runs = Runs {
+        entries: tables::Entries::after_count(b, 4 + prefix, 8)?,
+        marks: Default::default(),
+    };
     write::runs_box(b, prefix, &trim(&runs, first, end))
 }
 

@@ -49,10 +49,14 @@ pub(crate) fn be32_sum(bytes: &[u8]) -> u64 {
         cols[3] += lane(odd, 1) + lane(odd, 3);
     }
     for c in bytes[whole..].chunks_exact(4) {
-        cols.iter_mut().zip(c).for_each(|(col, &b)| *col += u64::from(b));
+        cols.iter_mut()
+            .zip(c)
+            .for_each(|(col, &b)| *col += u64::from(b));
     }
     // Each column is below 2^8 * 2^30 (the table lies in memory); the total fits u128.
-    let total = cols.iter().fold(0u128, |acc, &c| (acc << 8) + u128::from(c));
+    let total = cols
+        .iter()
+        .fold(0u128, |acc, &c| (acc << 8) + u128::from(c));
     u64::try_from(total).unwrap_or(u64::MAX)
 }
 
@@ -82,14 +86,25 @@ mod tests {
     fn scans_match_plain_loops_on_every_length() {
         for n in [0usize, 1, 7, 8, 9, 33, 1000, 4099] {
             let v = values(n);
-            let wide: Vec<u64> = v.iter().map(|&x| u64::from(x) << 29 | u64::from(x)).collect();
+            let wide: Vec<u64> = v
+                .iter()
+                .map(|&x| u64::from(x) << 29 | u64::from(x))
+                .collect();
             let b32: Vec<[u8; 4]> = v.iter().map(|x| x.to_be_bytes()).collect();
             let b64: Vec<[u8; 8]> = wide.iter().map(|x| x.to_be_bytes()).collect();
             let range = |s: &[u64]| s.iter().min().map(|&l| (l, *s.iter().max().unwrap_or(&l)));
             let v64: Vec<u64> = v.iter().map(|&x| u64::from(x)).collect();
-            assert_eq!(be32_min_max(&b32).map(|(l, h)| (u64::from(l), u64::from(h))), range(&v64), "{n} entries");
+            assert_eq!(
+                be32_min_max(&b32).map(|(l, h)| (u64::from(l), u64::from(h))),
+                range(&v64),
+                "{n} entries"
+            );
             assert_eq!(be64_min_max(&b64), range(&wide), "{n} entries");
-            assert_eq!(be32_sum(b32.as_flattened()), v64.iter().sum::<u64>(), "{n} entries");
+            assert_eq!(
+                be32_sum(b32.as_flattened()),
+                v64.iter().sum::<u64>(),
+                "{n} entries"
+            );
         }
     }
 
@@ -105,7 +120,10 @@ mod tests {
                 x ^= x << 5;
                 data.extend_from_slice(&(if n == 1500 { u32::MAX } else { x }).to_be_bytes());
             }
-            let plain: u64 = data.chunks_exact(4).map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).sum();
+            let plain: u64 = data
+                .chunks_exact(4)
+                .map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .sum();
             assert_eq!(be32_sum(&data), plain, "{n} entries");
         }
     }

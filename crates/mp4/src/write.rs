@@ -4,14 +4,17 @@
 use crate::boxes::{header, Bx};
 use crate::error::{add, defect, Result};
 use crate::out::Out;
-use crate::stsc::{ShiftedEntries, StscCut};
-use std::sync::Arc;
 use crate::runs::TrimmedRuns;
+use crate::stsc::{ShiftedEntries, StscCut};
 use crate::tables::{Sizes, Stsc};
+use std::sync::Arc;
 
 /// Box header plus FullBox version/flags copied from the original box.
 fn full_header(typ: &[u8; 4], original: &Bx<'_>, body_len: u64) -> Result<Vec<u8>> {
-    let vf = original.payload().get(..4).ok_or_else(|| defect!("'{}' has no version/flags", original.name()))?;
+    let vf = original
+        .payload()
+        .get(..4)
+        .ok_or_else(|| defect!("'{}' has no version/flags", original.name()))?;
     let mut h = header(typ, body_len + 4)?;
     h.extend_from_slice(vf);
     Ok(h)
@@ -20,16 +23,26 @@ fn full_header(typ: &[u8; 4], original: &Bx<'_>, body_len: u64) -> Result<Vec<u8
 /// A copy of `b` with the duration field at payload byte `at` (4 bytes for version 0,
 /// 8 for version 1) set to `duration`. Used for `mvhd` (§8.2.2), `tkhd` (§8.3.2) and
 /// `mdhd` (§8.4.2). Errors: the new value does not fit a version 0 field.
-pub(crate) fn with_duration(b: &Bx<'_>, v0_at: usize, v1_at: usize, duration: u64) -> Result<Vec<u8>> {
+pub(crate) fn with_duration(
+    b: &Bx<'_>,
+    v0_at: usize,
+    v1_at: usize,
+    duration: u64,
+) -> Result<Vec<u8>> {
     let mut v = b.data.to_vec();
     let wide = b.version()? == 1;
     let at = b.header_len + if wide { v1_at } else { v0_at };
     let field: Vec<u8> = if wide {
         duration.to_be_bytes().to_vec()
     } else {
-        u32::try_from(duration).map_err(|_| defect!("'{}' duration {duration} needs version 1", b.name()))?.to_be_bytes().to_vec()
+        u32::try_from(duration)
+            .map_err(|_| defect!("'{}' duration {duration} needs version 1", b.name()))?
+            .to_be_bytes()
+            .to_vec()
     };
-    let slot = v.get_mut(at..at + field.len()).ok_or_else(|| defect!("'{}' is cut short", b.name()))?;
+    let slot = v
+        .get_mut(at..at + field.len())
+        .ok_or_else(|| defect!("'{}' is cut short", b.name()))?;
     slot.copy_from_slice(&field);
     Ok(v)
 }
@@ -38,7 +51,10 @@ pub(crate) fn with_duration(b: &Bx<'_>, v0_at: usize, v1_at: usize, duration: u6
 /// copied from the original payload after version/flags (`sbgp` grouping fields), the
 /// new entry count, then head entry, middle file range, tail entry.
 pub(crate) fn runs_box(original: &Bx<'_>, prefix_len: usize, t: &TrimmedRuns) -> Result<Out> {
-    let prefix = original.payload().get(4..4 + prefix_len).ok_or_else(|| defect!("'{}' is cut short", original.name()))?;
+    let prefix = original
+        .payload()
+        .get(4..4 + prefix_len)
+        .ok_or_else(|| defect!("'{}' is cut short", original.name()))?;
     let middle_len = t.middle.map_or(0, |m| m.1);
     let body_len = prefix_len as u64 + 4 + t.head.len() as u64 + middle_len + t.tail.len() as u64;
     let mut o = Out::default();
@@ -62,8 +78,17 @@ pub(crate) fn stss_box(original: &Bx<'_>, from: u32, to: u32, first: u32) -> Res
     head.extend_from_slice(&count.to_be_bytes());
     let mut o = Out::default();
     o.bytes(head)?;
-    let src = add(original.payload_offset(), 8 + 4 * u64::from(from), "stss entry")?;
-    o.gen(Arc::new(ShiftedEntries { src, count, size: 4, shift: first }))?;
+    let src = add(
+        original.payload_offset(),
+        8 + 4 * u64::from(from),
+        "stss entry",
+    )?;
+    o.gen(Arc::new(ShiftedEntries {
+        src,
+        count,
+        size: 4,
+        shift: first,
+    }))?;
     Ok(o)
 }
 
@@ -72,13 +97,22 @@ pub(crate) fn stss_box(original: &Bx<'_>, from: u32, to: u32, first: u32) -> Res
 pub(crate) fn stsc_box(original: &Bx<'_>, table: &Stsc<'_>, cut: &StscCut) -> Result<Out> {
     let mut head = full_header(b"stsc", original, 4 + 12 * u64::from(cut.count()))?;
     head.extend_from_slice(&cut.count().to_be_bytes());
-    let entry = |v: &mut Vec<u8>, (a, b, c): &(u32, u32, u32)| [a, b, c].iter().for_each(|x| v.extend_from_slice(&x.to_be_bytes()));
+    let entry = |v: &mut Vec<u8>, (a, b, c): &(u32, u32, u32)| {
+        [a, b, c]
+            .iter()
+            .for_each(|x| v.extend_from_slice(&x.to_be_bytes()))
+    };
     cut.head.iter().for_each(|e| entry(&mut head, e));
     let mut o = Out::default();
     o.bytes(head)?;
     if let Some((from, count)) = cut.middle {
         let src = add(table.entries.offset, u64::from(from) * 12, "stsc entry")?;
-        o.gen(Arc::new(ShiftedEntries { src, count, size: 12, shift: cut.shift }))?;
+        o.gen(Arc::new(ShiftedEntries {
+            src,
+            count,
+            size: 12,
+            shift: cut.shift,
+        }))?;
     }
     let mut tail = Vec::new();
     cut.tail.iter().for_each(|e| entry(&mut tail, e));
@@ -95,7 +129,11 @@ pub(crate) fn stsz_box(sizes: &Sizes<'_>, first: u32, end: u32) -> Result<Out> {
         Sizes::Constant { size, .. } => {
             o.bytes(fixed_stsz_header(*size, n, 0)?)?;
         }
-        Sizes::Table { entries, field_bits: 32, .. } => {
+        Sizes::Table {
+            entries,
+            field_bits: 32,
+            ..
+        } => {
             o.bytes(fixed_stsz_header(0, n, 4 * u64::from(n))?)?;
             o.file(entries.offset + 4 * u64::from(first), 4 * u64::from(n))?;
         }
@@ -133,7 +171,9 @@ pub(crate) fn sdtp_box(original: &Bx<'_>, first: u32, end: u32) -> Result<Out> {
 /// `edts` with one `elst` (§8.6.6): an optional empty edit of `empty` movie ticks, then
 /// one media edit of `duration` movie ticks from `media_time` (media ticks), rate 1.
 pub(crate) fn edts_box(empty: u64, duration: u64, media_time: u64) -> Result<Vec<u8>> {
-    let wide = [empty, duration, media_time].iter().any(|&v| v > i32::MAX as u64);
+    let wide = [empty, duration, media_time]
+        .iter()
+        .any(|&v| v > i32::MAX as u64);
     let mut entries: Vec<(u64, i64)> = Vec::new();
     if empty > 0 {
         entries.push((empty, -1));

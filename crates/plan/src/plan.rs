@@ -20,8 +20,12 @@ impl PartialEq for Slice {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Slice::Bytes(a), Slice::Bytes(b)) => a == b,
-            (Slice::File { offset: a, len: l }, Slice::File { offset: b, len: m }) => (a, l) == (b, m),
-            (Slice::Gen(a), Slice::Gen(b)) => Arc::ptr_eq(a, b) || format!("{a:?}") == format!("{b:?}"),
+            (Slice::File { offset: a, len: l }, Slice::File { offset: b, len: m }) => {
+                (a, l) == (b, m)
+            }
+            (Slice::Gen(a), Slice::Gen(b)) => {
+                Arc::ptr_eq(a, b) || format!("{a:?}") == format!("{b:?}")
+            }
             _ => false,
         }
     }
@@ -64,7 +68,11 @@ pub enum Piece<'a> {
     /// `len` bytes of the source file from byte `offset`.
     File { offset: u64, len: u64 },
     /// Bytes `at..at + len` of what `gen` generates.
-    Gen { gen: &'a dyn Generate, at: u64, len: u64 },
+    Gen {
+        gen: &'a dyn Generate,
+        at: u64,
+        len: u64,
+    },
 }
 
 impl PartialEq for Piece<'_> {
@@ -72,9 +80,23 @@ impl PartialEq for Piece<'_> {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Piece::Bytes(a), Piece::Bytes(b)) => a == b,
-            (Piece::File { offset: a, len: l }, Piece::File { offset: b, len: m }) => (a, l) == (b, m),
-            (Piece::Gen { gen: g, at: a, len: l }, Piece::Gen { gen: h, at: b, len: m }) => {
-                std::ptr::addr_eq(*g as *const dyn Generate, *h as *const dyn Generate) && (a, l) == (b, m)
+            (Piece::File { offset: a, len: l }, Piece::File { offset: b, len: m }) => {
+                (a, l) == (b, m)
+            }
+            (
+                Piece::Gen {
+                    gen: g,
+                    at: a,
+                    len: l,
+                },
+                Piece::Gen {
+                    gen: h,
+                    at: b,
+                    len: m,
+                },
+            ) => {
+                std::ptr::addr_eq(*g as *const dyn Generate, *h as *const dyn Generate)
+                    && (a, l) == (b, m)
             }
             _ => false,
         }
@@ -150,7 +172,10 @@ pub struct Plan {
 
 impl fmt::Debug for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Plan").field("len", &self.len()).field("slices", &self.slices).finish()
+        f.debug_struct("Plan")
+            .field("len", &self.len())
+            .field("slices", &self.slices)
+            .finish()
     }
 }
 
@@ -195,7 +220,10 @@ impl Plan {
         let end = self.grown_end(bytes.len() as u64)?;
         if let Some(Slice::Bytes(last)) = self.slices.last_mut() {
             last.extend_from_slice(&bytes);
-            *self.ends.last_mut().expect("ends and slices have one entry each") = end;
+            *self
+                .ends
+                .last_mut()
+                .expect("ends and slices have one entry each") = end;
             return Ok(());
         }
         self.push_slice(Slice::Bytes(bytes), end);
@@ -216,7 +244,10 @@ impl Plan {
         if let Some(Slice::File { offset: o, len: l }) = self.slices.last_mut() {
             if o.checked_add(*l) == Some(offset) {
                 *l += len;
-                *self.ends.last_mut().expect("ends and slices have one entry each") = end;
+                *self
+                    .ends
+                    .last_mut()
+                    .expect("ends and slices have one entry each") = end;
                 return Ok(());
             }
         }
@@ -296,8 +327,15 @@ fn clip(slice: &Slice, from: u64, to: u64) -> Piece<'_> {
     match slice {
         // from <= to <= b.len(), which fits in usize.
         Slice::Bytes(b) => Piece::Bytes(&b[from as usize..to as usize]),
-        Slice::File { offset, .. } => Piece::File { offset: offset + from, len: to - from },
-        Slice::Gen(g) => Piece::Gen { gen: g.as_ref(), at: from, len: to - from },
+        Slice::File { offset, .. } => Piece::File {
+            offset: offset + from,
+            len: to - from,
+        },
+        Slice::Gen(g) => Piece::Gen {
+            gen: g.as_ref(),
+            at: from,
+            len: to - from,
+        },
     }
 }
 
@@ -325,7 +363,13 @@ mod tests {
         p.push_file(0, 10).unwrap();
         p.push_file(10, 5).unwrap();
         p.push_file(20, 5).unwrap();
-        assert_eq!(p.slices(), &[Slice::File { offset: 0, len: 15 }, Slice::File { offset: 20, len: 5 }]);
+        assert_eq!(
+            p.slices(),
+            &[
+                Slice::File { offset: 0, len: 15 },
+                Slice::File { offset: 20, len: 5 }
+            ]
+        );
         assert_eq!(p.len(), 20);
     }
 
@@ -345,7 +389,14 @@ mod tests {
         let got: Vec<_> = p.pieces(2, 15).collect();
         assert_eq!(
             got,
-            vec![Piece::Bytes(b"ad"), Piece::File { offset: 100, len: 10 }, Piece::Bytes(b"x")]
+            vec![
+                Piece::Bytes(b"ad"),
+                Piece::File {
+                    offset: 100,
+                    len: 10
+                },
+                Piece::Bytes(b"x")
+            ]
         );
     }
 
@@ -353,13 +404,22 @@ mod tests {
     fn pieces_inside_one_file_slice() {
         let p = sample();
         let got: Vec<_> = p.pieces(6, 9).collect();
-        assert_eq!(got, vec![Piece::File { offset: 102, len: 3 }]);
+        assert_eq!(
+            got,
+            vec![Piece::File {
+                offset: 102,
+                len: 3
+            }]
+        );
     }
 
     #[test]
     fn pieces_clamp_past_end_and_ignore_inverted_ranges() {
         let p = sample();
-        assert_eq!(p.pieces(15, u64::MAX).collect::<Vec<_>>(), vec![Piece::Bytes(b"y")]);
+        assert_eq!(
+            p.pieces(15, u64::MAX).collect::<Vec<_>>(),
+            vec![Piece::Bytes(b"y")]
+        );
         assert_eq!(p.pieces(9, 3).count(), 0);
         assert_eq!(p.pieces(16, 20).count(), 0);
     }
@@ -399,12 +459,20 @@ mod tests {
         p.push_file(10, 5).unwrap();
         assert_eq!((p.len(), p.slices().len()), (507, 3));
         let whole = p.read(&source.as_slice(), 0, p.len()).unwrap();
-        let want: Vec<u8> = (0..500u64).map(|i| (i % 256) as u8 ^ source[i as usize]).collect();
+        let want: Vec<u8> = (0..500u64)
+            .map(|i| (i % 256) as u8 ^ source[i as usize])
+            .collect();
         assert_eq!(&whole[2..502], &want[..]);
         assert_eq!(&whole[502..], &source[10..15]);
-        assert_eq!(p.read(&source.as_slice(), 100, 103).unwrap(), &want[98..101]);
+        assert_eq!(
+            p.read(&source.as_slice(), 100, 103).unwrap(),
+            &want[98..101]
+        );
         let short: &[u8] = &source[..100];
-        assert!(p.read(&short, 0, p.len()).is_err(), "a source too short is an error, not a panic");
+        assert!(
+            p.read(&short, 0, p.len()).is_err(),
+            "a source too short is an error, not a panic"
+        );
     }
 
     #[test]

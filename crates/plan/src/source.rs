@@ -18,7 +18,9 @@ pub trait Source {
 impl Source for &[u8] {
     fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
         let from = usize::try_from(offset).map_err(|_| io::ErrorKind::UnexpectedEof)?;
-        let to = from.checked_add(buf.len()).ok_or(io::ErrorKind::UnexpectedEof)?;
+        let to = from
+            .checked_add(buf.len())
+            .ok_or(io::ErrorKind::UnexpectedEof)?;
         buf.copy_from_slice(self.get(from..to).ok_or(io::ErrorKind::UnexpectedEof)?);
         Ok(())
     }

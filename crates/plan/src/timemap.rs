@@ -21,7 +21,9 @@ impl TimeMap {
 
     /// An empty map with room for `points` points.
     pub fn with_capacity(points: usize) -> Self {
-        TimeMap { points: Vec::with_capacity(points) }
+        TimeMap {
+            points: Vec::with_capacity(points),
+        }
     }
 
     /// Adds a point. Points must come in increasing offset order; a point at the same
@@ -100,7 +102,11 @@ mod tests {
         }
         m.halve();
         assert_eq!(m.points(), &[(0, 0), (20, 200), (40, 400)]);
-        assert_eq!(m.bytes_due_by(150), Some(20), "bytes of the dropped point at 10 go with the one at 0");
+        assert_eq!(
+            m.bytes_due_by(150),
+            Some(20),
+            "bytes of the dropped point at 10 go with the one at 0"
+        );
     }
 
     #[test]

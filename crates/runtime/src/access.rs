@@ -100,12 +100,17 @@ pub fn refuse_root(config: &Config) -> Result<(), Refusal> {
     if config.access.allow_root || !running_as_root() {
         return Ok(());
     }
-    Err(Refusal::new(500, "refusing to run as root (use tcpsvd -u USER, or allow_root = yes)"))
+    Err(Refusal::new(
+        500,
+        "refusing to run as root (use tcpsvd -u USER, or allow_root = yes)",
+    ))
 }
 
 fn running_as_root() -> bool {
     match nix::unistd::getresuid() {
-        Ok(ids) => [ids.real, ids.effective, ids.saved].iter().any(|id| id.is_root()),
+        Ok(ids) => [ids.real, ids.effective, ids.saved]
+            .iter()
+            .any(|id| id.is_root()),
         Err(_) => nix::unistd::geteuid().is_root(),
     }
 }
@@ -126,13 +131,27 @@ pub fn request_host(request: &Request<'_>, target: &Target) -> Option<String> {
 /// Refusals: `404` when virtual hosts are configured and none matches; `403` for a
 /// `Referer` outside `referers` (see [`referer::check`]) or a bad or expired secure
 /// link (see [`link::check`]); `500` when the secret file cannot be read.
-pub fn admit<'c>(request: &Request<'_>, target: &Target, config: &'c Config, remote: &str) -> Result<&'c Path, Refusal> {
+pub fn admit<'c>(
+    request: &Request<'_>,
+    target: &Target,
+    config: &'c Config,
+    remote: &str,
+) -> Result<&'c Path, Refusal> {
     let rules = &config.access;
     let host = request_host(request, target);
-    let root = rules.root_for(host.as_deref(), config.root_or_default()).ok_or_else(|| {
-        Refusal::new(404, format!("no virtual host for '{}'", host.as_deref().unwrap_or("")))
-    })?;
-    referer::check(&rules.referers, rules.referer_empty, request.header("referer"))?;
+    let root = rules
+        .root_for(host.as_deref(), config.root_or_default())
+        .ok_or_else(|| {
+            Refusal::new(
+                404,
+                format!("no virtual host for '{}'", host.as_deref().unwrap_or("")),
+            )
+        })?;
+    referer::check(
+        &rules.referers,
+        rules.referer_empty,
+        request.header("referer"),
+    )?;
     if let Some(expression) = &rules.secure_link_md5 {
         let uri = format!("/{}", target.path);
         let vars = Vars {
@@ -144,14 +163,22 @@ pub fn admit<'c>(request: &Request<'_>, target: &Target, config: &'c Config, rem
             secret: &[],
             request,
         };
-        link::check(&rules.secure_link, expression, &rules.secure_link_secret_file, &vars, unix_now())?;
+        link::check(
+            &rules.secure_link,
+            expression,
+            &rules.secure_link_secret_file,
+            &vars,
+            unix_now(),
+        )?;
     }
     Ok(root)
 }
 
 /// Seconds since the Unix epoch (0 before it).
 fn unix_now() -> i64 {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
@@ -167,7 +194,10 @@ pub(crate) fn add_vhost(config: &mut Config, pattern: &str, root: PathBuf) -> Re
     if config.root.is_some() {
         return Err(VHOST_AND_ROOT.to_string());
     }
-    config.access.vhosts.push((HostPattern::parse(pattern)?, root));
+    config
+        .access
+        .vhosts
+        .push((HostPattern::parse(pattern)?, root));
     Ok(())
 }
 

@@ -42,10 +42,25 @@ fn pages(size: usize) -> Option<usize> {
 
 /// A fresh zero-filled private anonymous mapping of `size` bytes, or null.
 fn map(size: usize) -> *mut u8 {
-    let Some(len) = pages(size) else { return ptr::null_mut() };
+    let Some(len) = pages(size) else {
+        return ptr::null_mut();
+    };
     // SAFETY: a new private anonymous mapping aliases nothing.
-    let p = unsafe { libc::mmap(ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0) };
-    if p == libc::MAP_FAILED { ptr::null_mut() } else { p.cast() }
+    let p = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        ptr::null_mut()
+    } else {
+        p.cast()
+    }
 }
 
 // SAFETY: each call goes to the side that made the block (see `mapped`); a block that
@@ -54,11 +69,19 @@ fn map(size: usize) -> *mut u8 {
 // accepts.
 unsafe impl GlobalAlloc for Split {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if mapped(layout) { map(layout.size()) } else { dlmalloc::GlobalDlmalloc.alloc(layout) }
+        if mapped(layout) {
+            map(layout.size())
+        } else {
+            dlmalloc::GlobalDlmalloc.alloc(layout)
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if mapped(layout) { map(layout.size()) } else { dlmalloc::GlobalDlmalloc.alloc_zeroed(layout) }
+        if mapped(layout) {
+            map(layout.size())
+        } else {
+            dlmalloc::GlobalDlmalloc.alloc_zeroed(layout)
+        }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -92,10 +115,16 @@ unsafe impl GlobalAlloc for Split {
 /// Resizes a mapped block with `mremap(2)`, which may move it; null on failure (the
 /// old block is then untouched, as `realloc` requires).
 unsafe fn remap(ptr: *mut u8, old: usize, new: usize) -> *mut u8 {
-    let (Some(old), Some(new)) = (pages(old), pages(new)) else { return ptr::null_mut() };
+    let (Some(old), Some(new)) = (pages(old), pages(new)) else {
+        return ptr::null_mut();
+    };
     if old == new {
         return ptr;
     }
     let p = libc::mremap(ptr.cast(), old, new, libc::MREMAP_MAYMOVE);
-    if p == libc::MAP_FAILED { ptr::null_mut() } else { p.cast() }
+    if p == libc::MAP_FAILED {
+        ptr::null_mut()
+    } else {
+        p.cast()
+    }
 }

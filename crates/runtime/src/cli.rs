@@ -63,25 +63,37 @@ impl Stop {
     /// A usage error: `error: MESSAGE`, the usage line, and a pointer to `--help`.
     fn usage(program: &str, message: &str) -> Stop {
         let text = format!("error: {message}\n\nUsage: {program} [OPTIONS]\n\nFor more information, try '--help'.\n");
-        Stop { text, usage_error: true }
+        Stop {
+            text,
+            usage_error: true,
+        }
     }
 
     /// A missing value for `option` (`--root <DIR>`): no usage line, as clap had it.
     fn missing_value(option: &str) -> Stop {
         let text = format!("error: a value is required for '{option}' but none was supplied\n\nFor more information, try '--help'.\n");
-        Stop { text, usage_error: true }
+        Stop {
+            text,
+            usage_error: true,
+        }
     }
 
     /// `--help`: what the program does, the usage line and the options, on stdout.
     fn help(program: &str) -> Stop {
         let text = format!("{ABOUT}\n\nUsage: {program} [OPTIONS]\n\n{OPTIONS_HELP}");
-        Stop { text, usage_error: false }
+        Stop {
+            text,
+            usage_error: false,
+        }
     }
 
     /// `--version`: `PROGRAM VERSION` on stdout.
     fn version(program: &str) -> Stop {
         let text = format!("{program} {}\n", env!("CARGO_PKG_VERSION"));
-        Stop { text, usage_error: false }
+        Stop {
+            text,
+            usage_error: false,
+        }
     }
 }
 
@@ -94,7 +106,10 @@ fn describe(error: lexopt::Error) -> String {
             format!("unexpected argument '{}' found", value.to_string_lossy())
         }
         lexopt::Error::UnexpectedValue { option, value } => {
-            format!("unexpected value '{}' for '{option}' found; no more were expected", value.to_string_lossy())
+            format!(
+                "unexpected value '{}' for '{option}' found; no more were expected",
+                value.to_string_lossy()
+            )
         }
         // `Parser::next` makes only the three above; the others come from methods
         // this module does not use (`value`, `ValueExt`) or from custom errors.
@@ -112,14 +127,26 @@ fn looks_like_option(arg: &OsStr) -> bool {
 /// else the next argument unless it [`looks_like_option`] (`--root --config x` is a
 /// missing value, not a root named `--config`). Errors: a missing or empty value, or
 /// the option given twice.
-fn take_path(parser: &mut Parser, slot: &mut Option<PathBuf>, program: &str, option: &str) -> Result<(), Stop> {
+fn take_path(
+    parser: &mut Parser,
+    slot: &mut Option<PathBuf>,
+    program: &str,
+    option: &str,
+) -> Result<(), Stop> {
     let joined = parser.optional_value();
-    let value = joined.or_else(|| parser.try_raw_args()?.next_if(|arg| !looks_like_option(arg)));
+    let value = joined.or_else(|| {
+        parser
+            .try_raw_args()?
+            .next_if(|arg| !looks_like_option(arg))
+    });
     let Some(value) = value.filter(|v| !v.is_empty()) else {
         return Err(Stop::missing_value(option));
     };
     if slot.is_some() {
-        return Err(Stop::usage(program, &format!("the argument '{option}' cannot be used multiple times")));
+        return Err(Stop::usage(
+            program,
+            &format!("the argument '{option}' cannot be used multiple times"),
+        ));
     }
     *slot = Some(PathBuf::from(value));
     Ok(())
@@ -131,7 +158,10 @@ fn flag(parser: &mut Parser, program: &str, name: &str, then: fn(&str) -> Stop) 
     match parser.optional_value() {
         None => then(program),
         Some(value) => {
-            let error = lexopt::Error::UnexpectedValue { option: name.to_owned(), value };
+            let error = lexopt::Error::UnexpectedValue {
+                option: name.to_owned(),
+                value,
+            };
             Stop::usage(program, &describe(error))
         }
     }
@@ -147,15 +177,25 @@ where
     let mut parser = Parser::from_iter(argv);
     let mut args = Args::default();
     loop {
-        let arg = parser.next().map_err(|e| Stop::usage(program, &describe(e)))?;
+        let arg = parser
+            .next()
+            .map_err(|e| Stop::usage(program, &describe(e)))?;
         match arg {
             None => return Ok(args),
             Some(Arg::Short('h')) => return Err(Stop::help(program)),
             Some(Arg::Short('V')) => return Err(Stop::version(program)),
-            Some(Arg::Long("help")) => return Err(flag(&mut parser, program, "--help", Stop::help)),
-            Some(Arg::Long("version")) => return Err(flag(&mut parser, program, "--version", Stop::version)),
-            Some(Arg::Long("root")) => take_path(&mut parser, &mut args.root, program, "--root <DIR>")?,
-            Some(Arg::Long("config")) => take_path(&mut parser, &mut args.config, program, "--config <FILE>")?,
+            Some(Arg::Long("help")) => {
+                return Err(flag(&mut parser, program, "--help", Stop::help))
+            }
+            Some(Arg::Long("version")) => {
+                return Err(flag(&mut parser, program, "--version", Stop::version))
+            }
+            Some(Arg::Long("root")) => {
+                take_path(&mut parser, &mut args.root, program, "--root <DIR>")?
+            }
+            Some(Arg::Long("config")) => {
+                take_path(&mut parser, &mut args.config, program, "--config <FILE>")?
+            }
             Some(other) => return Err(Stop::usage(program, &describe(other.unexpected()))),
         }
     }
@@ -289,19 +329,47 @@ mod tests {
         const NO_USAGE: &str = "\n\nFor more information, try '--help'.\n";
         let missing_root = "error: a value is required for '--root <DIR>' but none was supplied";
         let cases: &[(&[&str], &str, &str)] = &[
-            (&["p", "--bogus"], "error: unexpected argument '--bogus' found", USAGE),
+            (
+                &["p", "--bogus"],
+                "error: unexpected argument '--bogus' found",
+                USAGE,
+            ),
             (&["p", "-x"], "error: unexpected argument '-x' found", USAGE),
-            (&["p", "extra"], "error: unexpected argument 'extra' found", USAGE),
-            (&["p", "--", "--root"], "error: unexpected argument '--root' found", USAGE),
+            (
+                &["p", "extra"],
+                "error: unexpected argument 'extra' found",
+                USAGE,
+            ),
+            (
+                &["p", "--", "--root"],
+                "error: unexpected argument '--root' found",
+                USAGE,
+            ),
             (&["p", "--root"], missing_root, NO_USAGE),
             (&["p", "--root="], missing_root, NO_USAGE),
             (&["p", "--root", "--config", "c"], missing_root, NO_USAGE),
             (&["p", "--root", "-x"], missing_root, NO_USAGE),
             (&["p", "--root", "--"], missing_root, NO_USAGE),
-            (&["p", "--config", ""], "error: a value is required for '--config <FILE>' but none was supplied", NO_USAGE),
-            (&["p", "--config=a", "--config", "b"], "error: the argument '--config <FILE>' cannot be used multiple times", USAGE),
-            (&["p", "--help=x"], "error: unexpected value 'x' for '--help' found; no more were expected", USAGE),
-            (&["p", "--version=x"], "error: unexpected value 'x' for '--version' found; no more were expected", USAGE),
+            (
+                &["p", "--config", ""],
+                "error: a value is required for '--config <FILE>' but none was supplied",
+                NO_USAGE,
+            ),
+            (
+                &["p", "--config=a", "--config", "b"],
+                "error: the argument '--config <FILE>' cannot be used multiple times",
+                USAGE,
+            ),
+            (
+                &["p", "--help=x"],
+                "error: unexpected value 'x' for '--help' found; no more were expected",
+                USAGE,
+            ),
+            (
+                &["p", "--version=x"],
+                "error: unexpected value 'x' for '--version' found; no more were expected",
+                USAGE,
+            ),
         ];
         for (argv, message, tail) in cases {
             let err = try_parse_from("p", *argv).expect_err("must not parse");
@@ -312,8 +380,12 @@ mod tests {
 
     #[test]
     fn version_names_the_program() {
-        let err = try_parse_from("loomiere-flv", ["loomiere-flv", "--version"]).expect_err("version");
-        assert_eq!(err.text, format!("loomiere-flv {}\n", env!("CARGO_PKG_VERSION")));
+        let err =
+            try_parse_from("loomiere-flv", ["loomiere-flv", "--version"]).expect_err("version");
+        assert_eq!(
+            err.text,
+            format!("loomiere-flv {}\n", env!("CARGO_PKG_VERSION"))
+        );
     }
 
     #[test]
@@ -368,10 +440,20 @@ mod tests {
         let vhosts = dir.join("vhosts.conf");
         std::fs::write(&vhosts, "vhost.example.com = /a\n").unwrap();
         let vhosts = vhosts.to_str().unwrap();
-        assert_eq!(load_config(&args(None, Some(vhosts))).unwrap().access.vhosts.len(), 1);
+        assert_eq!(
+            load_config(&args(None, Some(vhosts)))
+                .unwrap()
+                .access
+                .vhosts
+                .len(),
+            1
+        );
         let overridden = load_config(&args(Some("/from-arg"), Some(vhosts))).unwrap();
         assert!(overridden.access.vhosts.is_empty());
-        assert_eq!(overridden.root_or_default(), std::path::Path::new("/from-arg"));
+        assert_eq!(
+            overridden.root_or_default(),
+            std::path::Path::new("/from-arg")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -73,7 +73,8 @@ impl DocRoot {
         let fd = match open_beneath(self.dir.as_fd(), rel, ResolveFlag::RESOLVE_NO_SYMLINKS) {
             Err(Errno::ENOSYS | Errno::EPERM) => walk(self.dir.as_fd(), rel)?,
             Err(Errno::ELOOP) => {
-                let fd = open_beneath(self.dir.as_fd(), rel, ResolveFlag::empty()).map_err(refusal_for)?;
+                let fd = open_beneath(self.dir.as_fd(), rel, ResolveFlag::empty())
+                    .map_err(refusal_for)?;
                 check_real_path(self.dir.as_fd(), &fd)?;
                 fd
             }
@@ -123,13 +124,30 @@ fn open_beneath(dir: BorrowedFd<'_>, rel: &str, extra: ResolveFlag) -> nix::Resu
 /// symbolic link).
 fn check_real_path(root: BorrowedFd<'_>, file: &OwnedFd) -> Result<(), Refusal> {
     let (mut root_buf, mut file_buf) = ([0u8; 4096], [0u8; 4096]);
-    let (Some(root), Some(file)) = (real_path(root, &mut root_buf), real_path(file.as_fd(), &mut file_buf)) else {
-        return Err(Refusal::new(403, "symlink refused (no /proc to check its target)"));
+    let (Some(root), Some(file)) = (
+        real_path(root, &mut root_buf),
+        real_path(file.as_fd(), &mut file_buf),
+    ) else {
+        return Err(Refusal::new(
+            403,
+            "symlink refused (no /proc to check its target)",
+        ));
     };
-    let below = file.strip_prefix(root).and_then(|b| if root.ends_with(b"/") { Some(b) } else { b.strip_prefix(b"/") });
+    let below = file.strip_prefix(root).and_then(|b| {
+        if root.ends_with(b"/") {
+            Some(b)
+        } else {
+            b.strip_prefix(b"/")
+        }
+    });
     match below {
         None => Err(Refusal::new(403, "outside document root")),
-        Some(b) if b.split(|&c| c == b'/').any(|segment| segment.starts_with(b".")) => Err(Refusal::new(404, "dot-file")),
+        Some(b)
+            if b.split(|&c| c == b'/')
+                .any(|segment| segment.starts_with(b".")) =>
+        {
+            Err(Refusal::new(404, "dot-file"))
+        }
         Some(_) => Ok(()),
     }
 }
@@ -270,7 +288,10 @@ impl OpenedFile {
         // hazard is another process truncating the file, which raises SIGBUS on
         // access (handled by crate::sigbus); it cannot cause a data race in safe code.
         let map = unsafe { memmap2::MmapOptions::new().len(len).map(&self.file) }?;
-        Ok(Mapping { map, _reading: crate::sigbus::Reading::start() })
+        Ok(Mapping {
+            map,
+            _reading: crate::sigbus::Reading::start(),
+        })
     }
 }
 

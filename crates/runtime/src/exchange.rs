@@ -6,7 +6,10 @@ use crate::config::{Config, ConfigError};
 use crate::intake::IntakeError;
 use crate::log::{remote_addr, write_access_line, AccessLine};
 use crate::send::{finish_connection, ignore_sigpipe, send_response, Sent};
-use loomiere_http::{check_request, error_head, parse_head, parse_target, Limits, Parsed, Refusal, Request, Target, ALLOW};
+use loomiere_http::{
+    check_request, error_head, parse_head, parse_target, Limits, Parsed, Refusal, Request, Target,
+    ALLOW,
+};
 use loomiere_plan::Plan;
 use std::os::fd::BorrowedFd;
 use std::process::ExitCode;
@@ -75,12 +78,26 @@ impl Exchange {
     /// Answers with the refusal's status and a short text body, then logs the reason.
     /// A 405 carries `Allow` (RFC 9110 §15.5.6).
     pub fn refuse(&self, r: &Refusal) {
-        let extra: &[(&str, &str)] = if r.status == 405 { &[("Allow", ALLOW)] } else { &[] };
+        let extra: &[(&str, &str)] = if r.status == 405 {
+            &[("Allow", ALLOW)]
+        } else {
+            &[]
+        };
         let response = error_head(r.status, extra, self.is_head, SystemTime::now());
-        let sent = send_response(stdout(), &response, &Plan::new(), None, None, self.send_timeout);
+        let sent = send_response(
+            stdout(),
+            &response,
+            &Plan::new(),
+            None,
+            None,
+            self.send_timeout,
+        );
         finish_connection(stdout(), stdin());
         // As for every answer, the log counts body bytes: those after the blank line.
-        let head_len = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |p| p + 4) as u64;
+        let head_len = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(response.len(), |p| p + 4) as u64;
         let body = sent.head_bytes.saturating_sub(head_len);
         self.log(r.status, body, &[&r.reason, sent.end.as_note()]);
     }
@@ -137,7 +154,12 @@ pub fn start(program: &'static str) -> Result<Startup, ExitCode> {
         Err(e) => (Config::default(), Err(e)),
     };
     ex.configure(&base);
-    Ok(Startup { args, ex, config, base })
+    Ok(Startup {
+        args,
+        ex,
+        config,
+        base,
+    })
 }
 
 /// Standard output, where the response goes.
@@ -154,12 +176,19 @@ pub fn stdin() -> BorrowedFd<'static> {
 
 /// The request limits from the configuration.
 pub fn limits(config: &Config) -> Limits {
-    Limits { max_head_bytes: config.max_request_head, max_header_lines: config.max_header_lines }
+    Limits {
+        max_head_bytes: config.max_request_head,
+        max_header_lines: config.max_header_lines,
+    }
 }
 
 /// Parses a complete head, checks method and `Host` (RFC 9112 §3.2) and decodes the
 /// request-target. Records the request line in `ex` as soon as it is known.
-pub fn parse_checked<'h>(head: &'h [u8], limits: &Limits, ex: &mut Exchange) -> Result<(Request<'h>, Target), Refusal> {
+pub fn parse_checked<'h>(
+    head: &'h [u8],
+    limits: &Limits,
+    ex: &mut Exchange,
+) -> Result<(Request<'h>, Target), Refusal> {
     let request = match parse_head(head, limits)? {
         Parsed::Complete { request, .. } => request,
         Parsed::Partial => return Err(Refusal::new(400, "incomplete request head")),

@@ -132,7 +132,13 @@ pub fn store(
 /// `EROFS`, ...).
 pub fn writable(dir: &Path) -> io::Result<()> {
     let how = nix::unistd::AccessFlags::W_OK | nix::unistd::AccessFlags::X_OK;
-    nix::unistd::faccessat(nix::fcntl::AT_FDCWD, dir, how, nix::fcntl::AtFlags::AT_EACCESS).map_err(io::Error::from)
+    nix::unistd::faccessat(
+        nix::fcntl::AT_FDCWD,
+        dir,
+        how,
+        nix::fcntl::AtFlags::AT_EACCESS,
+    )
+    .map_err(io::Error::from)
 }
 
 /// `<kind without spaces, lower case>-<dev hex>-<ino hex>`; `None` unless the kind
@@ -174,7 +180,9 @@ fn map_entry(path: &Path) -> Option<memmap2::Mmap> {
     let stat = fstat(&fd).ok()?;
     // Only entries this user wrote: in a directory others can write to, a planted
     // entry would otherwise steer planning.
-    if stat.st_mode & libc::S_IFMT != libc::S_IFREG || stat.st_uid != nix::unistd::geteuid().as_raw() {
+    if stat.st_mode & libc::S_IFMT != libc::S_IFREG
+        || stat.st_uid != nix::unistd::geteuid().as_raw()
+    {
         return None;
     }
     let size = u64::try_from(stat.st_size).ok()?;
@@ -184,7 +192,12 @@ fn map_entry(path: &Path) -> Option<memmap2::Mmap> {
     // SAFETY: a read-only private mapping. Entries are replaced by rename(2), never
     // rewritten in place; one truncated by another hand raises SIGBUS on access,
     // which the streamer answers with a 500 (crate::sigbus) while it plans.
-    unsafe { memmap2::MmapOptions::new().len(usize::try_from(size).ok()?).map(&File::from(fd)) }.ok()
+    unsafe {
+        memmap2::MmapOptions::new()
+            .len(usize::try_from(size).ok()?)
+            .map(&File::from(fd))
+    }
+    .ok()
 }
 
 /// Creates `path` for writing: it must not exist yet (not even as a symbolic link).

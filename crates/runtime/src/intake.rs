@@ -59,7 +59,11 @@ impl From<Refusal> for IntakeError {
 /// `Refused(408)` when the deadline passes; the parser's own refusal for a malformed
 /// head; `Refused(500)` when poll(2) or read(2) fail otherwise. EINTR is retried;
 /// EAGAIN (a non-blocking descriptor) goes back to poll(2).
-pub fn read_head(fd: BorrowedFd<'_>, limits: &Limits, timeout: Duration) -> Result<Vec<u8>, IntakeError> {
+pub fn read_head(
+    fd: BorrowedFd<'_>,
+    limits: &Limits,
+    timeout: Duration,
+) -> Result<Vec<u8>, IntakeError> {
     let deadline = Instant::now().checked_add(timeout);
     let mut buf = Vec::with_capacity(READ_CHUNK);
     loop {
@@ -150,7 +154,11 @@ fn at_eof(buf: &[u8]) -> IntakeError {
 }
 
 fn too_large(limits: &Limits) -> IntakeError {
-    Refusal::new(431, format!("request head larger than {} bytes", limits.max_head_bytes)).into()
+    Refusal::new(
+        431,
+        format!("request head larger than {} bytes", limits.max_head_bytes),
+    )
+    .into()
 }
 
 /// 408 (RFC 9110 §15.5.9); the reason gives the limit in seconds, e.g. "10" or "0.3".

@@ -19,14 +19,14 @@
 
 pub mod access;
 pub mod alloc;
-pub mod intake;
-pub mod send;
 pub mod cli;
 pub mod config;
 pub mod docroot;
-pub mod index_cache;
-pub mod log;
-pub mod sigbus;
 pub mod exchange;
+pub mod index_cache;
+pub mod intake;
+pub mod log;
+pub mod send;
 pub mod serve;
+pub mod sigbus;
 pub mod throttle;

@@ -159,7 +159,16 @@ pub fn send_throttled<R>(
     schedule: &Schedule,
     until_rest: R,
 ) -> Sent {
-    send_paced(out, head, plan, file, send_timeout, schedule, &mut Monotonic::start(), until_rest)
+    send_paced(
+        out,
+        head,
+        plan,
+        file,
+        send_timeout,
+        schedule,
+        &mut Monotonic::start(),
+        until_rest,
+    )
 }
 
 /// [`send_throttled`] on any [`Clock`] (a fake one in the tests).
@@ -176,7 +185,9 @@ fn send_paced<R>(
 ) -> Sent {
     let mut sender = Sender::new(out, file, send_timeout);
     let mut until_rest = Some(until_rest);
-    let result = sender.head(head).and_then(|()| sender.paced(plan, schedule, clock, &mut until_rest));
+    let result = sender
+        .head(head)
+        .and_then(|()| sender.paced(plan, schedule, clock, &mut until_rest));
     sender.finish(result)
 }
 

@@ -48,7 +48,12 @@ pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
 /// Exit status: 0 for every answered request (including refusals and clients that went
 /// away), 100 for a usage error, 1 when sending failed on our side.
 pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
-    let Startup { mut ex, config, base, .. } = match start(program) {
+    let Startup {
+        mut ex,
+        config,
+        base,
+        ..
+    } = match start(program) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -73,23 +78,56 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
 }
 
 /// Serves a request whose head has been read. Refusals come back as `Err`.
-fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler: Handler) -> Result<ExitCode, Refusal> {
+fn serve(
+    head: &[u8],
+    config: &Config,
+    ex: &mut Exchange,
+    version: u32,
+    handler: Handler,
+) -> Result<ExitCode, Refusal> {
     crate::access::refuse_root(config)?;
     let (request, target) = parse_checked(head, &limits(config), ex)?;
     let root = crate::access::admit(&request, &target, config, ex.remote())?;
-    let docroot = DocRoot::open(root).map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
+    let docroot = DocRoot::open(root)
+        .map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
     let file = docroot.open_file(&target.path)?;
-    let mut body = handler(&Context { request: &request, target: &target, file: &file, config })?;
+    let mut body = handler(&Context {
+        request: &request,
+        target: &target,
+        file: &file,
+        config,
+    })?;
     let etag = strong_etag(&file.identity, &body.variant, version);
-    let rep = Representation { len: body.plan.len(), content_type: &body.content_type, etag: &etag, last_modified: file.modified };
+    let rep = Representation {
+        len: body.plan.len(),
+        content_type: &body.content_type,
+        etag: &etag,
+        last_modified: file.modified,
+    };
     let ans = answer(&request, &rep, SystemTime::now());
-    let schedule = schedule_for(config, std::mem::take(&mut body.time_map), ans.body).filter(|_| is_socket(stdout()));
+    let schedule = schedule_for(config, std::mem::take(&mut body.time_map), ans.body)
+        .filter(|_| is_socket(stdout()));
     // Unmapped after the response, or before a throttled stream's first rest.
     let mapping = body.mapping.take();
     let sent = match &schedule {
-        Some(s) => send_throttled(stdout(), &ans.head, &body.plan, Some(&file.file), config.send_timeout, s, mapping),
+        Some(s) => send_throttled(
+            stdout(),
+            &ans.head,
+            &body.plan,
+            Some(&file.file),
+            config.send_timeout,
+            s,
+            mapping,
+        ),
         None => {
-            let sent = send_response(stdout(), &ans.head, &body.plan, ans.body, Some(&file.file), config.send_timeout);
+            let sent = send_response(
+                stdout(),
+                &ans.head,
+                &body.plan,
+                ans.body,
+                Some(&file.file),
+                config.send_timeout,
+            );
             drop(mapping);
             sent
         }
@@ -100,5 +138,9 @@ fn serve(head: &[u8], config: &Config, ex: &mut Exchange, version: u32, handler:
         notes.push("throttled");
     }
     ex.sent(ans.status, &sent, &notes);
-    Ok(if matches!(sent.end, End::Failed(_)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if matches!(sent.end, End::Failed(_)) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

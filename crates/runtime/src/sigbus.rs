@@ -48,8 +48,16 @@ static IS_HEAD: AtomicBool = AtomicBool::new(false);
 /// a second call changes nothing but the handler is set again.
 pub fn install(program: &'static str) {
     use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    let _ = LINE.set(format!("{program}: fatal: {REASON}\n").into_bytes().into_boxed_slice());
-    let action = SigAction::new(SigHandler::Handler(on_sigbus), SaFlags::empty(), SigSet::empty());
+    let _ = LINE.set(
+        format!("{program}: fatal: {REASON}\n")
+            .into_bytes()
+            .into_boxed_slice(),
+    );
+    let action = SigAction::new(
+        SigHandler::Handler(on_sigbus),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
     // SAFETY: the handler only reads atomics and a value initialised above, and calls
     // the async-signal-safe write(2), shutdown(2) and _exit(2).
     let _ = unsafe { sigaction(Signal::SIGBUS, &action) };
@@ -84,7 +92,11 @@ extern "C" fn on_sigbus(_: libc::c_int) {
         write_all(2, line);
     }
     if READING.load(Ordering::SeqCst) > 0 {
-        let len = if IS_HEAD.load(Ordering::SeqCst) { HEAD_LEN } else { RESPONSE.len() };
+        let len = if IS_HEAD.load(Ordering::SeqCst) {
+            HEAD_LEN
+        } else {
+            RESPONSE.len()
+        };
         write_all(1, &RESPONSE[..len]);
         // SAFETY: shutdown(2) is async-signal-safe; on a pipe or file it fails harmlessly.
         unsafe { libc::shutdown(1, libc::SHUT_WR) };

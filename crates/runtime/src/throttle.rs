@@ -47,7 +47,9 @@ impl Rate {
 
     /// The rate `per_mille / 1000`; `None` unless `1 ..= MAX_PER_MILLE`.
     pub fn from_per_mille(per_mille: u32) -> Option<Rate> {
-        (1..=Self::MAX_PER_MILLE).contains(&per_mille).then_some(Rate { per_mille })
+        (1..=Self::MAX_PER_MILLE)
+            .contains(&per_mille)
+            .then_some(Rate { per_mille })
     }
 
     /// The rate in thousandths.
@@ -57,7 +59,9 @@ impl Rate {
 
     /// Milliseconds of media played in `elapsed` wall time, rounded down; saturates.
     pub fn media_ms(self, elapsed: Duration) -> u64 {
-        let scaled = elapsed.as_nanos().saturating_mul(u128::from(self.per_mille));
+        let scaled = elapsed
+            .as_nanos()
+            .saturating_mul(u128::from(self.per_mille));
         u64::try_from(scaled / (PER_MILLE * 1_000_000)).unwrap_or(u64::MAX)
     }
 
@@ -107,7 +111,12 @@ impl Schedule {
 
     /// [`Schedule::new`] taking the map: its points become the steps in place, so a
     /// streamer holds them once.
-    pub fn from_map(map: TimeMap, (start, end): (u64, u64), ahead: Duration, rate: Rate) -> Option<Schedule> {
+    pub fn from_map(
+        map: TimeMap,
+        (start, end): (u64, u64),
+        ahead: Duration,
+        rate: Rate,
+    ) -> Option<Schedule> {
         let mut steps = covering(map.into_points(), start, end);
         let origin_ms = steps.iter().map(|p| p.1).min()?;
         let mut last: Option<u64> = None;
@@ -119,7 +128,14 @@ impl Schedule {
             rises
         });
         let ahead_ms = u64::try_from(ahead.as_millis()).unwrap_or(u64::MAX);
-        let schedule = Schedule { start, end, origin_ms, ahead_ms, rate, steps };
+        let schedule = Schedule {
+            start,
+            end,
+            origin_ms,
+            ahead_ms,
+            rate,
+            steps,
+        };
         (schedule.allowed(Duration::ZERO) < end).then_some(schedule)
     }
 
@@ -131,7 +147,9 @@ impl Schedule {
     /// The media time (ms) the play head has reached after `elapsed` wall time, plus
     /// what is kept ahead of it: every byte due no later than this may be sent.
     pub fn horizon_ms(&self, elapsed: Duration) -> u64 {
-        self.origin_ms.saturating_add(self.rate.media_ms(elapsed)).saturating_add(self.ahead_ms)
+        self.origin_ms
+            .saturating_add(self.rate.media_ms(elapsed))
+            .saturating_add(self.ahead_ms)
     }
 
     /// The body offset up to which (exclusive) bytes may have been sent after
@@ -144,14 +162,19 @@ impl Schedule {
     pub fn allowed(&self, elapsed: Duration) -> u64 {
         let horizon = self.horizon_ms(elapsed);
         let next = self.steps.partition_point(|s| s.1 <= horizon);
-        let Some(&(to, due)) = self.steps.get(next) else { return self.end };
-        let Some(ramp) = self.ramp(next) else { return to };
+        let Some(&(to, due)) = self.steps.get(next) else {
+            return self.end;
+        };
+        let Some(ramp) = self.ramp(next) else {
+            return to;
+        };
         if horizon < ramp.0 {
             return to;
         }
         let segment_end = self.steps.get(next + 1).map_or(self.end, |s| s.0);
         // ramp.0 <= horizon < due, and ramp.0 < due.
-        let share = u128::from(segment_end - to) * u128::from(horizon - ramp.0) / u128::from(due - ramp.0);
+        let share =
+            u128::from(segment_end - to) * u128::from(horizon - ramp.0) / u128::from(due - ramp.0);
         to + u64::try_from(share).unwrap_or(0)
     }
 
@@ -174,7 +197,9 @@ impl Schedule {
         if starts <= horizon {
             return Some(elapsed);
         }
-        let media = starts.saturating_sub(self.origin_ms).saturating_sub(self.ahead_ms);
+        let media = starts
+            .saturating_sub(self.origin_ms)
+            .saturating_sub(self.ahead_ms);
         Some(self.rate.wall_time(media).max(elapsed))
     }
 

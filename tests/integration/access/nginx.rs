@@ -20,9 +20,19 @@ const EXPIRES: &str = "2147483647";
 pub fn nginx_doc_hash(text: &str) -> String {
     let script = "printf %s \"$1\" | openssl md5 -binary | openssl base64 | tr +/ -_ | tr -d =";
     tool("openssl");
-    let out = Command::new("sh").args(["-c", script, "sh", text]).output().expect("run sh");
-    assert!(out.status.success(), "openssl pipeline failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("hash is ASCII").trim().to_owned()
+    let out = Command::new("sh")
+        .args(["-c", script, "sh", text])
+        .output()
+        .expect("run sh");
+    assert!(
+        out.status.success(),
+        "openssl pipeline failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("hash is ASCII")
+        .trim()
+        .to_owned()
 }
 
 /// nginx in the foreground, one process, on a loopback port; killed on drop.
@@ -35,9 +45,16 @@ impl Nginx {
     fn start(dir: &TempDir, root: &Path) -> Nginx {
         let prefix = dir.join("nginx");
         std::fs::create_dir_all(&prefix).expect("nginx prefix");
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
         let p = prefix.display();
-        let user = if running_as_root() { "user root root;" } else { "" };
+        let user = if running_as_root() {
+            "user root root;"
+        } else {
+            ""
+        };
         let conf = format!(
             "{user}\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log warn;\n\
              events {{ worker_connections 64; }}\n\
@@ -75,9 +92,14 @@ impl Nginx {
     /// The status nginx answers `GET target HTTP/1.0` with.
     fn status(&self, target: &str) -> u16 {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
-        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect to nginx");
-        stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-        stream.write_all(format!("GET {target} HTTP/1.0\r\n\r\n").as_bytes()).expect("send");
+        let mut stream =
+            TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect to nginx");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        stream
+            .write_all(format!("GET {target} HTTP/1.0\r\n\r\n").as_bytes())
+            .expect("send");
         let mut bytes = Vec::new();
         stream.read_to_end(&mut bytes).expect("read nginx answer");
         let text = String::from_utf8_lossy(&bytes);
@@ -128,10 +150,16 @@ fn links_signed_for_nginx_get_the_same_answers_from_nginx_and_loomiere() {
     let tampered: String = chars.iter().collect();
     let cases: Vec<(String, u16)> = vec![
         (format!("/s/link.png?md5={hash}&expires={EXPIRES}"), 200),
-        (format!("/s/link.png?expires={EXPIRES}&start=1&md5={hash}"), 200),
+        (
+            format!("/s/link.png?expires={EXPIRES}&start=1&md5={hash}"),
+            200,
+        ),
         (format!("/s/link.png?MD5={hash}&Expires={EXPIRES}"), 200),
         (format!("/s/link.png?md5={hash}==&expires={EXPIRES}"), 200),
-        (format!("/s/link.png?md5={ignored_bits}&expires={EXPIRES}"), 200),
+        (
+            format!("/s/link.png?md5={ignored_bits}&expires={EXPIRES}"),
+            200,
+        ),
         (format!("/s/%6cink.png?md5={hash}&expires={EXPIRES}"), 200),
         (format!("/s//link.png?md5={hash}&expires={EXPIRES}"), 200),
         (format!("/s/./link.png?md5={hash}&expires={EXPIRES}"), 200),
@@ -143,13 +171,23 @@ fn links_signed_for_nginx_get_the_same_answers_from_nginx_and_loomiere() {
         (format!("/s/link.png?md5={old}&expires=1000000000"), 403),
         (format!("/s/link.png?md5={hash}"), 403),
         (format!("/s/link.png?expires={EXPIRES}"), 403),
-        (format!("/s/link.png?md5={}&expires={EXPIRES}", hash.replace('-', "+").replace('_', "/")), if hash.contains(['-', '_']) { 403 } else { 200 }),
+        (
+            format!(
+                "/s/link.png?md5={}&expires={EXPIRES}",
+                hash.replace('-', "+").replace('_', "/")
+            ),
+            if hash.contains(['-', '_']) { 403 } else { 200 },
+        ),
         (format!("/s/link.png?md5={hash}===&expires={EXPIRES}"), 403),
         ("/s/link.png".to_string(), 403),
     ];
     for (target, want) in &cases {
         let ours = loomiere.send(&crate::support::get(target)).status;
         let theirs = nginx.status(target);
-        assert_eq!((ours, theirs), (*want, *want), "{target}: (loomiere, nginx)");
+        assert_eq!(
+            (ours, theirs),
+            (*want, *want),
+            "{target}: (loomiere, nginx)"
+        );
     }
 }

@@ -20,7 +20,11 @@ fn service() -> PathBuf {
 /// The `MESSAGE` of `-C N:MESSAGE` in the shipped run script, as written there.
 fn shipped_message() -> String {
     let run = std::fs::read_to_string(service().join("run")).expect("runit run script");
-    let quoted = run.split("-C '").nth(1).and_then(|rest| rest.split('\'').next()).expect("-C '...' in run");
+    let quoted = run
+        .split("-C '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("-C '...' in run");
     quoted.split_once(':').expect("-C N:MESSAGE").1.to_owned()
 }
 
@@ -38,7 +42,17 @@ fn limit_option(n: u32) -> OsString {
 /// when the connection closed without an answer.
 fn curl_from(ip: &str, port: u16, target: &str) -> String {
     let out = Command::new(tool("curl"))
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", "--interface", ip])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "20",
+            "--interface",
+            ip,
+        ])
         .arg(format!("http://127.0.0.1:{port}{target}"))
         .output()
         .expect("run curl");
@@ -47,7 +61,8 @@ fn curl_from(ip: &str, port: u16, target: &str) -> String {
 
 /// Copies a shipped example from `peers/` to `dir/name`, keeping its mode.
 fn install_example(example: &str, dir: &Path, name: &str) {
-    std::fs::copy(service().join("peers").join(example), dir.join(name)).expect("copy example rule");
+    std::fs::copy(service().join("peers").join(example), dir.join(name))
+        .expect("copy example rule");
 }
 
 #[test]
@@ -63,21 +78,43 @@ fn tcpsvd_rules_deny_an_address_and_a_prefix() {
     // Mode 000: the connection is closed at once.
     let closed = dir.write("peers/127.0.0.3", "");
     std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0)).expect("chmod 000");
-    let by_dir = Spec::stream(&config).options(["-i".into(), rules.clone().into()]).start(&dir);
+    let by_dir = Spec::stream(&config)
+        .options(["-i".into(), rules.clone().into()])
+        .start(&dir);
     // The same rules compiled with ipsvd-cdb, for -x.
     let cdb = dir.join("peers.cdb");
-    let made = Command::new(tool("ipsvd-cdb")).arg(&cdb).arg(dir.join("peers.tmp")).arg(&rules).status();
+    let made = Command::new(tool("ipsvd-cdb"))
+        .arg(&cdb)
+        .arg(dir.join("peers.tmp"))
+        .arg(&rules)
+        .status();
     assert!(made.expect("run ipsvd-cdb").success(), "ipsvd-cdb failed");
-    let by_cdb = Spec::stream(&config).options(["-x".into(), cdb.into()]).start(&dir);
-    let cases = [("127.0.0.1", "200"), ("127.0.0.2", "403"), ("127.0.1.9", "403"), ("127.0.0.3", "000"), ("127.0.0.4", "200")];
+    let by_cdb = Spec::stream(&config)
+        .options(["-x".into(), cdb.into()])
+        .start(&dir);
+    let cases = [
+        ("127.0.0.1", "200"),
+        ("127.0.0.2", "403"),
+        ("127.0.1.9", "403"),
+        ("127.0.0.3", "000"),
+        ("127.0.0.4", "200"),
+    ];
     for server in [&by_dir, &by_cdb] {
         for (ip, want) in cases {
-            assert_eq!(curl_from(ip, server.port, "/film.png"), want, "from {ip}; log:\n{}", server.log_text());
+            assert_eq!(
+                curl_from(ip, server.port, "/film.png"),
+                want,
+                "from {ip}; log:\n{}",
+                server.log_text()
+            );
         }
         // Only the allowed clients reached a streamer: two access-log lines.
         let lines = server.access_line(1);
         assert!(lines.starts_with("127.0.0.4 "), "{lines}");
-        assert!(server.log_text().contains("deny"), "tcpsvd -v logs the denial");
+        assert!(
+            server.log_text().contains("deny"),
+            "tcpsvd -v logs the denial"
+        );
     }
 }
 
@@ -86,7 +123,9 @@ fn tcpsvd_per_host_limit_answers_the_shipped_503() {
     let dir = TempDir::new("peers-limit");
     let root = root_with(&dir, "root", &["film.png"]);
     let config = dir.config("stream.conf", Some(&root), "");
-    let server = Spec::stream(&config).options(["-C".into(), limit_option(1)]).start(&dir);
+    let server = Spec::stream(&config)
+        .options(["-C".into(), limit_option(1)])
+        .start(&dir);
     // The first connection holds the only slot of 127.0.0.1 while the front waits for
     // its request; tcpsvd accepts in order, so the second is over the limit.
     let mut first = connect(server.port);
@@ -94,18 +133,28 @@ fn tcpsvd_per_host_limit_answers_the_shipped_503() {
     let mut refused = Vec::new();
     second.read_to_end(&mut refused).expect("read the refusal");
     assert_eq!(String::from_utf8_lossy(&refused), limit_message());
-    assert!(limit_message().starts_with("HTTP/1.0 503 "), "{:?}", limit_message());
-    first.write_all(&get("/film.png")).expect("send on the first connection");
+    assert!(
+        limit_message().starts_with("HTTP/1.0 503 "),
+        "{:?}",
+        limit_message()
+    );
+    first
+        .write_all(&get("/film.png"))
+        .expect("send on the first connection");
     read_response(&mut first).expect(200).complete();
 
     // The shipped per-address example (C200) lifts the limit for one client.
     let rules = dir.join("peers");
     std::fs::create_dir_all(&rules).expect("mkdir peers");
     install_example("198.51.100.7", &rules, "127.0.0.1");
-    let lifted = Spec::stream(&config).options(["-C".into(), limit_option(1), "-i".into(), rules.into()]).start(&dir);
+    let lifted = Spec::stream(&config)
+        .options(["-C".into(), limit_option(1), "-i".into(), rules.into()])
+        .start(&dir);
     let mut first = connect(lifted.port);
     let second = Server::send(&lifted, &get("/film.png"));
     second.expect(200).complete();
-    first.write_all(&get("/film.png")).expect("send on the first connection");
+    first
+        .write_all(&get("/film.png"))
+        .expect("send on the first connection");
     read_response(&mut first).expect(200).complete();
 }

@@ -23,39 +23,64 @@ impl Response {
     /// The value of the only field named `name` (case-insensitive); `None` when
     /// absent; panics when it is repeated.
     pub fn header(&self, name: &str) -> Option<&str> {
-        let mut found = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        let mut found = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name));
         let first = found.next().map(|(_, v)| v.as_str());
-        assert!(found.next().is_none(), "header {name} repeated in {:?}", self.headers);
+        assert!(
+            found.next().is_none(),
+            "header {name} repeated in {:?}",
+            self.headers
+        );
         first
     }
 
     /// Like [`Response::header`], but panics when the field is absent.
     pub fn must(&self, name: &str) -> &str {
-        self.header(name).unwrap_or_else(|| panic!("no {name} header in {:?}", self.headers))
+        self.header(name)
+            .unwrap_or_else(|| panic!("no {name} header in {:?}", self.headers))
     }
 
     /// `Content-Length` as a number.
     pub fn content_length(&self) -> u64 {
         let v = self.must("Content-Length");
-        v.parse().unwrap_or_else(|e| panic!("Content-Length {v:?}: {e}"))
+        v.parse()
+            .unwrap_or_else(|e| panic!("Content-Length {v:?}: {e}"))
     }
 
     /// Asserts the status, showing the head and the start of the body when it differs.
     pub fn expect(&self, status: u16) -> &Self {
-        assert_eq!(self.status, status, "unexpected status; response: {}", self.summary());
+        assert_eq!(
+            self.status,
+            status,
+            "unexpected status; response: {}",
+            self.summary()
+        );
         self
     }
 
     /// Asserts that the body is exactly `Content-Length` bytes long.
     pub fn complete(&self) -> &Self {
-        assert_eq!(self.body.len() as u64, self.content_length(), "body length vs Content-Length: {}", self.summary());
+        assert_eq!(
+            self.body.len() as u64,
+            self.content_length(),
+            "body length vs Content-Length: {}",
+            self.summary()
+        );
         self
     }
 
     /// Status, fields and up to 200 bytes of body, for failure messages.
     pub fn summary(&self) -> String {
         let body = &self.body[..self.body.len().min(200)];
-        format!("{} {:?} body({} bytes) {:?}", self.status, self.headers, self.body.len(), String::from_utf8_lossy(body))
+        format!(
+            "{} {:?} body({} bytes) {:?}",
+            self.status,
+            self.headers,
+            self.body.len(),
+            String::from_utf8_lossy(body)
+        )
     }
 }
 
@@ -82,8 +107,10 @@ pub fn connect(port: u16) -> TcpStream {
     loop {
         match TcpStream::connect_timeout(&addr, IO_TIMEOUT) {
             Ok(s) => {
-                s.set_read_timeout(Some(IO_TIMEOUT)).expect("set_read_timeout");
-                s.set_write_timeout(Some(IO_TIMEOUT)).expect("set_write_timeout");
+                s.set_read_timeout(Some(IO_TIMEOUT))
+                    .expect("set_read_timeout");
+                s.set_write_timeout(Some(IO_TIMEOUT))
+                    .expect("set_write_timeout");
                 return s;
             }
             Err(e) if e.kind() == ErrorKind::ConnectionRefused && Instant::now() < deadline => {
@@ -97,14 +124,18 @@ pub fn connect(port: u16) -> TcpStream {
 /// Sends `raw` on a new connection and reads the whole response.
 pub fn exchange(port: u16, raw: &[u8]) -> Response {
     let mut stream = connect(port);
-    stream.write_all(raw).unwrap_or_else(|e| panic!("send request: {e}"));
+    stream
+        .write_all(raw)
+        .unwrap_or_else(|e| panic!("send request: {e}"));
     read_response(&mut stream)
 }
 
 /// Reads to EOF and parses.
 pub fn read_response(stream: &mut TcpStream) -> Response {
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).unwrap_or_else(|e| panic!("read response ({} bytes so far): {e}", bytes.len()));
+    stream
+        .read_to_end(&mut bytes)
+        .unwrap_or_else(|e| panic!("read response ({} bytes so far): {e}", bytes.len()));
     parse(&bytes)
 }
 
@@ -114,8 +145,14 @@ pub fn parse(bytes: &[u8]) -> Response {
     let end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no end of head in {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(300)])));
-    let head = std::str::from_utf8(&bytes[..end]).unwrap_or_else(|e| panic!("head is not UTF-8: {e}"));
+        .unwrap_or_else(|| {
+            panic!(
+                "no end of head in {:?}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+            )
+        });
+    let head =
+        std::str::from_utf8(&bytes[..end]).unwrap_or_else(|e| panic!("head is not UTF-8: {e}"));
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let mut parts = status_line.splitn(3, ' ');
@@ -127,11 +164,22 @@ pub fn parse(bytes: &[u8]) -> Response {
         .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
     let headers = lines
         .map(|line| {
-            let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("bad field line {line:?}"));
+            let (name, value) = line
+                .split_once(':')
+                .unwrap_or_else(|| panic!("bad field line {line:?}"));
             (name.to_owned(), value.trim().to_owned())
         })
         .collect();
-    let response = Response { status, headers, body: bytes[end + 4..].to_vec() };
-    assert_eq!(response.header("Connection"), Some("close"), "{}", response.summary());
+    let response = Response {
+        status,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    };
+    assert_eq!(
+        response.header("Connection"),
+        Some("close"),
+        "{}",
+        response.summary()
+    );
     response
 }

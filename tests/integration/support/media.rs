@@ -44,8 +44,14 @@ fn prepare() -> PathBuf {
             dir
         }
     };
-    let dir = dir.canonicalize().unwrap_or_else(|e| panic!("media directory {}: {e}", dir.display()));
-    let missing: Vec<&str> = FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+    let dir = dir
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("media directory {}: {e}", dir.display()));
+    let missing: Vec<&str> = FILES
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
     assert!(
         missing.is_empty(),
         "media files {missing:?} missing from {}; run scripts/gen-media {}",
@@ -79,7 +85,10 @@ fn generate(dir: &Path) {
 pub fn tool(name: &'static str) -> &'static str {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path).any(|d| is_executable(&d.join(name)));
-    assert!(found, "`{name}` is not on PATH: these integration tests need it (see tests/integration/main.rs)");
+    assert!(
+        found,
+        "`{name}` is not on PATH: these integration tests need it (see tests/integration/main.rs)"
+    );
     name
 }
 

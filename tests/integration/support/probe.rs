@@ -27,14 +27,23 @@ pub struct Probe {
 impl Probe {
     /// `(codec_type, codec_name)` of every stream, in order.
     pub fn kinds(&self) -> Vec<(String, String)> {
-        self.streams.iter().map(|s| (s.codec_type.clone(), s.codec_name.clone())).collect()
+        self.streams
+            .iter()
+            .map(|s| (s.codec_type.clone(), s.codec_name.clone()))
+            .collect()
     }
 }
 
 /// Runs `program` with `args`, where the word `IN` stands for `path`.
 fn run(program: &'static str, args: &[&str], path: &Path) -> Output {
     Command::new(tool(program))
-        .args(args.iter().map(|a| if *a == "IN" { path.as_os_str() } else { a.as_ref() }))
+        .args(args.iter().map(|a| {
+            if *a == "IN" {
+                path.as_os_str()
+            } else {
+                a.as_ref()
+            }
+        }))
         .output()
         .unwrap_or_else(|e| panic!("run {program}: {e}"))
 }
@@ -54,7 +63,10 @@ fn stdout_ok(program: &'static str, args: &[&str], path: &Path) -> String {
 /// decodes cleanly. Every video and audio stream is decoded; subtitle packets are
 /// read and copied (the null muxer has no subtitle encoder).
 pub fn decode_errors(path: &Path) -> String {
-    let args = ["-nostdin", "-v", "error", "-i", "IN", "-map", "0:v?", "-map", "0:a?", "-map", "0:s?", "-c:s", "copy", "-f", "null", "-"];
+    let args = [
+        "-nostdin", "-v", "error", "-i", "IN", "-map", "0:v?", "-map", "0:a?", "-map", "0:s?",
+        "-c:s", "copy", "-f", "null", "-",
+    ];
     let out = run("ffmpeg", &args, path);
     let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
@@ -65,13 +77,33 @@ pub fn decode_errors(path: &Path) -> String {
 
 /// The flags of the first video packet in file order, e.g. `K_` for a key frame.
 pub fn first_video_flags(path: &Path) -> String {
-    let args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=flags", "-read_intervals", "%+#1", "-of", "csv=p=0", "IN"];
+    let args = [
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "packet=flags",
+        "-read_intervals",
+        "%+#1",
+        "-of",
+        "csv=p=0",
+        "IN",
+    ];
     stdout_ok("ffprobe", &args, path).trim().to_owned()
 }
 
 /// Streams (`codec_type`, `codec_name`, `start_time`, `duration`) and format duration.
 pub fn probe(path: &Path) -> Probe {
-    let args = ["-v", "error", "-show_entries", "stream=codec_type,codec_name,start_time,duration:format=duration", "-of", "default", "IN"];
+    let args = [
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=codec_type,codec_name,start_time,duration:format=duration",
+        "-of",
+        "default",
+        "IN",
+    ];
     let text = stdout_ok("ffprobe", &args, path);
     let mut streams = Vec::new();
     let mut duration = None;
@@ -93,7 +125,8 @@ pub fn probe(path: &Path) -> Probe {
             }
         }
     }
-    let duration = duration.unwrap_or_else(|| panic!("no format duration for {}:\n{text}", path.display()));
+    let duration =
+        duration.unwrap_or_else(|| panic!("no format duration for {}:\n{text}", path.display()));
     Probe { streams, duration }
 }
 
@@ -103,7 +136,13 @@ fn number(v: Option<&String>) -> Option<f64> {
 
 /// `ffmpeg -f framemd5` of every stream: one checksum per decoded frame, with times.
 pub fn framemd5(path: &Path) -> String {
-    stdout_ok("ffmpeg", &["-nostdin", "-v", "error", "-i", "IN", "-map", "0", "-f", "framemd5", "-"], path)
+    stdout_ok(
+        "ffmpeg",
+        &[
+            "-nostdin", "-v", "error", "-i", "IN", "-map", "0", "-f", "framemd5", "-",
+        ],
+        path,
+    )
 }
 
 /// What the tests need to know about an original file, computed once per file.
@@ -120,7 +159,8 @@ impl Original {
     /// The time the output must start at: the last key frame at or before `start`.
     pub fn snapped(&self, start: f64) -> f64 {
         let at_or_before = self.key_times.iter().copied().rfind(|&k| k <= start + 1e-6);
-        at_or_before.unwrap_or_else(|| panic!("no key frame at or before {start} in {:?}", self.key_times))
+        at_or_before
+            .unwrap_or_else(|| panic!("no key frame at or before {start} in {:?}", self.key_times))
     }
 }
 
@@ -132,12 +172,25 @@ pub fn original(path: &Path) -> Arc<Original> {
         return o.clone();
     }
     let o = Arc::new(analyse(path));
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), o.clone());
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(path.to_owned(), o.clone());
     o
 }
 
 fn analyse(path: &Path) -> Original {
-    let args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "IN"];
+    let args = [
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "packet=pts_time,flags",
+        "-of",
+        "csv=p=0",
+        "IN",
+    ];
     let text = stdout_ok("ffprobe", &args, path);
     let mut frames: Vec<(f64, bool)> = text
         .lines()
@@ -147,10 +200,21 @@ fn analyse(path: &Path) -> Original {
         })
         .collect();
     frames.sort_by(|a, b| a.0.total_cmp(&b.0));
-    assert!(frames.len() > 10, "too few video packets in {}: {text}", path.display());
+    assert!(
+        frames.len() > 10,
+        "too few video packets in {}: {text}",
+        path.display()
+    );
     let key_times = frames.iter().filter(|f| f.1).map(|f| f.0).collect();
-    let frame = frames.windows(2).map(|w| w[1].0 - w[0].0).fold(0.0, f64::max);
-    Original { probe: probe(path), key_times, frame }
+    let frame = frames
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .fold(0.0, f64::max);
+    Original {
+        probe: probe(path),
+        key_times,
+        frame,
+    }
 }
 
 /// The four-character types of the top-level boxes of an MP4 held in `bytes`.
@@ -159,17 +223,25 @@ pub fn top_boxes(bytes: &[u8]) -> Vec<String> {
     let mut types = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
-        let head = bytes.get(at..at + 8).unwrap_or_else(|| panic!("truncated box header at {at}"));
+        let head = bytes
+            .get(at..at + 8)
+            .unwrap_or_else(|| panic!("truncated box header at {at}"));
         let size32 = u32::from_be_bytes(head[..4].try_into().unwrap());
         let size = match size32 {
             0 => bytes.len() - at,
             1 => {
-                let large = bytes.get(at + 8..at + 16).unwrap_or_else(|| panic!("truncated largesize at {at}"));
+                let large = bytes
+                    .get(at + 8..at + 16)
+                    .unwrap_or_else(|| panic!("truncated largesize at {at}"));
                 usize::try_from(u64::from_be_bytes(large.try_into().unwrap())).unwrap()
             }
             n => n as usize,
         };
-        assert!(size >= 8 && at + size <= bytes.len(), "box at {at} of size {size} does not fit in {}", bytes.len());
+        assert!(
+            size >= 8 && at + size <= bytes.len(),
+            "box at {at} of size {size} does not fit in {}",
+            bytes.len()
+        );
         types.push(String::from_utf8_lossy(&head[4..8]).into_owned());
         at += size;
     }
@@ -186,7 +258,9 @@ pub fn playback_faults(path: &Path) -> Vec<String> {
     }
     let flags = first_video_flags(path);
     if !flags.contains('K') {
-        bad.push(format!("first video packet has flags {flags:?}, not a key frame"));
+        bad.push(format!(
+            "first video packet has flags {flags:?}, not a key frame"
+        ));
     }
     bad
 }

@@ -50,7 +50,13 @@ impl Spec {
     }
 
     pub fn new(program: &'static str) -> Spec {
-        Spec { supervisor: Supervisor::Tcpsvd, program, args: vec![], env: vec![], options: vec![] }
+        Spec {
+            supervisor: Supervisor::Tcpsvd,
+            program,
+            args: vec![],
+            env: vec![],
+            options: vec![],
+        }
     }
 
     pub fn args(mut self, args: impl IntoIterator<Item = OsString>) -> Spec {
@@ -82,33 +88,49 @@ impl Spec {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             let log = dir.join(&format!("server-{n}-{}.log", self.program));
             let port = free_port();
-            let child = self.command(port, &log).spawn().unwrap_or_else(|e| panic!("spawn supervisor: {e}"));
+            let child = self
+                .command(port, &log)
+                .spawn()
+                .unwrap_or_else(|e| panic!("spawn supervisor: {e}"));
             // From here on, Drop kills the supervisor, even when waiting panics.
-            let mut server = Server { child, sent: Cell::new(0), port, log };
+            let mut server = Server {
+                child,
+                sent: Cell::new(0),
+                port,
+                log,
+            };
             if wait_listening(&mut server.child, &server.log, self.supervisor) {
                 return server;
             }
             last = server.log_text();
         }
-        panic!("could not start {:?} for {} in 10 attempts; last output:\n{last}", self.supervisor, self.program);
+        panic!(
+            "could not start {:?} for {} in 10 attempts; last output:\n{last}",
+            self.supervisor, self.program
+        );
     }
 
     fn command(&self, port: u16, log: &Path) -> Command {
         let mut cmd = match self.supervisor {
             Supervisor::Tcpsvd => {
                 let mut c = Command::new(tool("tcpsvd"));
-                c.arg("-v").args(&self.options).args(["127.0.0.1", &port.to_string()]);
+                c.arg("-v")
+                    .args(&self.options)
+                    .args(["127.0.0.1", &port.to_string()]);
                 c
             }
             Supervisor::SocketActivate => {
                 let mut c = Command::new(tool("systemd-socket-activate"));
-                c.args(["-a", "--inetd"]).args(&self.options).args(["-l", &format!("127.0.0.1:{port}")]);
+                c.args(["-a", "--inetd"])
+                    .args(&self.options)
+                    .args(["-l", &format!("127.0.0.1:{port}")]);
                 c
             }
         };
         cmd.arg(bin(self.program)).args(&self.args);
         // Nothing from the environment of `cargo test` may change what the servers do.
-        cmd.env_remove("LOOMIERE_CONFIG").env_remove("LOOMIERE_REQUEST");
+        cmd.env_remove("LOOMIERE_CONFIG")
+            .env_remove("LOOMIERE_REQUEST");
         for (name, value) in &self.env {
             cmd.env(name, value);
         }
@@ -138,7 +160,10 @@ fn wait_listening(child: &mut Child, log: &Path, supervisor: Supervisor) -> bool
     };
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        if std::fs::read_to_string(log).unwrap_or_default().contains(marker) {
+        if std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .contains(marker)
+        {
             return true;
         }
         if child.try_wait().ok().flatten().is_some() {
@@ -146,7 +171,10 @@ fn wait_listening(child: &mut Child, log: &Path, supervisor: Supervisor) -> bool
         }
         sleep(Duration::from_millis(10));
     }
-    panic!("{supervisor:?} did not start listening within 10 s: {}", std::fs::read_to_string(log).unwrap_or_default());
+    panic!(
+        "{supervisor:?} did not start listening within 10 s: {}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
 }
 
 impl Server {
@@ -181,7 +209,11 @@ impl Server {
     /// The access-log lines so far: `REMOTE "METHOD TARGET" STATUS ...`; the
     /// supervisor's own lines are left out.
     pub fn access_lines(&self) -> Vec<String> {
-        self.log_text().lines().filter(|l| is_access_line(l)).map(str::to_owned).collect()
+        self.log_text()
+            .lines()
+            .filter(|l| is_access_line(l))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Waits (up to 10 s) for access-log line number `index` (0-based) and returns it:
@@ -192,7 +224,11 @@ impl Server {
             if let Some(line) = self.access_lines().get(index) {
                 return line.clone();
             }
-            assert!(Instant::now() < deadline, "no access-log line #{index} within 10 s; log:\n{}", self.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "no access-log line #{index} within 10 s; log:\n{}",
+                self.log_text()
+            );
             sleep(Duration::from_millis(10));
         }
     }
@@ -201,7 +237,8 @@ impl Server {
 /// True for our access-log lines (see `crates/runtime/src/log.rs`): the remote
 /// address, a space, then the quoted request.
 pub fn is_access_line(line: &str) -> bool {
-    line.split_once(' ').is_some_and(|(remote, rest)| !remote.is_empty() && rest.starts_with('"'))
+    line.split_once(' ')
+        .is_some_and(|(remote, rest)| !remote.is_empty() && rest.starts_with('"'))
 }
 
 impl Drop for Server {

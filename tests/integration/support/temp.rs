@@ -15,7 +15,8 @@ impl TempDir {
     /// Creates `<tmp>/loomiere-it-<pid>-<n>-<name>`.
     pub fn new(name: &str) -> TempDir {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("loomiere-it-{}-{n}-{name}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("loomiere-it-{}-{n}-{name}", std::process::id()));
         // A leftover of an earlier run with the same pid is stale.
         let _ = fs::remove_dir_all(&path);
         fs::create_dir_all(&path).unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
@@ -30,7 +31,8 @@ impl TempDir {
     pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir {}: {e}", parent.display()));
+            fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("mkdir {}: {e}", parent.display()));
         }
         fs::write(&path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         path
@@ -48,7 +50,11 @@ impl TempDir {
             text.push_str(&format!("root = {}\n", root.display()));
         }
         text.push_str(extra);
-        let sets = |key: &str| extra.lines().any(|l| l.split('=').next().map(str::trim) == Some(key));
+        let sets = |key: &str| {
+            extra
+                .lines()
+                .any(|l| l.split('=').next().map(str::trim) == Some(key))
+        };
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }

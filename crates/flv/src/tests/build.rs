@@ -15,7 +15,13 @@ pub struct T {
 
 impl T {
     pub fn new(type_byte: u8, ts: u32, data: Vec<u8>) -> T {
-        T { type_byte, ts, data, stream_id: 0, trailer: None }
+        T {
+            type_byte,
+            ts,
+            data,
+            stream_id: 0,
+            trailer: None,
+        }
     }
 }
 
@@ -27,7 +33,11 @@ fn payload(head: &[u8], n: usize, fill: u8) -> Vec<u8> {
 
 /// AVC sequence header (`FrameType` 1, `CodecID` 7, `AVCPacketType` 0).
 pub fn avc_config() -> T {
-    T::new(9, 0, payload(&[0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x0d], 8, 0xaa))
+    T::new(
+        9,
+        0,
+        payload(&[0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x0d], 8, 0xaa),
+    )
 }
 
 /// AVC key frame (`AVCPacketType` 1) with `n` payload bytes.
@@ -123,7 +133,10 @@ pub fn meta(index: Option<(&[f64], &[f64])>) -> T {
     let mut p = vec![("duration", amf_num(10.0)), ("videocodecid", amf_num(7.0))];
     if let Some((pos, times)) = index {
         let arr = |v: &[f64]| amf_strict(&v.iter().map(|&x| amf_num(x)).collect::<Vec<_>>());
-        p.push(("keyframes", amf_obj(&[("filepositions", arr(pos)), ("times", arr(times))])));
+        p.push((
+            "keyframes",
+            amf_obj(&[("filepositions", arr(pos)), ("times", arr(times))]),
+        ));
     }
     script("onMetaData", amf_ecma(&p))
 }
@@ -156,8 +169,16 @@ pub fn build(flags: u8, tags: &[T]) -> Built {
 /// `meta` (its index pointing at the key frames of `media`, with their timestamps in
 /// seconds, when `indexed`), the AVC and AAC configurations, then `media`.
 pub fn with_head(flags: u8, indexed: bool, configs: &[T], media: &[T]) -> Built {
-    let keys: Vec<usize> = media.iter().enumerate().filter(|(_, t)| is_key(t)).map(|(i, _)| i).collect();
-    let times: Vec<f64> = keys.iter().map(|&i| f64::from(media[i].ts) / 1000.0).collect();
+    let keys: Vec<usize> = media
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_key(t))
+        .map(|(i, _)| i)
+        .collect();
+    let times: Vec<f64> = keys
+        .iter()
+        .map(|&i| f64::from(media[i].ts) / 1000.0)
+        .collect();
     let zeros = vec![0.0; keys.len()];
     let assemble = |pos: &[f64]| {
         let mut tags = vec![meta(indexed.then_some((pos, &times[..])))];
@@ -167,15 +188,23 @@ pub fn with_head(flags: u8, indexed: bool, configs: &[T], media: &[T]) -> Built 
     };
     let first = assemble(&zeros);
     let head = 1 + configs.len();
-    let pos: Vec<f64> = keys.iter().map(|&i| first.offsets[head + i] as f64).collect();
+    let pos: Vec<f64> = keys
+        .iter()
+        .map(|&i| first.offsets[head + i] as f64)
+        .collect();
     let built = assemble(&pos);
-    assert_eq!(built.offsets, first.offsets, "the index does not change the layout");
+    assert_eq!(
+        built.offsets, first.offsets,
+        "the index does not change the layout"
+    );
     built
 }
 
 /// A video key frame in the builder's terms (legacy header, `FrameType` 1, coded).
 pub fn is_key(t: &T) -> bool {
-    t.type_byte == 9 && t.data.first().is_some_and(|b| b >> 4 == 1) && (t.data[0] & 0x0f != 7 || t.data.get(1) == Some(&1))
+    t.type_byte == 9
+        && t.data.first().is_some_and(|b| b >> 4 == 1)
+        && (t.data[0] & 0x0f != 7 || t.data.get(1) == Some(&1))
 }
 
 /// Ten seconds of H.264 + AAC: a key frame every 2 s (25 fps video as 5 tags per
@@ -184,7 +213,11 @@ pub fn h264_media() -> Vec<T> {
     let mut media = Vec::new();
     for i in 0..50u32 {
         let ts = i * 200;
-        media.push(if i % 10 == 0 { avc_key(ts, 300) } else { avc_inter(ts, 120) });
+        media.push(if i % 10 == 0 {
+            avc_key(ts, 300)
+        } else {
+            avc_inter(ts, 120)
+        });
         media.push(aac(ts + 10, 40));
     }
     media.push(avc_end(10_000));

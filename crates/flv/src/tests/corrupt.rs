@@ -65,10 +65,22 @@ fn a_defect_after_the_seek_point_ends_the_time_map_but_not_the_answer() {
     let b = h264(false);
     let file = &b.bytes[..b.offsets[80] as usize + 20];
     let (p, out) = cut(file, bytes(Some(b.offsets[43]), None));
-    assert_eq!(out, super::expected(&b, 5, &[0, 1, 2], 43, file.len() as u64));
-    assert!(p.notes.iter().any(|n| n.contains("time map stops early") && n.contains("data size")), "{:?}", p.notes);
+    assert_eq!(
+        out,
+        super::expected(&b, 5, &[0, 1, 2], 43, file.len() as u64)
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("time map stops early") && n.contains("data size")),
+        "{:?}",
+        p.notes
+    );
     let why = defect(plan(file, millis(Some(4500), Some(9000))));
-    assert!(why.contains("runs past the end of the file"), "an end past the defect: {why}");
+    assert!(
+        why.contains("runs past the end of the file"),
+        "an end past the defect: {why}"
+    );
 }
 
 #[test]
@@ -76,8 +88,15 @@ fn a_defect_before_a_byte_seek_point_does_not_matter() {
     let mut b = h264(false);
     set_size(&mut b.bytes, b.offsets[30], 0xff_ffff);
     let (p, out) = cut(&b.bytes, bytes(Some(b.offsets[63]), None));
-    assert_eq!(out, super::expected(&b, 5, &[0, 1, 2], 63, b.bytes.len() as u64));
+    assert_eq!(
+        out,
+        super::expected(&b, 5, &[0, 1, 2], 63, b.bytes.len() as u64)
+    );
     assert!(p.notes.is_empty(), "{:?}", p.notes);
     let (p, _) = cut(&b.bytes, bytes(Some(b.offsets[30]), None));
-    assert_eq!(p.start, Some(b.offsets[43]), "the broken tag is no boundary: snapped past it");
+    assert_eq!(
+        p.start,
+        Some(b.offsets[43]),
+        "the broken tag is no boundary: snapped past it"
+    );
 }

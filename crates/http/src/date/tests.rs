@@ -91,11 +91,27 @@ fn agrees_with_httpdate() {
         assert_eq!(parse(text.as_bytes()), Some(secs), "{text}");
         // The same instant in the two obsolete formats, parsed by both.
         let c = civil_from_seconds(secs);
-        let (name, month) = (DAY_NAMES[weekday(secs)], std::str::from_utf8(MONTHS[(c.month - 1) as usize]).unwrap());
+        let (name, month) = (
+            DAY_NAMES[weekday(secs)],
+            std::str::from_utf8(MONTHS[(c.month - 1) as usize]).unwrap(),
+        );
         let (h, m, s) = (c.time / 3600, c.time / 60 % 60, c.time % 60);
-        let asc = format!("{} {month} {:>2} {h:02}:{m:02}:{s:02} {}", &name[..3], c.day, c.year);
-        let rfc850 = format!("{name}, {:02}-{month}-{:02} {h:02}:{m:02}:{s:02} GMT", c.day, c.year % 100);
-        let theirs = |text: &str| httpdate::parse_http_date(text).ok().map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
+        let asc = format!(
+            "{} {month} {:>2} {h:02}:{m:02}:{s:02} {}",
+            &name[..3],
+            c.day,
+            c.year
+        );
+        let rfc850 = format!(
+            "{name}, {:02}-{month}-{:02} {h:02}:{m:02}:{s:02} GMT",
+            c.day,
+            c.year % 100
+        );
+        let theirs = |text: &str| {
+            httpdate::parse_http_date(text)
+                .ok()
+                .map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs())
+        };
         assert_eq!(parse(asc.as_bytes()), theirs(&asc), "{asc}");
         assert_eq!(parse(asc.as_bytes()), Some(secs), "{asc}");
         assert_eq!(parse(rfc850.as_bytes()), theirs(&rfc850), "{rfc850}");
@@ -122,7 +138,9 @@ fn refuses_what_httpdate_refuses() {
         }
     }
     for text in texts {
-        let theirs = httpdate::parse_http_date(&text).ok().map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
+        let theirs = httpdate::parse_http_date(&text)
+            .ok()
+            .map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
         assert_eq!(parse(text.as_bytes()), theirs, "{text}");
     }
 }

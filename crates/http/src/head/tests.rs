@@ -155,11 +155,20 @@ fn head_size_limit() {
     // Still partial, but already longer than the limit: in the fields, 431; in the
     // request-target, 414 (RFC 9112 §3); in the method, 501.
     let in_fields = b"GET / HTTP/1.1\r\nHost: abcdefghijklmnopqr";
-    assert_eq!(parse_head(in_fields, &limits).map_err(|r| r.status), Err(431));
+    assert_eq!(
+        parse_head(in_fields, &limits).map_err(|r| r.status),
+        Err(431)
+    );
     let in_target = b"\r\nGET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    assert_eq!(parse_head(in_target, &limits).map_err(|r| r.status), Err(414));
+    assert_eq!(
+        parse_head(in_target, &limits).map_err(|r| r.status),
+        Err(414)
+    );
     let in_version = b"GET /aaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1";
-    assert_eq!(parse_head(in_version, &limits).map_err(|r| r.status), Err(414));
+    assert_eq!(
+        parse_head(in_version, &limits).map_err(|r| r.status),
+        Err(414)
+    );
     let long = [b'A'; 33];
     assert_eq!(parse_head(&long, &limits).map_err(|r| r.status), Err(501));
     // Partial and exactly at the limit: the next byte decides.

@@ -7,7 +7,10 @@ use std::rc::Rc;
 
 /// A box with a 32-bit size (§4.2).
 pub(super) fn bx(typ: &[u8; 4], payload: &[u8]) -> Vec<u8> {
-    let mut v = u32::try_from(payload.len() + 8).unwrap().to_be_bytes().to_vec();
+    let mut v = u32::try_from(payload.len() + 8)
+        .unwrap()
+        .to_be_bytes()
+        .to_vec();
     v.extend_from_slice(typ);
     v.extend_from_slice(payload);
     v
@@ -58,7 +61,11 @@ pub(super) fn sample_parts(t: usize, i: u32, size: u32) -> Vec<(u64, Vec<u8>)> {
         (from..to)
             .map(|k| match usize::try_from(k).ok().and_then(|k| tag.get(k)) {
                 Some(&b) => b,
-                None => (k.wrapping_mul(13) ^ u64::from(i).wrapping_mul(31) ^ (t as u64).wrapping_mul(101)) as u8,
+                None => {
+                    (k.wrapping_mul(13)
+                        ^ u64::from(i).wrapping_mul(31)
+                        ^ (t as u64).wrapping_mul(101)) as u8
+                }
             })
             .collect()
     };
@@ -137,7 +144,13 @@ pub(super) fn chunks_cycling(n: u32, pattern: &[u32]) -> Vec<u32> {
 }
 
 impl Trk {
-    pub fn new(handler: &[u8; 4], timescale: u32, deltas: Vec<u32>, sizes: Vec<u32>, per_chunk: u32) -> Trk {
+    pub fn new(
+        handler: &[u8; 4],
+        timescale: u32,
+        deltas: Vec<u32>,
+        sizes: Vec<u32>,
+        per_chunk: u32,
+    ) -> Trk {
         let chunks = chunked(sizes.len() as u32, per_chunk);
         Trk {
             handler: *handler,
@@ -158,7 +171,15 @@ impl Trk {
 
     /// 25 fps video (timescale 12800), a sync sample every `gop` samples, 5 per chunk.
     pub fn video(n: u32, gop: u32) -> Trk {
-        let sizes = (0..n).map(|i| if i % gop == 0 { 300 } else { 60 + (i * 37) % 90 }).collect();
+        let sizes = (0..n)
+            .map(|i| {
+                if i % gop == 0 {
+                    300
+                } else {
+                    60 + (i * 37) % 90
+                }
+            })
+            .collect();
         let mut t = Trk::new(b"vide", 12800, vec![512; n as usize], sizes, 5);
         t.sync = Some((0..n).filter(|i| i % gop == 0).map(|i| i + 1).collect());
         t
@@ -169,7 +190,12 @@ impl Trk {
     pub fn bframes(n: u32) -> Trk {
         let mut t = Trk::video(n, 6);
         let shown = [0i32, 3, 1, 2, 5, 4];
-        t.cto = Some((0, (0..n).map(|d| (shown[(d % 6) as usize] - (d % 6) as i32 + 1) * 512).collect()));
+        t.cto = Some((
+            0,
+            (0..n)
+                .map(|d| (shown[(d % 6) as usize] - (d % 6) as i32 + 1) * 512)
+                .collect(),
+        ));
         t.edits = Some(vec![(u64::from(n) * 40, 512)]);
         t.sdtp = true;
         t
@@ -207,17 +233,24 @@ impl Trk {
     pub fn stbl(&self, offsets: &[u64]) -> Vec<u8> {
         let n = self.sizes.len() as u32;
         let entry = bx(b"test", &[0, 0, 0, 0, 0, 0, 0, 1]);
-        let mut kids: Vec<([u8; 4], Vec<u8>)> = vec![(*b"stsd", full(b"stsd", 0, 0, &[be(&[1]), entry].concat()))];
+        let mut kids: Vec<([u8; 4], Vec<u8>)> =
+            vec![(*b"stsd", full(b"stsd", 0, 0, &[be(&[1]), entry].concat()))];
         kids.push((*b"stts", run_table(b"stts", 0, &[], &self.deltas)));
         if let Some((v, cto)) = &self.cto {
             let vals: Vec<u32> = cto.iter().map(|&c| c as u32).collect();
             kids.push((*b"ctts", run_table(b"ctts", *v, &[], &vals)));
         }
         if let Some(s) = &self.sync {
-            kids.push((*b"stss", full(b"stss", 0, 0, &[be(&[s.len() as u32]), be(s)].concat())));
+            kids.push((
+                *b"stss",
+                full(b"stss", 0, 0, &[be(&[s.len() as u32]), be(s)].concat()),
+            ));
         }
         if self.sdtp {
-            kids.push((*b"sdtp", full(b"sdtp", 0, 0, &(0..n).map(sdtp_byte).collect::<Vec<_>>())));
+            kids.push((
+                *b"sdtp",
+                full(b"sdtp", 0, 0, &(0..n).map(sdtp_byte).collect::<Vec<_>>()),
+            ));
         }
         kids.push((*b"stsc", self.stsc()));
         kids.push(self.size_table());
@@ -232,7 +265,11 @@ impl Trk {
         }
         kids.push((typ, full(&typ, 0, 0, &body)));
         if let Some(v) = self.sbgp {
-            let prefix = if v == 1 { [&b"roll"[..], &be(&[7])].concat() } else { b"roll".to_vec() };
+            let prefix = if v == 1 {
+                [&b"roll"[..], &be(&[7])].concat()
+            } else {
+                b"roll".to_vec()
+            };
             let groups: Vec<u32> = (0..n).map(group_of).collect();
             kids.push((*b"sbgp", run_table(b"sbgp", v, &prefix, &groups)));
             let sgpd = [&b"roll"[..], &be(&[2, 2]), &[0xff, 0xff, 0xff, 0xfe]].concat();
@@ -241,7 +278,10 @@ impl Trk {
         if let Some(f) = &self.tweak {
             f(&mut kids);
         }
-        bx(b"stbl", &kids.into_iter().flat_map(|k| k.1).collect::<Vec<_>>())
+        bx(
+            b"stbl",
+            &kids.into_iter().flat_map(|k| k.1).collect::<Vec<_>>(),
+        )
     }
 
     fn stsc(&self) -> Vec<u8> {
@@ -252,26 +292,48 @@ impl Trk {
             }
         }
         let mut body = be(&[entries.len() as u32]);
-        entries.iter().for_each(|(f, s)| body.extend(be(&[*f, *s, 1])));
+        entries
+            .iter()
+            .for_each(|(f, s)| body.extend(be(&[*f, *s, 1])));
         full(b"stsc", 0, 0, &body)
     }
 
     fn size_table(&self) -> ([u8; 4], Vec<u8>) {
         let n = self.sizes.len() as u32;
         match self.size_box {
-            SizeBox::Stsz => (*b"stsz", full(b"stsz", 0, 0, &[be(&[0, n]), be(&self.sizes)].concat())),
+            SizeBox::Stsz => (
+                *b"stsz",
+                full(b"stsz", 0, 0, &[be(&[0, n]), be(&self.sizes)].concat()),
+            ),
             SizeBox::Constant => {
-                assert!(self.sizes.iter().all(|&s| s == self.sizes[0]), "constant stsz needs equal sizes");
+                assert!(
+                    self.sizes.iter().all(|&s| s == self.sizes[0]),
+                    "constant stsz needs equal sizes"
+                );
                 (*b"stsz", full(b"stsz", 0, 0, &be(&[self.sizes[0], n])))
             }
             SizeBox::Stz2(bits) => {
-                assert!(self.sizes.iter().all(|&s| s < 1 << bits), "stz2 size too large for {bits} bits");
+                assert!(
+                    self.sizes.iter().all(|&s| s < 1 << bits),
+                    "stz2 size too large for {bits} bits"
+                );
                 let packed: Vec<u8> = match bits {
-                    4 => self.sizes.chunks(2).map(|p| (p[0] << 4 | p.get(1).copied().unwrap_or(0)) as u8).collect(),
+                    4 => self
+                        .sizes
+                        .chunks(2)
+                        .map(|p| (p[0] << 4 | p.get(1).copied().unwrap_or(0)) as u8)
+                        .collect(),
                     8 => self.sizes.iter().map(|&s| s as u8).collect(),
-                    _ => self.sizes.iter().flat_map(|&s| (s as u16).to_be_bytes()).collect(),
+                    _ => self
+                        .sizes
+                        .iter()
+                        .flat_map(|&s| (s as u16).to_be_bytes())
+                        .collect(),
                 };
-                (*b"stz2", full(b"stz2", 0, 0, &[be(&[u32::from(bits), n]), packed].concat()))
+                (
+                    *b"stz2",
+                    full(b"stz2", 0, 0, &[be(&[u32::from(bits), n]), packed].concat()),
+                )
             }
         }
     }

@@ -46,7 +46,10 @@ fn grow(file: &mut [u8], path: &str, delta: u32) {
 /// defect.
 fn refused(file: &[u8], what: &str, want: &str) {
     match plan(file, seek(Some(2000), Some(4000))) {
-        Err(Mp4Error::Defect(got)) => assert!(got.contains(want), "{what}: defect {got:?} does not name {want:?}"),
+        Err(Mp4Error::Defect(got)) => assert!(
+            got.contains(want),
+            "{what}: defect {got:?} does not name {want:?}"
+        ),
         other => panic!("{what}: expected a defect naming {want:?}, got {other:?}"),
     }
     match plan(file, seek(None, None)) {
@@ -61,27 +64,111 @@ fn refused(file: &[u8], what: &str, want: &str) {
 type Case = (&'static str, fn(&mut Vec<u8>), &'static str);
 
 const PATCHES: &[Case] = &[
-    ("stsz count above its entries", |f| set(f, &format!("{STBL0}/stsz"), 8, 151), "'stsz' entry count 151 is larger than its box"),
-    ("stz2 count above its entries", |f| set(f, &format!("{STBL1}/stz2"), 8, 283), "'stz2' entry count"),
-    ("stts shorter than stsz", |f| set(f, &format!("{STBL0}/stts"), 8, 149), "stts covers 149 samples but stsz has 150"),
-    ("stco fewer chunks than samples", |f| set(f, &format!("{STBL0}/stco"), 4, 29), "stsc/stco describe 145 samples"),
-    ("co64 fewer chunks than samples", |f| set(f, &format!("{STBL1}/co64"), 4, 40), "stsc/stco describe"),
-    ("stsc fewer samples per chunk", |f| set(f, &format!("{STBL0}/stsc"), 12, 4), "stsc/stco describe 120 samples"),
-    ("stsc first_chunk repeated", |f| set(f, &format!("{STBL1}/stsc"), 20, 1), "stsc first_chunk 1 is not increasing (entry 1)"),
-    ("stsc first_chunk not 1", |f| set(f, &format!("{STBL1}/stsc"), 8, 2), "stsc first_chunk 2 is not increasing (entry 0)"),
-    ("stsc first_chunk 0", |f| set(f, &format!("{STBL0}/stsc"), 8, 0), "not increasing"),
-    ("stsc zero samples per chunk", |f| set(f, &format!("{STBL1}/stsc"), 12, 0), "zero samples per chunk"),
-    ("stss not increasing", |f| set(f, &format!("{STBL0}/stss"), 12, 1), "stss entry 1 (1) is not increasing"),
-    ("stss zero", |f| set(f, &format!("{STBL0}/stss"), 8, 0), "stss entry 0 (0)"),
-    ("stss past the samples", |f| set(f, &format!("{STBL0}/stss"), 12 + 4 * 23, 151), "stss entry 24 (151)"),
-    ("mdhd timescale zero", |f| set(f, "moov/trak[1]/mdia/mdhd", 12, 0), "mdhd timescale is zero"),
-    ("mvhd timescale zero", |f| set(f, "moov/mvhd", 12, 0), "mvhd timescale is zero"),
-    ("elst media_time negative", |f| set(f, "moov/trak[0]/edts/elst", 12, -2i32 as u32), "media_time -2 is negative"),
-    ("stz2 field size 7", |f| set(f, &format!("{STBL1}/stz2"), 4, 7), "stz2 field_size 7"),
-    ("stts box larger than stbl", |f| grow(f, &format!("{STBL0}/stts"), 100_000), "larger than"),
-    ("trak larger than moov", |f| grow(f, "moov/trak[1]", 100_000), "larger than"),
-    ("last stbl child larger than stbl by one", |f| grow(f, &format!("{STBL2}/stco"), 1), "larger than"),
-    ("moov larger than the file", |f| grow(f, "moov", 100_000), "larger than"),
+    (
+        "stsz count above its entries",
+        |f| set(f, &format!("{STBL0}/stsz"), 8, 151),
+        "'stsz' entry count 151 is larger than its box",
+    ),
+    (
+        "stz2 count above its entries",
+        |f| set(f, &format!("{STBL1}/stz2"), 8, 283),
+        "'stz2' entry count",
+    ),
+    (
+        "stts shorter than stsz",
+        |f| set(f, &format!("{STBL0}/stts"), 8, 149),
+        "stts covers 149 samples but stsz has 150",
+    ),
+    (
+        "stco fewer chunks than samples",
+        |f| set(f, &format!("{STBL0}/stco"), 4, 29),
+        "stsc/stco describe 145 samples",
+    ),
+    (
+        "co64 fewer chunks than samples",
+        |f| set(f, &format!("{STBL1}/co64"), 4, 40),
+        "stsc/stco describe",
+    ),
+    (
+        "stsc fewer samples per chunk",
+        |f| set(f, &format!("{STBL0}/stsc"), 12, 4),
+        "stsc/stco describe 120 samples",
+    ),
+    (
+        "stsc first_chunk repeated",
+        |f| set(f, &format!("{STBL1}/stsc"), 20, 1),
+        "stsc first_chunk 1 is not increasing (entry 1)",
+    ),
+    (
+        "stsc first_chunk not 1",
+        |f| set(f, &format!("{STBL1}/stsc"), 8, 2),
+        "stsc first_chunk 2 is not increasing (entry 0)",
+    ),
+    (
+        "stsc first_chunk 0",
+        |f| set(f, &format!("{STBL0}/stsc"), 8, 0),
+        "not increasing",
+    ),
+    (
+        "stsc zero samples per chunk",
+        |f| set(f, &format!("{STBL1}/stsc"), 12, 0),
+        "zero samples per chunk",
+    ),
+    (
+        "stss not increasing",
+        |f| set(f, &format!("{STBL0}/stss"), 12, 1),
+        "stss entry 1 (1) is not increasing",
+    ),
+    (
+        "stss zero",
+        |f| set(f, &format!("{STBL0}/stss"), 8, 0),
+        "stss entry 0 (0)",
+    ),
+    (
+        "stss past the samples",
+        |f| set(f, &format!("{STBL0}/stss"), 12 + 4 * 23, 151),
+        "stss entry 24 (151)",
+    ),
+    (
+        "mdhd timescale zero",
+        |f| set(f, "moov/trak[1]/mdia/mdhd", 12, 0),
+        "mdhd timescale is zero",
+    ),
+    (
+        "mvhd timescale zero",
+        |f| set(f, "moov/mvhd", 12, 0),
+        "mvhd timescale is zero",
+    ),
+    (
+        "elst media_time negative",
+        |f| set(f, "moov/trak[0]/edts/elst", 12, -2i32 as u32),
+        "media_time -2 is negative",
+    ),
+    (
+        "stz2 field size 7",
+        |f| set(f, &format!("{STBL1}/stz2"), 4, 7),
+        "stz2 field_size 7",
+    ),
+    (
+        "stts box larger than stbl",
+        |f| grow(f, &format!("{STBL0}/stts"), 100_000),
+        "larger than",
+    ),
+    (
+        "trak larger than moov",
+        |f| grow(f, "moov/trak[1]", 100_000),
+        "larger than",
+    ),
+    (
+        "last stbl child larger than stbl by one",
+        |f| grow(f, &format!("{STBL2}/stco"), 1),
+        "larger than",
+    ),
+    (
+        "moov larger than the file",
+        |f| grow(f, "moov", 100_000),
+        "larger than",
+    ),
     (
         "moov cut short",
         |f| {
@@ -129,7 +216,11 @@ fn entry_counts_of_all_ones_in_every_table() {
             refused(
                 &file,
                 path,
-                if name == "stsz" && path.starts_with("moov/trak[2]") { "stts covers 6 samples but stsz has 4294967295" } else { name },
+                if name == "stsz" && path.starts_with("moov/trak[2]") {
+                    "stts covers 6 samples but stsz has 4294967295"
+                } else {
+                    name
+                },
             );
         }
     }
@@ -142,7 +233,11 @@ fn chunks_outside_the_file_or_the_sample_data() {
         let len = good.len() as u32;
         let stco = format!("{STBL0}/stco");
         let kept = 8 + 4 * 12; // chunk 13 of 30: frames 60..65, inside 2 s..4 s
-        for (offset, want) in [(len - 10, "lies past the end of the file"), (len + 10, "past the end"), (u32::MAX, "past the end")] {
+        for (offset, want) in [
+            (len - 10, "lies past the end of the file"),
+            (len + 10, "past the end"),
+            (u32::MAX, "past the end"),
+        ] {
             let mut file = good.clone();
             set(&mut file, &stco, kept, offset);
             refused(&file, &format!("stco at {offset}"), want);
@@ -169,35 +264,126 @@ enum Where {
 /// Files whose box structure is broken by inserting or removing boxes.
 fn structural() -> Vec<(&'static str, Where, Tweak, &'static str)> {
     let insert = |at: usize, b: Vec<u8>| -> Tweak {
-        Rc::new(move |k: &mut Vec<([u8; 4], Vec<u8>)>| k.insert(at.min(k.len()), (*b"junk", b.clone())))
+        Rc::new(move |k: &mut Vec<([u8; 4], Vec<u8>)>| {
+            k.insert(at.min(k.len()), (*b"junk", b.clone()))
+        })
     };
-    let remove = |typ: &'static [u8; 4]| -> Tweak { Rc::new(move |k: &mut Vec<([u8; 4], Vec<u8>)>| k.retain(|c| &c.0 != typ)) };
+    let remove = |typ: &'static [u8; 4]| -> Tweak {
+        Rc::new(move |k: &mut Vec<([u8; 4], Vec<u8>)>| k.retain(|c| &c.0 != typ))
+    };
     let size0 = [&[0, 0, 0, 0][..], b"free", b"junk"].concat();
     let large = |n: u64| [&[0, 0, 0, 1][..], b"free", &n.to_be_bytes()].concat();
     let end = usize::MAX;
     vec![
-        ("size 0 first in moov", Where::Moov, insert(0, size0.clone()), "size 0"),
-        ("size 0 last in moov", Where::Moov, insert(end, size0.clone()), "size 0"),
-        ("size 0 first in stbl", Where::Stbl, insert(0, size0.clone()), "size 0"),
-        ("size 0 last in stbl", Where::Stbl, insert(end, size0), "size 0"),
-        ("size 1 with largesize 8", Where::Stbl, insert(2, large(8)), "size 8 is smaller than its header"),
-        ("size 1 with largesize 15", Where::Moov, insert(1, large(15)), "size 15 is smaller than its header"),
-        ("size 1 with largesize past stbl", Where::Stbl, insert(2, large(10_000)), "larger than"),
-        ("size 1 with largesize 2^64-1", Where::Moov, insert(end, large(u64::MAX)), "larger than"),
-        ("size 1 header cut short", Where::Stbl, insert(end, large(16)[..12].to_vec()), "largesize is cut short"),
-        ("size 4 in moov", Where::Moov, insert(1, [&[0, 0, 0, 4][..], b"free"].concat()), "size 4 is smaller than its header"),
-        ("uuid shorter than its header", Where::Stbl, insert(1, bx(b"uuid", &[0; 12])), "size 20 is smaller than its header"),
-        ("box header cut short", Where::Stbl, insert(end, vec![0, 0, 0]), "box header is cut short"),
-        ("no stco or co64", Where::Stbl, remove(b"stco"), "'stbl' has no 'co64'"),
-        ("no stsz or stz2", Where::Stbl, remove(b"stsz"), "'stbl' has no 'stz2'"),
-        ("no stts", Where::Stbl, remove(b"stts"), "'stbl' has no 'stts'"),
-        ("no stsc", Where::Stbl, remove(b"stsc"), "'stbl' has no 'stsc'"),
-        ("no mvhd", Where::Moov, remove(b"mvhd"), "'moov' has no 'mvhd'"),
+        (
+            "size 0 first in moov",
+            Where::Moov,
+            insert(0, size0.clone()),
+            "size 0",
+        ),
+        (
+            "size 0 last in moov",
+            Where::Moov,
+            insert(end, size0.clone()),
+            "size 0",
+        ),
+        (
+            "size 0 first in stbl",
+            Where::Stbl,
+            insert(0, size0.clone()),
+            "size 0",
+        ),
+        (
+            "size 0 last in stbl",
+            Where::Stbl,
+            insert(end, size0),
+            "size 0",
+        ),
+        (
+            "size 1 with largesize 8",
+            Where::Stbl,
+            insert(2, large(8)),
+            "size 8 is smaller than its header",
+        ),
+        (
+            "size 1 with largesize 15",
+            Where::Moov,
+            insert(1, large(15)),
+            "size 15 is smaller than its header",
+        ),
+        (
+            "size 1 with largesize past stbl",
+            Where::Stbl,
+            insert(2, large(10_000)),
+            "larger than",
+        ),
+        (
+            "size 1 with largesize 2^64-1",
+            Where::Moov,
+            insert(end, large(u64::MAX)),
+            "larger than",
+        ),
+        (
+            "size 1 header cut short",
+            Where::Stbl,
+            insert(end, large(16)[..12].to_vec()),
+            "largesize is cut short",
+        ),
+        (
+            "size 4 in moov",
+            Where::Moov,
+            insert(1, [&[0, 0, 0, 4][..], b"free"].concat()),
+            "size 4 is smaller than its header",
+        ),
+        (
+            "uuid shorter than its header",
+            Where::Stbl,
+            insert(1, bx(b"uuid", &[0; 12])),
+            "size 20 is smaller than its header",
+        ),
+        (
+            "box header cut short",
+            Where::Stbl,
+            insert(end, vec![0, 0, 0]),
+            "box header is cut short",
+        ),
+        (
+            "no stco or co64",
+            Where::Stbl,
+            remove(b"stco"),
+            "'stbl' has no 'co64'",
+        ),
+        (
+            "no stsz or stz2",
+            Where::Stbl,
+            remove(b"stsz"),
+            "'stbl' has no 'stz2'",
+        ),
+        (
+            "no stts",
+            Where::Stbl,
+            remove(b"stts"),
+            "'stbl' has no 'stts'",
+        ),
+        (
+            "no stsc",
+            Where::Stbl,
+            remove(b"stsc"),
+            "'stbl' has no 'stsc'",
+        ),
+        (
+            "no mvhd",
+            Where::Moov,
+            remove(b"mvhd"),
+            "'moov' has no 'mvhd'",
+        ),
         (
             "stsz without its fields",
             Where::Stbl,
             Rc::new(|k: &mut Vec<([u8; 4], Vec<u8>)>| {
-                k.iter_mut().filter(|c| &c.0 == b"stsz").for_each(|c| c.1 = full(b"stsz", 0, 0, &[0; 4]))
+                k.iter_mut()
+                    .filter(|c| &c.0 == b"stsz")
+                    .for_each(|c| c.1 = full(b"stsz", 0, 0, &[0; 4]))
             }),
             "stsz sample_count is cut short",
         ),
@@ -237,7 +423,10 @@ fn a_constant_sample_size_cannot_claim_more_samples_than_the_file_holds() {
     let file = Mov::new(vec![v]).build().bytes();
     for start in [0, 1_000_000, 300_000_000] {
         let got = defect(plan(&file, seek(Some(start), None)));
-        assert!(got.contains("4294967295 samples of 4294967295 bytes do not fit"), "{got}");
+        assert!(
+            got.contains("4294967295 samples of 4294967295 bytes do not fit"),
+            "{got}"
+        );
     }
 }
 
@@ -248,5 +437,9 @@ fn an_unordered_stss_on_another_track_is_a_named_defect() {
     let mut audio = Trk::audio(468);
     audio.sync = Some(vec![1, 100, 50, 200]);
     let m = Mov::new(vec![Trk::video(250, 25), audio]);
-    refused(&m.build().bytes(), "audio stss out of order", "stss entry 2 (50) is not increasing");
+    refused(
+        &m.build().bytes(),
+        "audio stss out of order",
+        "stss entry 2 (50) is not increasing",
+    );
 }

@@ -66,11 +66,18 @@ impl Mov {
 
     /// `(track, chunk)` in file order.
     fn chunk_order(&self) -> Vec<(usize, usize)> {
-        let most = self.tracks.iter().map(|t| t.chunks.len()).max().unwrap_or(0);
+        let most = self
+            .tracks
+            .iter()
+            .map(|t| t.chunks.len())
+            .max()
+            .unwrap_or(0);
         let mut v = Vec::new();
         if self.interleave {
             for c in 0..most {
-                (0..self.tracks.len()).filter(|&t| c < self.tracks[t].chunks.len()).for_each(|t| v.push((t, c)));
+                (0..self.tracks.len())
+                    .filter(|&t| c < self.tracks[t].chunks.len())
+                    .for_each(|t| v.push((t, c)));
             }
         } else {
             for (t, trk) in self.tracks.iter().enumerate() {
@@ -82,9 +89,17 @@ impl Mov {
 
     /// Lays the file out: `ftyp`, `moov` before or after one `mdat` of all chunks.
     pub fn build(&self) -> Built {
-        let zero: Vec<Vec<u64>> = self.tracks.iter().map(|t| vec![0; t.chunks.len()]).collect();
+        let zero: Vec<Vec<u64>> = self
+            .tracks
+            .iter()
+            .map(|t| vec![0; t.chunks.len()])
+            .collect();
         let moov_len = self.moov(&zero).len() as u64;
-        let ftyp = if self.ftyp { bx(b"ftyp", b"isom\0\0\x02\0isomiso2mp41") } else { Vec::new() };
+        let ftyp = if self.ftyp {
+            bx(b"ftyp", b"isom\0\0\x02\0isomiso2mp41")
+        } else {
+            Vec::new()
+        };
         let hdr = if self.mdat_large { 16 } else { 8 };
         let (mut rel, mut data, mut pos) = (zero, Vec::new(), 0u64);
         let order = self.chunk_order();
@@ -97,7 +112,9 @@ impl Mov {
             let first = trk.chunk_start(c);
             for i in first..first + trk.chunks[c] {
                 let size = trk.sizes[i as usize];
-                sample_parts(t, i, size).into_iter().for_each(|(o, b)| data.push((pos + o, b)));
+                sample_parts(t, i, size)
+                    .into_iter()
+                    .for_each(|(o, b)| data.push((pos + o, b)));
                 pos += u64::from(size);
             }
             if self.pad > 0 {
@@ -110,14 +127,21 @@ impl Mov {
         }
         let mdat_at = ftyp.len() as u64 + if self.moov_first { moov_len } else { 0 };
         let payload_at = mdat_at + hdr;
-        let offsets: Vec<Vec<u64>> = rel.iter().map(|r| r.iter().map(|o| o + payload_at).collect()).collect();
+        let offsets: Vec<Vec<u64>> = rel
+            .iter()
+            .map(|r| r.iter().map(|o| o + payload_at).collect())
+            .collect();
         let moov = self.moov(&offsets);
         assert_eq!(moov.len() as u64, moov_len);
         let mdat_len = hdr + pos;
         let mdat_hdr = if self.mdat_large {
             [be(&[1]), b"mdat".to_vec(), mdat_len.to_be_bytes().to_vec()].concat()
         } else {
-            [be(&[u32::try_from(mdat_len).expect("mdat fits 32 bits")]), b"mdat".to_vec()].concat()
+            [
+                be(&[u32::try_from(mdat_len).expect("mdat fits 32 bits")]),
+                b"mdat".to_vec(),
+            ]
+            .concat()
         };
         let mut parts = vec![(0, ftyp.clone())];
         if self.moov_first {
@@ -140,12 +164,18 @@ impl Mov {
             kids.push((*b"trak", self.trak(i, t, &offsets[i])));
         }
         if self.fragmented {
-            kids.push((*b"mvex", bx(b"mvex", &full(b"trex", 0, 0, &be(&[1, 1, 0, 0, 0])))));
+            kids.push((
+                *b"mvex",
+                bx(b"mvex", &full(b"trex", 0, 0, &be(&[1, 1, 0, 0, 0]))),
+            ));
         }
         if let Some(f) = &self.moov_tweak {
             f(&mut kids);
         }
-        bx(b"moov", &kids.into_iter().flat_map(|k| k.1).collect::<Vec<_>>())
+        bx(
+            b"moov",
+            &kids.into_iter().flat_map(|k| k.1).collect::<Vec<_>>(),
+        )
     }
 
     /// Creation/modification times, then `tail` (timescale and/or ids) and duration.
@@ -153,25 +183,69 @@ impl Mov {
         if self.wide {
             [vec![0; 16], be(mid), duration.to_be_bytes().to_vec()].concat()
         } else {
-            [be(&[0, 0]), be(mid), be(&[u32::try_from(duration).unwrap()])].concat()
+            [
+                be(&[0, 0]),
+                be(mid),
+                be(&[u32::try_from(duration).unwrap()]),
+            ]
+            .concat()
         }
     }
 
     fn mvhd(&self) -> Vec<u8> {
-        let dur = self.tracks.iter().map(|t| t.movie_duration(self.timescale)).max().unwrap_or(0);
+        let dur = self
+            .tracks
+            .iter()
+            .map(|t| t.movie_duration(self.timescale))
+            .max()
+            .unwrap_or(0);
         let mut b = self.times(&[self.timescale], dur);
         b.extend(be(&[0x0001_0000, 0x0100_0000, 0, 0]));
-        b.extend(be(&[0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000, 0, 0, 0, 0, 0, 0]));
+        b.extend(be(&[
+            0x10000,
+            0,
+            0,
+            0,
+            0x10000,
+            0,
+            0,
+            0,
+            0x4000_0000,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ]));
         b.extend(be(&[self.tracks.len() as u32 + 1]));
         full(b"mvhd", u8::from(self.wide), 0, &b)
     }
 
     fn trak(&self, i: usize, t: &Trk, offsets: &[u64]) -> Vec<u8> {
         let mut tkhd = self.times(&[i as u32 + 1, 0], t.movie_duration(self.timescale));
-        tkhd.extend(be(&[0, 0, 0, 0x0100_0000, 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000, 0, 0]));
+        tkhd.extend(be(&[
+            0,
+            0,
+            0,
+            0x0100_0000,
+            0x10000,
+            0,
+            0,
+            0,
+            0x10000,
+            0,
+            0,
+            0,
+            0x4000_0000,
+            0,
+            0,
+        ]));
         let mut kids = full(b"tkhd", u8::from(self.wide), 3, &tkhd);
         if let Some(e) = &t.edits {
-            let wide = e.iter().any(|&(d, m)| d > i32::MAX as u64 || m > i64::from(i32::MAX));
+            let wide = e
+                .iter()
+                .any(|&(d, m)| d > i32::MAX as u64 || m > i64::from(i32::MAX));
             let mut body = be(&[e.len() as u32]);
             for &(d, m) in e {
                 if wide {
@@ -185,15 +259,34 @@ impl Mov {
         }
         let mut mdhd = self.times(&[t.timescale], t.media_duration());
         mdhd.extend(be(&[0x55c4_0000]));
-        let hdlr = [be(&[0]), t.handler.to_vec(), vec![0; 12], b"test\0".to_vec()].concat();
+        let hdlr = [
+            be(&[0]),
+            t.handler.to_vec(),
+            vec![0; 12],
+            b"test\0".to_vec(),
+        ]
+        .concat();
         let mhd = match &t.handler {
             b"vide" => full(b"vmhd", 0, 1, &[0; 8]),
             b"soun" => full(b"smhd", 0, 0, &[0; 4]),
             _ => full(b"nmhd", 0, 0, &[]),
         };
-        let dinf = bx(b"dinf", &full(b"dref", 0, 0, &[be(&[1]), full(b"url ", 0, 1, &[])].concat()));
+        let dinf = bx(
+            b"dinf",
+            &full(
+                b"dref",
+                0,
+                0,
+                &[be(&[1]), full(b"url ", 0, 1, &[])].concat(),
+            ),
+        );
         let minf = bx(b"minf", &[mhd, dinf, t.stbl(offsets)].concat());
-        let mdia = [full(b"mdhd", u8::from(self.wide), 0, &mdhd), full(b"hdlr", 0, 0, &hdlr), minf].concat();
+        let mdia = [
+            full(b"mdhd", u8::from(self.wide), 0, &mdhd),
+            full(b"hdlr", 0, 0, &hdlr),
+            minf,
+        ]
+        .concat();
         kids.extend(bx(b"mdia", &mdia));
         bx(b"trak", &kids)
     }

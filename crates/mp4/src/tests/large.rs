@@ -22,8 +22,16 @@ impl Drop for Temp {
 
 /// Writes `b` sparsely to a new temporary file and maps it.
 fn sparse(name: &str, b: &Built) -> (Temp, Mmap) {
-    let path = std::env::temp_dir().join(format!("loomiere-mp4-test-{}-{name}.mp4", std::process::id()));
-    let f = OpenOptions::new().read(true).write(true).create_new(true).open(&path).unwrap();
+    let path = std::env::temp_dir().join(format!(
+        "loomiere-mp4-test-{}-{name}.mp4",
+        std::process::id()
+    ));
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .unwrap();
     let temp = Temp(path);
     f.set_len(b.len).unwrap();
     for (at, bytes) in &b.parts {
@@ -48,14 +56,21 @@ fn co64_chunks_past_4_gib() {
         (m.mdat_large, m.gap, m.moov_first) = (true, 4 * GIB + 4096, moov_first);
         let built = m.build();
         let (_temp, map) = sparse(&format!("co64-{moov_first}"), &built);
-        for s in [seek(Some(2100), None), seek(Some(1000), Some(2500)), seek(None, Some(40))] {
+        for s in [
+            seek(Some(2100), None),
+            seek(Some(1000), Some(2500)),
+            seek(None, Some(40)),
+        ] {
             against_model(&m, &map, s);
         }
         if moov_first {
             oracle::as_stored(&map, &plan(&map, seek(None, None)).unwrap());
         } else {
             let out = relocate(&map);
-            assert!(out.tracks.iter().all(|t| t.offsets[0] > 4 * GIB && &t.offset_typ == b"co64"));
+            assert!(out
+                .tracks
+                .iter()
+                .all(|t| t.offsets[0] > 4 * GIB && &t.offset_typ == b"co64"));
         }
     }
 }
@@ -75,10 +90,20 @@ fn moving_moov_first_switches_stco_to_co64_past_4_gib() {
     let input = read::movie(&map[(built.len - moov_len) as usize..]);
     let audio = &input.tracks[1].offsets;
     assert!(audio.iter().all(|&o| o < 4 * GIB), "the input fits stco");
-    assert!(audio.iter().any(|&o| o + moov_len < 4 * GIB) && audio.iter().any(|&o| o + moov_len > 4 * GIB), "mixed after the move");
+    assert!(
+        audio.iter().any(|&o| o + moov_len < 4 * GIB)
+            && audio.iter().any(|&o| o + moov_len > 4 * GIB),
+        "mixed after the move"
+    );
     let out = relocate(&map);
-    assert_eq!(&out.tracks[0].offset_typ, b"stco", "video offsets stay small");
-    assert_eq!(&out.tracks[1].offset_typ, b"co64", "audio offsets pass 2^32");
+    assert_eq!(
+        &out.tracks[0].offset_typ, b"stco",
+        "video offsets stay small"
+    );
+    assert_eq!(
+        &out.tracks[1].offset_typ, b"co64",
+        "audio offsets pass 2^32"
+    );
     assert!(out.tracks[1].offsets.iter().any(|&o| o > 4 * GIB));
     for s in [seek(Some(1000), None), seek(Some(500), Some(1500))] {
         against_model(&m, &map, s);
@@ -95,7 +120,10 @@ fn a_cut_of_more_than_4_gib_gets_a_64_bit_mdat() {
     let (_temp, map) = sparse("big-cut", &built);
     let s = seek(Some(40), None);
     let p = plan(&map, s).unwrap();
-    assert!(p.plan.len() > 11 * GIB / 2, "the body carries 5.5 GiB of samples");
+    assert!(
+        p.plan.len() > 11 * GIB / 2,
+        "the body carries 5.5 GiB of samples"
+    );
     against_model(&m, &map, s);
     against_model(&m, &map, seek(Some(80), Some(120)));
     relocate(&map);

@@ -37,7 +37,11 @@ pub(super) struct Expect {
 /// An expectation written by hand: the cut in ms and the kept ranges (`end_ns` is
 /// not compared with the model).
 pub(super) fn expect(cut_ms: i128, tracks: &[Option<(u32, u32)>]) -> Expect {
-    Expect { cut_ns: cut_ms * 1_000_000, tracks: tracks.to_vec(), end_ns: None }
+    Expect {
+        cut_ns: cut_ms * 1_000_000,
+        tracks: tracks.to_vec(),
+        end_ns: None,
+    }
 }
 
 /// Per-sample times of a track description.
@@ -50,9 +54,13 @@ pub(super) struct Timeline {
 impl Trk {
     pub fn timeline(&self) -> Timeline {
         let mut dts = vec![0i128];
-        self.deltas.iter().for_each(|&d| dts.push(dts.last().unwrap() + i128::from(d)));
+        self.deltas
+            .iter()
+            .for_each(|&d| dts.push(dts.last().unwrap() + i128::from(d)));
         let n = self.sizes.len();
-        let cto = (0..n).map(|i| self.cto.as_ref().map_or(0, |c| i128::from(c.1[i]))).collect();
+        let cto = (0..n)
+            .map(|i| self.cto.as_ref().map_or(0, |c| i128::from(c.1[i])))
+            .collect();
         Timeline { dts, cto }
     }
 
@@ -87,11 +95,22 @@ impl Trk {
 /// The expected cut for `seek`, or `None` when the planner must answer `BadSeek`.
 pub(super) fn model(m: &Mov, seek: Seek) -> Option<Expect> {
     let mts = m.timescale;
-    let mvhd = m.tracks.iter().map(|t| t.movie_duration(mts)).max().unwrap_or(0);
+    let mvhd = m
+        .tracks
+        .iter()
+        .map(|t| t.movie_duration(mts))
+        .max()
+        .unwrap_or(0);
     let mut dur = ns(i128::from(mvhd), mts);
     for t in m.tracks.iter().filter(|t| !t.sizes.is_empty()) {
         let (empty, mt) = t.edit();
-        dur = dur.max(ns(i128::from(empty), mts) + ns(*t.timeline().dts.last().unwrap() - i128::from(mt), t.timescale));
+        dur = dur.max(
+            ns(i128::from(empty), mts)
+                + ns(
+                    *t.timeline().dts.last().unwrap() - i128::from(mt),
+                    t.timescale,
+                ),
+        );
     }
     let start = i128::from(seek.start_ms.unwrap_or(0)) * 1_000_000;
     if start >= dur {
@@ -104,19 +123,33 @@ pub(super) fn model(m: &Mov, seek: Seek) -> Option<Expect> {
     };
     let snap = snap(m, start);
     let cut_ns = snap.map_or(start, |s| s.1);
-    let video = m.tracks.iter().position(|t| &t.handler == b"vide" && !t.sizes.is_empty());
-    let tracks: Vec<_> =
-        m.tracks.iter().enumerate().map(|(i, t)| cut_track(t, mts, cut_ns, end, snap.filter(|_| Some(i) == video))).collect();
+    let video = m
+        .tracks
+        .iter()
+        .position(|t| &t.handler == b"vide" && !t.sizes.is_empty());
+    let tracks: Vec<_> = m
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| cut_track(t, mts, cut_ns, end, snap.filter(|_| Some(i) == video)))
+        .collect();
     if tracks.iter().all(Option::is_none) {
         return None;
     }
-    Some(Expect { cut_ns, tracks, end_ns: end })
+    Some(Expect {
+        cut_ns,
+        tracks,
+        end_ns: end,
+    })
 }
 
 /// The sync sample of the first video track at or before `start` (the first one if
 /// all are later) and its presentation time (ns, at least 0); `None` without video.
 fn snap(m: &Mov, start: i128) -> Option<(u32, i128)> {
-    let v = m.tracks.iter().find(|t| &t.handler == b"vide" && !t.sizes.is_empty())?;
+    let v = m
+        .tracks
+        .iter()
+        .find(|t| &t.handler == b"vide" && !t.sizes.is_empty())?;
     let tl = v.timeline();
     let mut best = None;
     for s in v.syncs() {
@@ -131,7 +164,13 @@ fn snap(m: &Mov, start: i128) -> Option<(u32, i128)> {
 
 /// The kept samples of one track for a cut at `cut` and an optional end (ns). `snap`:
 /// the snapped sync sample when this is the video track it was found on.
-fn cut_track(t: &Trk, mts: u32, cut: i128, end: Option<i128>, snap: Option<(u32, i128)>) -> Option<(u32, u32)> {
+fn cut_track(
+    t: &Trk,
+    mts: u32,
+    cut: i128,
+    end: Option<i128>,
+    snap: Option<(u32, i128)>,
+) -> Option<(u32, u32)> {
     let n = t.sizes.len() as u32;
     if n == 0 {
         return None;
@@ -150,7 +189,13 @@ fn cut_track(t: &Trk, mts: u32, cut: i128, end: Option<i128>, snap: Option<(u32,
             }
             // The last sync sample presented at or before the target, else the first.
             let syncs = t.syncs();
-            let mut chosen = syncs.iter().copied().take_while(|&s| pts(s) <= target).last().or(syncs.first().copied()).unwrap_or(0);
+            let mut chosen = syncs
+                .iter()
+                .copied()
+                .take_while(|&s| pts(s) <= target)
+                .last()
+                .or(syncs.first().copied())
+                .unwrap_or(0);
             if target < 0 {
                 chosen = 0;
             }
@@ -165,13 +210,24 @@ fn cut_track(t: &Trk, mts: u32, cut: i128, end: Option<i128>, snap: Option<(u32,
         Some(e) => {
             // Samples decoded before the end; those presenting after it are hidden by the edit.
             let target = mt + ticks_up(e - empty_ns, t.timescale);
-            (0..n).find(|&s| tl.dts[s as usize] >= target).unwrap_or(n).max(first + 1).min(n)
+            (0..n)
+                .find(|&s| tl.dts[s as usize] >= target)
+                .unwrap_or(n)
+                .max(first + 1)
+                .min(n)
         }
         None => n,
     };
     let origin = tl.dts[first as usize];
     let duration = tl.dts[last as usize] - origin;
-    let shown = (first..last).map(|s| tl.dts[s as usize + 1] + tl.cto[s as usize] - origin).max().unwrap_or(0);
-    let presentation_end = if t.cto.is_some() { shown.max(duration) } else { duration };
+    let shown = (first..last)
+        .map(|s| tl.dts[s as usize + 1] + tl.cto[s as usize] - origin)
+        .max()
+        .unwrap_or(0);
+    let presentation_end = if t.cto.is_some() {
+        shown.max(duration)
+    } else {
+        duration
+    };
     (presentation_end > media_time).then_some((first, last))
 }

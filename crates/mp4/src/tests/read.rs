@@ -28,13 +28,21 @@ fn header(b: &[u8], at: u64, room: u64, size0_ok: bool) -> Hdr {
     let typ: [u8; 4] = b[4..8].try_into().unwrap();
     let (len, hdr) = match u32at(b, 0) {
         0 => {
-            assert!(size0_ok, "size-0 box {:?} at {at} where the size must be known", String::from_utf8_lossy(&typ));
+            assert!(
+                size0_ok,
+                "size-0 box {:?} at {at} where the size must be known",
+                String::from_utf8_lossy(&typ)
+            );
             (room, 8)
         }
         1 => (u64at(b, 8), 16),
         n => (u64::from(n), 8),
     };
-    assert!(len >= hdr && len <= room, "box {:?} at {at}: size {len} outside {hdr}..={room}", String::from_utf8_lossy(&typ));
+    assert!(
+        len >= hdr && len <= room,
+        "box {:?} at {at}: size {len} outside {hdr}..={room}",
+        String::from_utf8_lossy(&typ)
+    );
     Hdr { typ, at, hdr, len }
 }
 
@@ -68,7 +76,13 @@ pub(super) fn find(file: &[u8], path: &str) -> Hdr {
             Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().unwrap()),
             None => (seg, 0),
         };
-        found = Some(*hits.iter().filter(|h| h.typ == name.as_bytes()).nth(nth).unwrap_or_else(|| panic!("no {path}")));
+        found = Some(
+            *hits
+                .iter()
+                .filter(|h| h.typ == name.as_bytes())
+                .nth(nth)
+                .unwrap_or_else(|| panic!("no {path}")),
+        );
     }
     found.unwrap()
 }
@@ -98,8 +112,15 @@ impl View<'_> {
     /// Output bytes `off..off+len`. Panics on a file slice outside the source or a
     /// generator that fails.
     pub fn read(&self, off: u64, len: u64) -> Vec<u8> {
-        assert!(off + len <= self.len(), "read {off}+{len} past the output ({})", self.len());
-        let v = self.plan.read(&self.src, off, off + len).unwrap_or_else(|e| panic!("reading {off}+{len}: {e}"));
+        assert!(
+            off + len <= self.len(),
+            "read {off}+{len} past the output ({})",
+            self.len()
+        );
+        let v = self
+            .plan
+            .read(&self.src, off, off + len)
+            .unwrap_or_else(|e| panic!("reading {off}+{len}: {e}"));
         assert_eq!(v.len() as u64, len);
         v
     }
@@ -157,12 +178,19 @@ fn expand(p: &[u8], at: usize) -> Vec<u32> {
     let total: u64 = (0..n).map(|i| u64::from(u32at(p, at + 4 + 8 * i))).sum();
     assert!(total <= CAP, "run table of {total} samples");
     let mut v = Vec::new();
-    (0..n).for_each(|i| v.extend(std::iter::repeat_n(u32at(p, at + 8 + 8 * i), u32at(p, at + 4 + 8 * i) as usize)));
+    (0..n).for_each(|i| {
+        v.extend(std::iter::repeat_n(
+            u32at(p, at + 8 + 8 * i),
+            u32at(p, at + 4 + 8 * i) as usize,
+        ))
+    });
     v
 }
 
 fn list(p: &[u8], at: usize) -> Vec<u32> {
-    (0..u32at(p, at) as usize).map(|i| u32at(p, at + 4 + 4 * i)).collect()
+    (0..u32at(p, at) as usize)
+        .map(|i| u32at(p, at + 4 + 4 * i))
+        .collect()
 }
 
 /// `(version 1?, duration)` of a `mvhd`/`mdhd`-style payload.
@@ -179,20 +207,36 @@ pub(super) fn movie(moov: &[u8]) -> MovieTables {
     let kids = boxes(&moov[8..], 8);
     let mvhd = kids.iter().find(|h| &h.typ == b"mvhd").expect("mvhd");
     let (timescale, duration) = timed(payload(moov, 0, mvhd));
-    let tracks = kids.iter().filter(|h| &h.typ == b"trak").map(|h| track(moov, h)).collect();
-    MovieTables { timescale, duration, tracks, kids: kids.iter().map(|h| h.typ).collect() }
+    let tracks = kids
+        .iter()
+        .filter(|h| &h.typ == b"trak")
+        .map(|h| track(moov, h))
+        .collect();
+    MovieTables {
+        timescale,
+        duration,
+        tracks,
+        kids: kids.iter().map(|h| h.typ).collect(),
+    }
 }
 
 fn child<'a>(buf: &'a [u8], parent: &Hdr, typ: &[u8; 4]) -> Option<(Hdr, &'a [u8])> {
     let p = payload(buf, 0, parent);
-    boxes(p, parent.at + parent.hdr).into_iter().find(|h| &h.typ == typ).map(|h| (h, payload(buf, 0, &h)))
+    boxes(p, parent.at + parent.hdr)
+        .into_iter()
+        .find(|h| &h.typ == typ)
+        .map(|h| (h, payload(buf, 0, &h)))
 }
 
 fn track(m: &[u8], trak: &Hdr) -> Tables {
     let mut t = Tables::default();
     // The planner needs no tkhd (it copies what it finds), so a damaged input may lack one.
     if let Some((_, tkhd)) = child(m, trak, b"tkhd") {
-        (t.id, t.tkhd_duration) = if tkhd[0] == 1 { (u32at(tkhd, 20), u64at(tkhd, 28)) } else { (u32at(tkhd, 12), u64::from(u32at(tkhd, 20))) };
+        (t.id, t.tkhd_duration) = if tkhd[0] == 1 {
+            (u32at(tkhd, 20), u64at(tkhd, 28))
+        } else {
+            (u32at(tkhd, 12), u64::from(u32at(tkhd, 20)))
+        };
     }
     if let Some((edts, _)) = child(m, trak, b"edts") {
         let (_, e) = child(m, &edts, b"elst").expect("elst");
@@ -212,7 +256,9 @@ fn track(m: &[u8], trak: &Hdr) -> Tables {
     }
     let (mdia, _) = child(m, trak, b"mdia").expect("mdia");
     (t.timescale, t.mdhd_duration) = timed(child(m, &mdia, b"mdhd").expect("mdhd").1);
-    t.handler = child(m, &mdia, b"hdlr").expect("hdlr").1[8..12].try_into().unwrap();
+    t.handler = child(m, &mdia, b"hdlr").expect("hdlr").1[8..12]
+        .try_into()
+        .unwrap();
     let (minf, _) = child(m, &mdia, b"minf").expect("minf");
     let (stbl, _) = child(m, &minf, b"stbl").expect("stbl");
     let kids = boxes(payload(m, 0, &stbl), stbl.at + stbl.hdr);
@@ -224,7 +270,15 @@ fn track(m: &[u8], trak: &Hdr) -> Tables {
             b"ctts" => t.ctts = Some((p[0], expand(p, 4).into_iter().map(|v| v as i32).collect())),
             b"stss" => t.sync = Some(list(p, 4)),
             b"stsc" => {
-                t.stsc = (0..u32at(p, 4) as usize).map(|i| (u32at(p, 8 + 12 * i), u32at(p, 12 + 12 * i), u32at(p, 16 + 12 * i))).collect()
+                t.stsc = (0..u32at(p, 4) as usize)
+                    .map(|i| {
+                        (
+                            u32at(p, 8 + 12 * i),
+                            u32at(p, 12 + 12 * i),
+                            u32at(p, 16 + 12 * i),
+                        )
+                    })
+                    .collect()
             }
             b"stsz" => {
                 t.size_typ = h.typ;
@@ -234,8 +288,17 @@ fn track(m: &[u8], trak: &Hdr) -> Tables {
                 };
             }
             b"stz2" => t.sizes = stz2(p, &mut t.size_typ),
-            b"stco" => (t.offset_typ, t.offsets) = (h.typ, list(p, 4).into_iter().map(u64::from).collect()),
-            b"co64" => (t.offset_typ, t.offsets) = (h.typ, (0..u32at(p, 4) as usize).map(|i| u64at(p, 8 + 8 * i)).collect()),
+            b"stco" => {
+                (t.offset_typ, t.offsets) = (h.typ, list(p, 4).into_iter().map(u64::from).collect())
+            }
+            b"co64" => {
+                (t.offset_typ, t.offsets) = (
+                    h.typ,
+                    (0..u32at(p, 4) as usize)
+                        .map(|i| u64at(p, 8 + 8 * i))
+                        .collect(),
+                )
+            }
             b"sdtp" => t.sdtp = Some(p[4..].to_vec()),
             b"sbgp" => t.sbgp = Some(expand(p, if p[0] == 1 { 12 } else { 8 })),
             _ => {}
@@ -249,7 +312,11 @@ fn stz2(p: &[u8], typ: &mut [u8; 4]) -> Vec<u32> {
     let (bits, n) = (p[7], u32at(p, 8) as usize);
     (0..n)
         .map(|i| match bits {
-            4 => u32::from(if i % 2 == 0 { p[12 + i / 2] >> 4 } else { p[12 + i / 2] & 15 }),
+            4 => u32::from(if i % 2 == 0 {
+                p[12 + i / 2] >> 4
+            } else {
+                p[12 + i / 2] & 15
+            }),
             8 => u32::from(p[12 + i]),
             _ => u32::from(u16::from_be_bytes([p[12 + 2 * i], p[13 + 2 * i]])),
         })
@@ -259,19 +326,38 @@ fn stz2(p: &[u8], typ: &mut [u8; 4]) -> Vec<u32> {
 /// Every sample as `(file offset, size)`, through `stsc` and the chunk offsets. Panics
 /// unless the tables describe exactly the samples of `stsz`.
 pub(super) fn spans(t: &Tables) -> Vec<(u64, u32)> {
-    assert!(t.stsc.first().is_none_or(|e| e.0 == 1), "stsc must start at chunk 1");
-    assert!(t.stsc.windows(2).all(|w| w[0].0 < w[1].0), "stsc first_chunk must increase");
+    assert!(
+        t.stsc.first().is_none_or(|e| e.0 == 1),
+        "stsc must start at chunk 1"
+    );
+    assert!(
+        t.stsc.windows(2).all(|w| w[0].0 < w[1].0),
+        "stsc first_chunk must increase"
+    );
     let mut out = Vec::with_capacity(t.sizes.len());
     for (c, &off) in t.offsets.iter().enumerate() {
         let chunk_no = c as u32 + 1;
-        let spc = t.stsc.iter().rev().find(|e| e.0 <= chunk_no).expect("stsc entry").1;
+        let spc = t
+            .stsc
+            .iter()
+            .rev()
+            .find(|e| e.0 <= chunk_no)
+            .expect("stsc entry")
+            .1;
         let mut at = off;
         for _ in 0..spc {
-            let size = *t.sizes.get(out.len()).expect("stsc/stco describe more samples than stsz");
+            let size = *t
+                .sizes
+                .get(out.len())
+                .expect("stsc/stco describe more samples than stsz");
             out.push((at, size));
             at += u64::from(size);
         }
     }
-    assert_eq!(out.len(), t.sizes.len(), "stsc/stco describe fewer samples than stsz");
+    assert_eq!(
+        out.len(),
+        t.sizes.len(),
+        "stsc/stco describe fewer samples than stsz"
+    );
     out
 }

@@ -42,7 +42,11 @@ fn no_seek_with_moov_at_the_end_moves_moov_first() {
     m.moov_first = false;
     let file = m.build().bytes();
     let p = plan(&file, seek(None, None)).unwrap();
-    assert_eq!(p.plan.len(), file.len() as u64, "relocation keeps the length");
+    assert_eq!(
+        p.plan.len(),
+        file.len() as u64,
+        "relocation keeps the length"
+    );
     let (input, out) = oracle::relocated(&file, &p);
     let moov_len = read::find(&file, "moov").len;
     for (i, o) in input.tracks.iter().zip(&out.tracks) {
@@ -58,9 +62,16 @@ fn no_seek_with_moov_at_the_end_moves_moov_first() {
 
 #[test]
 fn unrecognised_files_without_a_seek_are_sent_as_stored() {
-    for file in [vec![], b"not an mp4 at all".to_vec(), vec![0, 0, 0, 8, b'f', b'r', b'e', b'e']] {
+    for file in [
+        vec![],
+        b"not an mp4 at all".to_vec(),
+        vec![0, 0, 0, 8, b'f', b'r', b'e', b'e'],
+    ] {
         oracle::as_stored(&file, &plan(&file, seek(None, None)).unwrap());
-        assert!(matches!(plan(&file, seek(Some(0), None)), Err(Mp4Error::Defect(_))));
+        assert!(matches!(
+            plan(&file, seek(Some(0), None)),
+            Err(Mp4Error::Defect(_))
+        ));
     }
 }
 
@@ -71,9 +82,16 @@ fn fragmented_files_are_sent_whole_and_refuse_a_seek() {
         (m.fragmented, m.moov_first) = (true, moov_first);
         let file = m.build().bytes();
         oracle::as_stored(&file, &plan(&file, seek(None, None)).unwrap());
-        for s in [seek(Some(0), None), seek(Some(1000), None), seek(None, Some(1000))] {
+        for s in [
+            seek(Some(0), None),
+            seek(Some(1000), None),
+            seek(None, Some(1000)),
+        ] {
             let e = plan(&file, s).unwrap_err();
-            assert!(matches!(&e, Mp4Error::BadSeek(t) if t.contains("fragmented")), "{e}");
+            assert!(
+                matches!(&e, Mp4Error::BadSeek(t) if t.contains("fragmented")),
+                "{e}"
+            );
         }
     }
 }

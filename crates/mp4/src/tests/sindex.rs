@@ -8,7 +8,9 @@ use super::seek;
 use crate::chunks::ChunkWalk;
 use crate::marks::EVERY;
 use crate::runs::RunPos;
-use crate::{index, movie, plan_body, plan_indexed, sindex, Planned, Seek, Timing, MIN_MOOV_FOR_INDEX};
+use crate::{
+    index, movie, plan_body, plan_indexed, sindex, Planned, Seek, Timing, MIN_MOOV_FOR_INDEX,
+};
 
 /// Movies with tracks of several times [`EVERY`] samples and every table shape the
 /// checkpoints cover: `ctts`, `stsc` runs of many sizes (one chunk of more than
@@ -24,7 +26,12 @@ fn movies() -> Vec<Mov> {
     (constant.size_box, constant.sizes) = (SizeBox::Constant, vec![25; 5000]);
     let mut apart = Mov::new(vec![Trk::bframes(4000), Trk::audio(7000)]);
     apart.interleave = false;
-    vec![Mov::new(vec![Trk::bframes(5000), odd_audio]), Mov::new(vec![wide, small]), Mov::new(vec![Trk::video(3500, 25), constant]), apart]
+    vec![
+        Mov::new(vec![Trk::bframes(5000), odd_audio]),
+        Mov::new(vec![wide, small]),
+        Mov::new(vec![Trk::video(3500, 25), constant]),
+        apart,
+    ]
 }
 
 /// The index of `file`, built from its tables.
@@ -35,16 +42,42 @@ fn index_of(file: &[u8]) -> Vec<u8> {
 
 /// Seeks over the whole of `m`, with and without an end.
 fn seeks(m: &Mov) -> Vec<Seek> {
-    let ms = m.tracks.iter().map(|t| t.movie_duration(1000)).max().unwrap();
-    let starts = (0..ms).step_by((ms / 23) as usize).chain([1, ms / 2 + 7, ms - 1]);
-    starts.flat_map(|s| [seek(Some(s), None), seek(Some(s), Some(s + 4321)), seek(None, Some(s + 1))]).collect()
+    let ms = m
+        .tracks
+        .iter()
+        .map(|t| t.movie_duration(1000))
+        .max()
+        .unwrap();
+    let starts = (0..ms)
+        .step_by((ms / 23) as usize)
+        .chain([1, ms / 2 + 7, ms - 1]);
+    starts
+        .flat_map(|s| {
+            [
+                seek(Some(s), None),
+                seek(Some(s), Some(s + 4321)),
+                seek(None, Some(s + 1)),
+            ]
+        })
+        .collect()
 }
 
 /// The body bytes, shape, start and time map of a planned cut, or the error text.
-fn outcome(file: &[u8], p: crate::Result<Planned>) -> Result<(Vec<u8>, String, Option<u64>, loomiere_plan::TimeMap), String> {
+fn outcome(
+    file: &[u8],
+    p: crate::Result<Planned>,
+) -> Result<(Vec<u8>, String, Option<u64>, loomiere_plan::TimeMap), String> {
     let p = p.map_err(|e| e.to_string())?;
-    let view = View { plan: &p.plan, src: file };
-    Ok((view.read(0, view.len()), format!("{:?}", p.shape), p.start_ms, p.time_map))
+    let view = View {
+        plan: &p.plan,
+        src: file,
+    };
+    Ok((
+        view.read(0, view.len()),
+        format!("{:?}", p.shape),
+        p.start_ms,
+        p.time_map,
+    ))
 }
 
 #[test]
@@ -53,12 +86,20 @@ fn a_cut_with_the_index_is_the_cut_without_it() {
         let file = m.build().bytes();
         let idx = index_of(&file);
         let marks = sindex::parse(&idx).expect("the built index parses");
-        assert!(movie::parse(index::scan(&file).unwrap().moov, Some(&marks)).unwrap().indexed, "the index fits its own file");
+        assert!(
+            movie::parse(index::scan(&file).unwrap().moov, Some(&marks))
+                .unwrap()
+                .indexed,
+            "the index fits its own file"
+        );
         for s in seeks(&m) {
             for timing in [Timing::Map, Timing::Skip] {
                 let plain = outcome(&file, plan_body(&file, s, timing));
                 let indexed = outcome(&file, plan_indexed(&file, s, timing, Some(&idx), false));
-                assert!(plain == indexed, "{s:?} {timing:?}: the indexed cut differs");
+                assert!(
+                    plain == indexed,
+                    "{s:?} {timing:?}: the indexed cut differs"
+                );
             }
         }
     }
@@ -71,15 +112,29 @@ fn lookups_from_checkpoints_equal_walks_from_the_start() {
         let idx = index_of(&file);
         let marks = sindex::parse(&idx).unwrap();
         let moov = index::scan(&file).unwrap().moov;
-        let (plain, marked) = (movie::parse(moov, None).unwrap(), movie::parse(moov, Some(&marks)).unwrap());
+        let (plain, marked) = (
+            movie::parse(moov, None).unwrap(),
+            movie::parse(moov, Some(&marks)).unwrap(),
+        );
         for (p, q) in plain.tracks.iter().zip(&marked.tracks) {
             let n = p.samples;
-            let points: Vec<u32> = (0..n).step_by(97).chain([0, EVERY - 1, EVERY, 2 * EVERY + 1, n - 1, n]).filter(|&i| i <= n).collect();
+            let points: Vec<u32> = (0..n)
+                .step_by(97)
+                .chain([0, EVERY - 1, EVERY, 2 * EVERY + 1, n - 1, n])
+                .filter(|&i| i <= n)
+                .collect();
             for &i in &points {
                 if let (Some(a), Some(b)) = (p.ctts, q.ctts) {
-                    assert_eq!(a.locate(RunPos::default(), u64::from(i)), b.locate(RunPos::default(), u64::from(i)), "ctts {i}");
+                    assert_eq!(
+                        a.locate(RunPos::default(), u64::from(i)),
+                        b.locate(RunPos::default(), u64::from(i)),
+                        "ctts {i}"
+                    );
                 }
-                let (mut a, mut b) = (ChunkWalk::new(&p.stsc, p.chunks.count()), ChunkWalk::new(&q.stsc, q.chunks.count()));
+                let (mut a, mut b) = (
+                    ChunkWalk::new(&p.stsc, p.chunks.count()),
+                    ChunkWalk::new(&q.stsc, q.chunks.count()),
+                );
                 a.skip_to_sample(u64::from(i));
                 b.skip_to_sample(u64::from(i));
                 assert_eq!(a.next(), b.next(), "chunk of sample {i}");
@@ -90,7 +145,11 @@ fn lookups_from_checkpoints_equal_walks_from_the_start() {
             let c = p.chunks.count();
             for from in (0..c).step_by(113).chain([0, 1, EVERY, c]) {
                 for to in (from..=c).step_by(257).chain([c]) {
-                    assert_eq!(p.chunks.min_max_entries(from, to), q.chunks.min_max(from, to), "chunks {from}..{to}");
+                    assert_eq!(
+                        p.chunks.min_max_entries(from, to),
+                        q.chunks.min_max(from, to),
+                        "chunks {from}..{to}"
+                    );
                 }
             }
         }
@@ -114,7 +173,10 @@ fn the_checkpoints_are_read() {
     idx[body..].copy_from_slice(&sealed);
     let marks = sindex::parse(&idx).unwrap();
     let moov = index::scan(&file).unwrap().moov;
-    let (plain, marked) = (movie::parse(moov, None).unwrap(), movie::parse(moov, Some(&marks)).unwrap());
+    let (plain, marked) = (
+        movie::parse(moov, None).unwrap(),
+        movie::parse(moov, Some(&marks)).unwrap(),
+    );
     let (p, q) = (&plain.tracks[0].sizes, &marked.tracks[0].sizes);
     assert_eq!(q.sum(EVERY, 4 * EVERY), p.sum(EVERY, 4 * EVERY) + 3);
     assert_eq!(q.sum(10, 20), p.sum(10, 20));
@@ -147,26 +209,68 @@ fn damaged_or_foreign_indexes_are_refused_or_harmless() {
         for flip in [0x01u8, 0x80, 0xff] {
             let mut bad = idx.clone();
             bad[at] ^= flip;
-            assert!(sindex::parse(&bad).is_none(), "byte {at} ^ {flip:#x} is caught");
-            assert!(outcome(&file, plan_indexed(&file, s, Timing::Map, Some(&bad), false)) == want, "byte {at} ^ {flip:#x}");
+            assert!(
+                sindex::parse(&bad).is_none(),
+                "byte {at} ^ {flip:#x} is caught"
+            );
+            assert!(
+                outcome(
+                    &file,
+                    plan_indexed(&file, s, Timing::Map, Some(&bad), false)
+                ) == want,
+                "byte {at} ^ {flip:#x}"
+            );
         }
     }
     let other = movies[1].build().bytes();
     let foreign = sindex::parse(&idx).unwrap();
-    assert!(!movie::parse(index::scan(&other).unwrap().moov, Some(&foreign)).unwrap().indexed, "an index of other tables is not used");
-    assert!(outcome(&other, plan_body(&other, s, Timing::Map)) == outcome(&other, plan_indexed(&other, s, Timing::Map, Some(&idx), false)));
+    assert!(
+        !movie::parse(index::scan(&other).unwrap().moov, Some(&foreign))
+            .unwrap()
+            .indexed,
+        "an index of other tables is not used"
+    );
+    assert!(
+        outcome(&other, plan_body(&other, s, Timing::Map))
+            == outcome(
+                &other,
+                plan_indexed(&other, s, Timing::Map, Some(&idx), false)
+            )
+    );
 }
 
 #[test]
 fn a_cut_builds_an_index_only_for_a_large_moov_and_only_without_one() {
-    let small = Mov::new(vec![Trk::video(300, 25), Trk::audio(500)]).build().bytes();
+    let small = Mov::new(vec![Trk::video(300, 25), Trk::audio(500)])
+        .build()
+        .bytes();
     let large = movies()[0].build().bytes();
     assert!(index::scan(&small).unwrap().moov.len() < MIN_MOOV_FOR_INDEX);
     assert!(index::scan(&large).unwrap().moov.len() >= MIN_MOOV_FOR_INDEX);
     let s = seek(Some(3000), None);
-    assert_eq!(plan_indexed(&small, s, Timing::Map, None, true).unwrap().new_index, None);
-    let built = plan_indexed(&large, s, Timing::Map, None, true).unwrap().new_index.expect("an index for a large moov");
+    assert_eq!(
+        plan_indexed(&small, s, Timing::Map, None, true)
+            .unwrap()
+            .new_index,
+        None
+    );
+    let built = plan_indexed(&large, s, Timing::Map, None, true)
+        .unwrap()
+        .new_index
+        .expect("an index for a large moov");
     assert_eq!(built, index_of(&large));
-    assert_eq!(plan_indexed(&large, s, Timing::Map, Some(&built), true).unwrap().new_index, None, "a usable index is not rebuilt");
-    assert_eq!(plan_indexed(&large, seek(None, None), Timing::Map, None, true).unwrap().new_index, None, "no cut, no index");
+    assert_eq!(
+        plan_indexed(&large, s, Timing::Map, Some(&built), true)
+            .unwrap()
+            .new_index,
+        None,
+        "a usable index is not rebuilt"
+    );
+    assert_eq!(
+        plan_indexed(&large, seek(None, None), Timing::Map, None, true)
+            .unwrap()
+            .new_index,
+        None,
+        "no cut, no index"
+    );
 }

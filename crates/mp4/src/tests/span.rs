@@ -13,7 +13,11 @@ fn movies() -> Vec<Mov> {
     irregular.chunks = chunks_cycling(300, &[1, 7, 7, 3, 12, 12, 12, 2]);
     let mut single = Trk::video(90, 10);
     single.chunks = vec![1; 90];
-    vec![av(), Mov::new(vec![irregular, single]), Mov::new(vec![Trk::text(9, 700)])]
+    vec![
+        av(),
+        Mov::new(vec![irregular, single]),
+        Mov::new(vec![Trk::text(9, 700)]),
+    ]
 }
 
 /// Runs `check` on every track of every movie of [`movies`], with the file's length.
@@ -39,12 +43,20 @@ fn span_agrees_with_the_chunk_walk() {
                 let s = span::span(t, first, end, len).unwrap();
                 let ranges = chunks::cut(t, first, end, len).unwrap();
                 let ctx = format!("samples {first}..{end} of {n}");
-                assert_eq!(s.stsc.entries(&t.stsc), walked_stsc(t, first, end), "stsc, {ctx}");
+                assert_eq!(
+                    s.stsc.entries(&t.stsc),
+                    walked_stsc(t, first, end),
+                    "stsc, {ctx}"
+                );
                 assert_eq!(s.chunks.count as usize, ranges.len(), "chunks, {ctx}");
                 assert_eq!(s.start, ranges[0].0, "first byte, {ctx}");
                 let last = ranges.last().unwrap();
                 assert_eq!(s.end, last.0 + last.1, "last byte, {ctx}");
-                assert_eq!(s.bytes, ranges.iter().map(|r| r.1).sum::<u64>(), "bytes, {ctx}");
+                assert_eq!(
+                    s.bytes,
+                    ranges.iter().map(|r| r.1).sum::<u64>(),
+                    "bytes, {ctx}"
+                );
             }
         }
     });
@@ -74,7 +86,10 @@ fn walked_stsc(t: &crate::track::Track<'_>, first: u32, end: u32) -> Vec<(u32, u
     let mut out: Vec<(u32, u32, u32)> = Vec::new();
     let mut kept = 0u32;
     for c in chunks::ChunkWalk::new(&t.stsc, t.chunks.count()) {
-        let (from, to) = (c.first_sample.max(u64::from(first)), (c.first_sample + u64::from(c.samples)).min(u64::from(end)));
+        let (from, to) = (
+            c.first_sample.max(u64::from(first)),
+            (c.first_sample + u64::from(c.samples)).min(u64::from(end)),
+        );
         if to <= from {
             continue;
         }
@@ -94,12 +109,22 @@ fn data_slices(m: &Mov, start_ms: u64) -> usize {
     let moov = index::scan(&file).unwrap().moov;
     let data_at = moov.offset + moov.len();
     let p = plan(&file, seek(Some(start_ms), None)).unwrap();
-    p.plan.slices().iter().filter(|s| matches!(s, Slice::File { offset, .. } if *offset > data_at)).count()
+    p.plan
+        .slices()
+        .iter()
+        .filter(|s| matches!(s, Slice::File { offset, .. } if *offset > data_at))
+        .count()
 }
 
 /// Video and audio chunks of 200 ms each, interleaved in time order as muxers do.
 fn time_interleaved() -> Mov {
-    let audio = Trk::new(b"soun", 1000, vec![20; 500], (0..500).map(|i| 20 + i % 9).collect(), 10);
+    let audio = Trk::new(
+        b"soun",
+        1000,
+        vec![20; 500],
+        (0..500).map(|i| 20 + i % 9).collect(),
+        10,
+    );
     Mov::new(vec![Trk::video(250, 25), audio])
 }
 
@@ -108,7 +133,13 @@ fn time_interleaved() -> Mov {
 fn staggered() -> Mov {
     let mut chunks = vec![5];
     chunks.extend(super::build::chunked(4995, 10));
-    let mut audio = Trk::new(b"soun", 1000, vec![20; 5000], (0..5000).map(|i| 20 + i % 9).collect(), 10);
+    let mut audio = Trk::new(
+        b"soun",
+        1000,
+        vec![20; 5000],
+        (0..5000).map(|i| 20 + i % 9).collect(),
+        10,
+    );
     audio.chunks = chunks;
     Mov::new(vec![Trk::video(2500, 25), audio])
 }
@@ -116,20 +147,46 @@ fn staggered() -> Mov {
 #[test]
 fn a_few_dropped_bytes_inside_one_long_run_are_sent_along() {
     let m = staggered();
-    assert_eq!(data_slices(&m, 3_000), 1, "five dropped audio samples of ~24 bytes in a ~350 KB run");
-    assert!(data_slices(&m, 95_000) > 1, "the same five samples in a ~20 KB run are packed out");
+    assert_eq!(
+        data_slices(&m, 3_000),
+        1,
+        "five dropped audio samples of ~24 bytes in a ~350 KB run"
+    );
+    assert!(
+        data_slices(&m, 95_000) > 1,
+        "the same five samples in a ~20 KB run are packed out"
+    );
 }
 
 #[test]
 fn interleaved_data_goes_as_one_run_and_gaps_are_packed_out() {
-    assert_eq!(data_slices(&time_interleaved(), 3_000), 1, "interleaved in time, nothing dropped in between: one run");
-    assert_eq!(data_slices(&time_interleaved(), 3_100), 1, "the cut inside an audio chunk");
-    assert!(data_slices(&av(), 3_000) > 1, "chunks interleaved out of time order: dropped audio between kept chunks");
+    assert_eq!(
+        data_slices(&time_interleaved(), 3_000),
+        1,
+        "interleaved in time, nothing dropped in between: one run"
+    );
+    assert_eq!(
+        data_slices(&time_interleaved(), 3_100),
+        1,
+        "the cut inside an audio chunk"
+    );
+    assert!(
+        data_slices(&av(), 3_000) > 1,
+        "chunks interleaved out of time order: dropped audio between kept chunks"
+    );
     let mut by_track = time_interleaved();
     by_track.interleave = false;
-    assert_eq!(data_slices(&by_track, 3_000), 2, "track by track: the dropped audio is left out");
+    assert_eq!(
+        data_slices(&by_track, 3_000),
+        2,
+        "track by track: the dropped audio is left out"
+    );
     let mut padded = time_interleaved();
     padded.pad = 3;
     // 70 kept chunks, plus the audio pre-roll sample at the end of the chunk before.
-    assert_eq!(data_slices(&padded, 3_000), 71, "filler after every kept chunk is left out");
+    assert_eq!(
+        data_slices(&padded, 3_000),
+        71,
+        "filler after every kept chunk is left out"
+    );
 }

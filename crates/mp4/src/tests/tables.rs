@@ -35,10 +35,22 @@ fn several_stsc_runs_cut_mid_chunk_at_both_ends() {
     let m = Mov::new(vec![v, a]);
     // Video chunks start at frames 0 3 8 13 15 22 29 36 37 40 45 50 52: the cut keeps
     // frames 25..51, from inside the chunk 22..29 to inside the chunk 50..52.
-    let out = cut_checked(&m, seek(Some(1000), Some(2030)), &expect(1000, &[Some((25, 51)), Some((45, 96))]));
+    let out = cut_checked(
+        &m,
+        seek(Some(1000), Some(2030)),
+        &expect(1000, &[Some((25, 51)), Some((45, 96))]),
+    );
     let stsc = &out.tracks[0].stsc;
-    assert_eq!(stsc.first(), Some(&(1, 4, 1)), "the first kept chunk holds frames 25..29 only");
-    assert_eq!(stsc.last(), Some(&(7, 1, 1)), "the 7th and last kept chunk holds frame 50 only");
+    assert_eq!(
+        stsc.first(),
+        Some(&(1, 4, 1)),
+        "the first kept chunk holds frames 25..29 only"
+    );
+    assert_eq!(
+        stsc.last(),
+        Some(&(7, 1, 1)),
+        "the 7th and last kept chunk holds frame 50 only"
+    );
     sweep(&m);
 }
 
@@ -52,8 +64,15 @@ fn stz2_with_4_8_and_16_bit_fields_becomes_stsz() {
         a.size_box = SizeBox::Stz2(bits);
         a.sizes = (0..282).map(|i| 1 + (i * 5) % max).collect();
         let m = Mov::new(vec![v, a]);
-        let out = cut_checked(&m, seek(Some(2100), None), &expect(2000, &[Some((50, 150)), Some((92, 282))]));
-        assert_eq!(out.tracks[0].stbl.iter().filter(|t| *t == b"stz2").count(), 0);
+        let out = cut_checked(
+            &m,
+            seek(Some(2100), None),
+            &expect(2000, &[Some((50, 150)), Some((92, 282))]),
+        );
+        assert_eq!(
+            out.tracks[0].stbl.iter().filter(|t| *t == b"stz2").count(),
+            0
+        );
         sweep(&m);
     }
 }
@@ -70,7 +89,11 @@ fn constant_sample_size_stays_constant() {
     let mut a = Trk::audio(282);
     (a.size_box, a.sizes) = (SizeBox::Constant, vec![24; 282]);
     let m = Mov::new(vec![Trk::video(150, 25), a]);
-    cut_checked(&m, seek(Some(3000), None), &expect(3000, &[Some((75, 150)), Some((139, 282))]));
+    cut_checked(
+        &m,
+        seek(Some(3000), None),
+        &expect(3000, &[Some((75, 150)), Some((139, 282))]),
+    );
     sweep(&m);
 }
 
@@ -79,7 +102,11 @@ fn co64_input_and_64_bit_mdat_header() {
     let mut m = av();
     m.tracks.iter_mut().for_each(|t| t.co64 = true);
     m.mdat_large = true;
-    cut_checked(&m, seek(Some(4200), Some(7000)), &expect(4000, &[Some((100, 175)), Some((186, 329))]));
+    cut_checked(
+        &m,
+        seek(Some(4200), Some(7000)),
+        &expect(4000, &[Some((100, 175)), Some((186, 329))]),
+    );
     sweep(&m);
 }
 
@@ -87,7 +114,11 @@ fn co64_input_and_64_bit_mdat_header() {
 fn version_1_headers_without_ftyp_with_padding_track_by_track() {
     let mut m = av();
     (m.wide, m.ftyp, m.pad, m.interleave) = (true, false, 7, false);
-    cut_checked(&m, seek(Some(6000), None), &expect(6000, &[Some((150, 250)), Some((280, 468))]));
+    cut_checked(
+        &m,
+        seek(Some(6000), None),
+        &expect(6000, &[Some((150, 250)), Some((280, 468))]),
+    );
     sweep(&m);
 }
 
@@ -101,9 +132,17 @@ fn a_leading_empty_edit_delays_a_track() {
     let mut a = Trk::audio(235);
     a.edits = Some(vec![(500, -1), (5013, 0)]);
     let m = Mov::new(vec![v, a]);
-    let out = cut_checked(&m, seek(Some(200), None), &expect(200, &[Some((5, 150)), Some((0, 235))]));
+    let out = cut_checked(
+        &m,
+        seek(Some(200), None),
+        &expect(200, &[Some((5, 150)), Some((0, 235))]),
+    );
     assert_eq!(out.tracks[1].elst.as_ref().map(|e| e[0]), Some((300, -1)));
-    let out = cut_checked(&m, seek(Some(1000), None), &expect(1000, &[Some((25, 150)), Some((22, 235))]));
+    let out = cut_checked(
+        &m,
+        seek(Some(1000), None),
+        &expect(1000, &[Some((25, 150)), Some((22, 235))]),
+    );
     assert_eq!(out.tracks[1].elst.as_ref().map(|e| e.len()), Some(1));
     sweep(&m);
 }
@@ -112,7 +151,9 @@ fn a_leading_empty_edit_delays_a_track() {
 fn signed_ctts_without_an_edit_list() {
     let mut v = Trk::bframes(150);
     v.edits = None;
-    v.cto = v.cto.map(|(_, c)| (1, c.into_iter().map(|x| x - 512).collect()));
+    v.cto = v
+        .cto
+        .map(|(_, c)| (1, c.into_iter().map(|x| x - 512).collect()));
     let m = Mov::new(vec![v, Trk::audio(282)]);
     assert!(model(&m, seek(Some(1000), None)).is_some());
     sweep(&m);
@@ -125,7 +166,11 @@ fn sdtp_and_sample_groups_are_trimmed() {
         m.tracks[0].sdtp = true;
         m.tracks[0].sbgp = Some(version);
         m.tracks[1].sbgp = Some(version);
-        cut_checked(&m, seek(Some(2500), Some(4500)), &expect(2000, &[Some((50, 113)), Some((92, 211))]));
+        cut_checked(
+            &m,
+            seek(Some(2500), Some(4500)),
+            &expect(2000, &[Some((50, 113)), Some((92, 211))]),
+        );
         sweep(&m);
     }
 }
@@ -142,11 +187,18 @@ fn a_valid_size_1_box_and_unknown_boxes_inside_stbl() {
     let p = plan(&file, seek(Some(2000), None)).unwrap();
     let out = oracle::cut(&file, &m, &p, &model(&m, seek(Some(2000), None)).unwrap());
     let kept: Vec<&[u8; 4]> = out.tracks[0].stbl.iter().collect();
-    assert_eq!(kept, [b"stsd", b"stts", b"stss", b"stsc", b"stsz", b"stco"], "a cut keeps only the tables it rewrites");
+    assert_eq!(
+        kept,
+        [b"stsd", b"stts", b"stss", b"stsc", b"stsz", b"stco"],
+        "a cut keeps only the tables it rewrites"
+    );
     m.moov_first = false;
     let file = m.build().bytes();
     let (_, out) = oracle::relocated(&file, &plan(&file, seek(None, None)).unwrap());
-    assert_eq!(out.tracks[0].stbl[1], *b"free", "a relocation copies every other box");
+    assert_eq!(
+        out.tracks[0].stbl[1], *b"free",
+        "a relocation copies every other box"
+    );
 }
 
 #[test]
@@ -191,7 +243,14 @@ fn short_optional_tables_are_clipped_not_overrun() {
             match &*typ {
                 b"sdtp" => b.truncate(22),
                 b"ctts" => *b = super::build::full(b"ctts", 0, 0, &super::build::be(&[1, 40, 512])),
-                b"sbgp" => *b = super::build::full(b"sbgp", 0, 0, &[&b"roll"[..], &super::build::be(&[1, 40, 1])].concat()),
+                b"sbgp" => {
+                    *b = super::build::full(
+                        b"sbgp",
+                        0,
+                        0,
+                        &[&b"roll"[..], &super::build::be(&[1, 40, 1])].concat(),
+                    )
+                }
                 _ => {}
             }
             let len = b.len() as u32;
@@ -200,14 +259,31 @@ fn short_optional_tables_are_clipped_not_overrun() {
     }));
     let m = Mov::new(vec![v, Trk::audio(282)]);
     let file = m.build().bytes();
-    for s in [seek(Some(0), Some(300)), seek(Some(1000), None), seek(None, Some(5000))] {
+    for s in [
+        seek(Some(0), Some(300)),
+        seek(Some(1000), None),
+        seek(None, Some(5000)),
+    ] {
         let p = plan(&file, s).unwrap();
         oracle::well_formed(&file, &p);
-        let out = super::oracle::open(&super::read::View { plan: &p.plan, src: &file }).1;
+        let out = super::oracle::open(&super::read::View {
+            plan: &p.plan,
+            src: &file,
+        })
+        .1;
         let t = &out.tracks[0];
         let first = if s.start_ms == Some(1000) { 24 } else { 0 };
-        assert_eq!(t.sdtp.as_ref().map(Vec::len), Some(10usize.saturating_sub(first).min(t.sizes.len())));
-        assert_eq!(t.ctts.as_ref().map(|c| c.1.len()), Some(40usize.saturating_sub(first).min(t.sizes.len())));
-        assert_eq!(t.sbgp.as_ref().map(Vec::len), Some(40usize.saturating_sub(first).min(t.sizes.len())));
+        assert_eq!(
+            t.sdtp.as_ref().map(Vec::len),
+            Some(10usize.saturating_sub(first).min(t.sizes.len()))
+        );
+        assert_eq!(
+            t.ctts.as_ref().map(|c| c.1.len()),
+            Some(40usize.saturating_sub(first).min(t.sizes.len()))
+        );
+        assert_eq!(
+            t.sbgp.as_ref().map(Vec::len),
+            Some(40usize.saturating_sub(first).min(t.sizes.len()))
+        );
     }
 }

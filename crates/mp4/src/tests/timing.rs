@@ -18,18 +18,30 @@ fn film(moov_first: bool) -> Vec<u8> {
 
 #[test]
 fn time_map_points_rise_in_offset_and_due_time() {
-    for (moov_first, start, end) in [(true, None, None), (false, None, None), (true, Some(7_300), None), (true, Some(3_000), Some(9_000))] {
+    for (moov_first, start, end) in [
+        (true, None, None),
+        (false, None, None),
+        (true, Some(7_300), None),
+        (true, Some(3_000), Some(9_000)),
+    ] {
         let file = film(moov_first);
         let planned = plan(&file, seek(start, end)).unwrap();
         let points = planned.time_map.points();
-        assert!(points.len() > 10, "{moov_first} {start:?}: {} points", points.len());
+        assert!(
+            points.len() > 10,
+            "{moov_first} {start:?}: {} points",
+            points.len()
+        );
         for w in points.windows(2) {
             assert!(w[0].0 < w[1].0 && w[1].1 >= w[0].1 + 100, "{w:?}");
         }
         let (last_offset, last_due) = *points.last().unwrap();
         assert!(last_offset < planned.plan.len());
         let span = end.unwrap_or(20_000) - planned.start_ms.unwrap_or(0);
-        assert!(last_due < span && last_due + 500 >= span, "last due {last_due} ms for a {span} ms body");
+        assert!(
+            last_due < span && last_due + 500 >= span,
+            "last due {last_due} ms for a {span} ms body"
+        );
     }
 }
 
@@ -80,12 +92,23 @@ fn chunk_points(t: &Tables, movie_ts: u32) -> (Vec<(u64, u64)>, u64) {
     let media_time = edits.iter().find(|e| e.1 >= 0).map_or(0, |e| e.1 as u64);
     let empty_ms = empty * 1000 / u64::from(movie_ts);
     let mut dts = vec![0u64];
-    t.deltas.iter().for_each(|&d| dts.push(dts.last().unwrap() + u64::from(d)));
-    let due = |s: usize| empty_ms + dts[s.min(dts.len() - 1)].saturating_sub(media_time) * 1000 / u64::from(t.timescale);
+    t.deltas
+        .iter()
+        .for_each(|&d| dts.push(dts.last().unwrap() + u64::from(d)));
+    let due = |s: usize| {
+        empty_ms
+            + dts[s.min(dts.len() - 1)].saturating_sub(media_time) * 1000 / u64::from(t.timescale)
+    };
     let (mut first, mut out) = (0usize, Vec::new());
     for (c, &offset) in t.offsets.iter().enumerate() {
         out.push((offset, due(first)));
-        first += t.stsc.iter().rev().find(|e| e.0 <= c as u32 + 1).expect("stsc entry").1 as usize;
+        first += t
+            .stsc
+            .iter()
+            .rev()
+            .find(|e| e.0 <= c as u32 + 1)
+            .expect("stsc entry")
+            .1 as usize;
     }
     (out, due(t.sizes.len()))
 }
@@ -93,7 +116,10 @@ fn chunk_points(t: &Tables, movie_ts: u32) -> (Vec<(u64, u64)>, u64) {
 /// Every output track's chunk points, and the body's span in ms (the longest track
 /// or the `mvhd` duration, whichever is longer).
 fn exact(file: &[u8], p: &Planned) -> (Vec<Vec<(u64, u64)>>, u64) {
-    let (_, movie) = open(&View { plan: &p.plan, src: file });
+    let (_, movie) = open(&View {
+        plan: &p.plan,
+        src: file,
+    });
     let mut span = movie.duration * 1000 / u64::from(movie.timescale);
     let mut tracks = Vec::new();
     for t in &movie.tracks {
@@ -139,16 +165,31 @@ fn check_bounds(p: &Planned, tracks: &[Vec<(u64, u64)>], span: u64, in_order: bo
     for &(offset, due) in &all {
         exact_due = exact_due.max(due);
         let sent = map.bytes_due_by(exact_due);
-        assert!(sent.is_none_or(|s| s > offset), "{what}: chunk at {offset} due {exact_due} ms still held then (sent {sent:?})");
+        assert!(
+            sent.is_none_or(|s| s > offset),
+            "{what}: chunk at {offset} due {exact_due} ms still held then (sent {sent:?})"
+        );
         if in_order && exact_due > g {
             let sent = map.bytes_due_by(exact_due - g - 1);
-            assert!(sent.is_some_and(|s| s <= offset), "{what}: chunk at {offset} due {exact_due} ms sent a granule ({g} ms) early");
+            assert!(
+                sent.is_some_and(|s| s <= offset),
+                "{what}: chunk at {offset} due {exact_due} ms sent a granule ({g} ms) early"
+            );
         }
     }
     let points = map.points();
     assert!(!points.is_empty(), "{what}: no points");
-    assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[1].1 + 1 >= w[0].1 + g), "{what}: points closer than {g} ms");
-    assert!(points.len() as u64 <= span / (g - 1) + 1 && points.len() <= 1025, "{what}: {} points for {span} ms", points.len());
+    assert!(
+        points
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[1].1 + 1 >= w[0].1 + g),
+        "{what}: points closer than {g} ms"
+    );
+    assert!(
+        points.len() as u64 <= span / (g - 1) + 1 && points.len() <= 1025,
+        "{what}: {} points for {span} ms",
+        points.len()
+    );
 }
 
 /// Plans `m` for each seek and checks the map against the exact one; when every track
@@ -161,20 +202,32 @@ fn against_exact(name: &str, m: &Mov, seeks: &[(Option<u64>, Option<u64>)], in_o
         let (tracks, span) = exact(&file, &p);
         check_bounds(&p, &tracks, span, in_order, &what);
         if in_order && granule(span) == 100 && span < 102_000 {
-            assert_eq!(p.time_map.points(), &thinned(&tracks, 100)[..], "{what}: not the thinned exact map");
+            assert_eq!(
+                p.time_map.points(),
+                &thinned(&tracks, 100)[..],
+                "{what}: not the thinned exact map"
+            );
         }
     }
 }
 
 /// Seeks from the start, cuts inside the film, a cut with an end.
-const SEEKS: [(Option<u64>, Option<u64>); 5] = [(None, None), (Some(0), None), (Some(7_300), None), (Some(3_000), Some(9_000)), (Some(12_345), None)];
+const SEEKS: [(Option<u64>, Option<u64>); 5] = [
+    (None, None),
+    (Some(0), None),
+    (Some(7_300), None),
+    (Some(3_000), Some(9_000)),
+    (Some(12_345), None),
+];
 
 #[test]
 fn the_map_follows_every_chunk_of_films_within_a_granule() {
     // Video of variable frame durations (many stts entries) in chunks of changing
     // sizes (several stsc runs, key frames inside chunks, so cuts move chunk 0).
     let mut vfr = Trk::video(500, 12);
-    vfr.deltas = (0..500).map(|i| [512, 256, 1024, 512, 768, 0][i % 6]).collect();
+    vfr.deltas = (0..500)
+        .map(|i| [512, 256, 1024, 512, 768, 0][i % 6])
+        .collect();
     vfr.chunks = chunks_cycling(500, &[7, 3, 9, 4]);
     let mut audio = Trk::audio(937);
     audio.chunks = chunks_cycling(937, &[8, 8, 5, 13, 1]);
@@ -186,16 +239,29 @@ fn the_map_follows_every_chunk_of_films_within_a_granule() {
         ("runs", Mov::new(vec![vfr.clone(), audio.clone()])),
         ("edits", Mov::new(vec![Trk::bframes(500), late])),
         ("one track", Mov::new(vec![vfr])),
-        ("three tracks", Mov::new(vec![Trk::video(500, 25), audio, Trk::text(40, 500)])),
+        (
+            "three tracks",
+            Mov::new(vec![Trk::video(500, 25), audio, Trk::text(40, 500)]),
+        ),
     ];
     for (name, m) in cases {
         against_exact(name, &m, &SEEKS, true);
         let mut at_end = m.clone();
         at_end.moov_first = false;
-        against_exact(&format!("{name}, moov at the end"), &at_end, &[(None, None), (Some(7_300), None)], true);
+        against_exact(
+            &format!("{name}, moov at the end"),
+            &at_end,
+            &[(None, None), (Some(7_300), None)],
+            true,
+        );
         let mut by_track = m;
         by_track.interleave = false;
-        against_exact(&format!("{name}, track by track"), &by_track, &[(None, None), (Some(7_300), None)], true);
+        against_exact(
+            &format!("{name}, track by track"),
+            &by_track,
+            &[(None, None), (Some(7_300), None)],
+            true,
+        );
     }
 }
 
@@ -203,14 +269,27 @@ fn the_map_follows_every_chunk_of_films_within_a_granule() {
 fn a_long_film_gets_a_coarse_granule_and_about_1024_points() {
     // Two hours of cues of 6 s and 3.6 s, one per chunk: 3,200 chunks, granule 7 s.
     let m = Mov::new(vec![Trk::text(1_200, 6_000), Trk::text(2_000, 3_600)]);
-    against_exact("long", &m, &[(None, None), (Some(3_600_000), None), (Some(60_000), Some(4_000_000))], true);
+    against_exact(
+        "long",
+        &m,
+        &[
+            (None, None),
+            (Some(3_600_000), None),
+            (Some(60_000), Some(4_000_000)),
+        ],
+        true,
+    );
     let mut video = Trk::new(b"vide", 1000, vec![40; 90_000], vec![16; 90_000], 25);
     video.chunks = chunked(90_000, 25);
     let file = Mov::new(vec![video]).build().bytes();
     let p = plan(&file, seek(Some(1_000_000), None)).unwrap();
     let (tracks, span) = exact(&file, &p);
     check_bounds(&p, &tracks, span, true, "an hour of video");
-    assert!(p.time_map.points().len() > 700, "{} points", p.time_map.points().len());
+    assert!(
+        p.time_map.points().len() > 700,
+        "{} points",
+        p.time_map.points().len()
+    );
 }
 
 /// Swaps the chunk offsets of `stco` pairwise: the chunks go back and forth in the file.
@@ -234,5 +313,10 @@ fn chunks_out_of_file_order_are_never_late() {
     against_exact("swapped audio", &m, &[(None, None)], false);
     let mut at_end = m;
     at_end.moov_first = false;
-    against_exact("swapped audio, moov at the end", &at_end, &[(None, None)], false);
+    against_exact(
+        "swapped audio, moov at the end",
+        &at_end,
+        &[(None, None)],
+        false,
+    );
 }

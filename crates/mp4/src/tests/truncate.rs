@@ -24,7 +24,12 @@ fn movies() -> Vec<Mov> {
 
 #[test]
 fn every_prefix_plans_the_same_body_or_is_a_defect() {
-    let seeks: [Seek; 4] = [seek(Some(500), None), seek(None, Some(400)), seek(Some(300), Some(700)), seek(None, None)];
+    let seeks: [Seek; 4] = [
+        seek(Some(500), None),
+        seek(None, Some(400)),
+        seek(Some(300), Some(700)),
+        seek(None, None),
+    ];
     for mut m in movies() {
         for moov_first in [true, false] {
             m.moov_first = moov_first;
@@ -34,11 +39,16 @@ fn every_prefix_plans_the_same_body_or_is_a_defect() {
             for n in 0..file.len() {
                 let prefix = &file[..n];
                 for (&s, whole) in seeks.iter().zip(&whole) {
-                    let r = catch_unwind(|| plan(prefix, s)).unwrap_or_else(|_| panic!("panic on a {n}-byte prefix, {s:?}"));
+                    let r = catch_unwind(|| plan(prefix, s))
+                        .unwrap_or_else(|_| panic!("panic on a {n}-byte prefix, {s:?}"));
                     match r {
                         Ok(p) if p.shape == Shape::AsStored => oracle::as_stored(prefix, &p),
                         Ok(p) => {
-                            assert_eq!((p.shape, &p.plan), (whole.shape, &whole.plan), "{n}-byte prefix, {s:?}");
+                            assert_eq!(
+                                (p.shape, &p.plan),
+                                (whole.shape, &whole.plan),
+                                "{n}-byte prefix, {s:?}"
+                            );
                             oracle::well_formed(prefix, &p);
                             cuts_planned += 1;
                         }
@@ -48,7 +58,11 @@ fn every_prefix_plans_the_same_body_or_is_a_defect() {
                 }
             }
             // With moov first, a prefix that holds the first 400 ms of samples still plans.
-            assert_eq!(cuts_planned > 0, moov_first, "cuts planned on prefixes: {cuts_planned}");
+            assert_eq!(
+                cuts_planned > 0,
+                moov_first,
+                "cuts planned on prefixes: {cuts_planned}"
+            );
         }
     }
 }
@@ -74,8 +88,22 @@ impl Rng {
 /// `mdat`, a relocation keeps every other box.
 #[test]
 fn random_damage_in_moov_never_panics() {
-    let seeks: [Seek; 3] = [seek(Some(500), None), seek(None, Some(400)), seek(None, None)];
-    let values = [0u32, 1, 2, 7, 0x7fff_ffff, 0x8000_0000, u32::MAX, u32::MAX - 1, 1000];
+    let seeks: [Seek; 3] = [
+        seek(Some(500), None),
+        seek(None, Some(400)),
+        seek(None, None),
+    ];
+    let values = [
+        0u32,
+        1,
+        2,
+        7,
+        0x7fff_ffff,
+        0x8000_0000,
+        u32::MAX,
+        u32::MAX - 1,
+        1000,
+    ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for mut m in movies() {
         for moov_first in [true, false] {
@@ -89,12 +117,15 @@ fn random_damage_in_moov_never_panics() {
                     let at = from + rng.below(len - 4);
                     match rng.below(3) {
                         0 => bad[at] = rng.next() as u8,
-                        1 => bad[at..at + 4].copy_from_slice(&values[rng.below(values.len())].to_be_bytes()),
-                        _ => bad[at & !3..(at & !3) + 4].copy_from_slice(&(rng.next() as u32 % 64).to_be_bytes()),
+                        1 => bad[at..at + 4]
+                            .copy_from_slice(&values[rng.below(values.len())].to_be_bytes()),
+                        _ => bad[at & !3..(at & !3) + 4]
+                            .copy_from_slice(&(rng.next() as u32 % 64).to_be_bytes()),
                     }
                 }
                 for &s in &seeks {
-                    let r = catch_unwind(|| plan(&bad, s)).unwrap_or_else(|_| panic!("panic: damage case {case}, {s:?}"));
+                    let r = catch_unwind(|| plan(&bad, s))
+                        .unwrap_or_else(|_| panic!("panic: damage case {case}, {s:?}"));
                     match r {
                         Ok(p) if p.shape == Shape::AsStored => oracle::as_stored(&bad, &p),
                         Ok(p) if p.shape == Shape::MoovFirst => drop(oracle::moved_boxes(&bad, &p)),

@@ -1,7 +1,7 @@
 //! The `secure_link_md5` expression: text with nginx-style variables.
 
-use loomiere_http::Request;
 use crate::log::Quoted;
+use loomiere_http::Request;
 
 /// What the variables of an [`Expression`] stand for in one request.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,8 @@ pub struct Expression {
 }
 
 /// The variables an expression may use, for messages.
-const KNOWN: &str = "$uri, $secure_link_expires, $remote_addr, $host, $secret, $http_NAME, $arg_NAME";
+const KNOWN: &str =
+    "$uri, $secure_link_expires, $remote_addr, $host, $secret, $http_NAME, $arg_NAME";
 
 impl Expression {
     /// Parses an expression. One pair of surrounding double quotes is removed, so a
@@ -102,8 +103,12 @@ impl Expression {
                 Part::RemoteAddr => out.extend_from_slice(vars.remote_addr.as_bytes()),
                 Part::Host => out.extend_from_slice(vars.host.as_bytes()),
                 Part::Secret => out.extend_from_slice(vars.secret),
-                Part::Header(name) => out.extend_from_slice(vars.request.header(name).unwrap_or_default()),
-                Part::Arg(name) => out.extend_from_slice(raw_arg(vars.query, name).unwrap_or_default().as_bytes()),
+                Part::Header(name) => {
+                    out.extend_from_slice(vars.request.header(name).unwrap_or_default())
+                }
+                Part::Arg(name) => {
+                    out.extend_from_slice(raw_arg(vars.query, name).unwrap_or_default().as_bytes())
+                }
             }
         }
         out
@@ -124,9 +129,13 @@ fn variable_name(after: &str) -> Result<(&str, &str), String> {
         }
         return Ok((name, &braced[end + 1..]));
     }
-    let end = after.find(|c: char| !is_name_char(c)).unwrap_or(after.len());
+    let end = after
+        .find(|c: char| !is_name_char(c))
+        .unwrap_or(after.len());
     if end == 0 {
-        return Err("'$' without a variable name (a literal '$' can only come from $secret)".to_string());
+        return Err(
+            "'$' without a variable name (a literal '$' can only come from $secret)".to_string(),
+        );
     }
     Ok(after.split_at(end))
 }

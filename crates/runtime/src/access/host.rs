@@ -1,7 +1,7 @@
 //! Host names and the patterns of `vhost.<pattern>` and `referers`.
 
-use std::fmt;
 use crate::log::Quoted;
+use std::fmt;
 
 /// A host name pattern, matched against a normalized host (see [`normalize_host`]).
 ///
@@ -34,11 +34,19 @@ impl HostPattern {
     /// literal; a `*` anywhere but alone or in a leading `*.`.
     pub fn parse(text: &str) -> Result<HostPattern, String> {
         let lower = text.to_ascii_lowercase();
-        let bad = || format!("bad host pattern '{}' (expected 'example.com', '*.example.com', '.example.com' or '*')", Quoted(text));
+        let bad = || {
+            format!("bad host pattern '{}' (expected 'example.com', '*.example.com', '.example.com' or '*')", Quoted(text))
+        };
         if lower == "*" {
             return Ok(HostPattern::Any);
         }
-        let name = |n: &str| if is_host_name(n) { Ok(n.to_string()) } else { Err(bad()) };
+        let name = |n: &str| {
+            if is_host_name(n) {
+                Ok(n.to_string())
+            } else {
+                Err(bad())
+            }
+        };
         if let Some(rest) = lower.strip_prefix("*.") {
             return name(rest).map(HostPattern::Subdomains);
         }
@@ -85,16 +93,23 @@ fn is_subdomain(host: &str, name: &str) -> bool {
 /// the wild, RFC 1123 §2.1 plus `_`), 1 to 63 characters each, 253 in all.
 pub(crate) fn is_host_name(name: &str) -> bool {
     let label_ok = |l: &str| {
-        (1..=63).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        (1..=63).contains(&l.len())
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     (1..=253).contains(&name.len()) && name.split('.').all(label_ok)
 }
 
 /// `[` hex digits, `:` and `.` `]`, with at least one `:` (RFC 3986 §3.2.2, loosely).
 fn is_ip_literal(name: &str) -> bool {
-    name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).is_some_and(|inner| {
-        inner.contains(':') && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-    })
+    name.strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .is_some_and(|inner| {
+            inner.contains(':')
+                && inner
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        })
 }
 
 /// The host of an authority `host[:port]` the way nginx's `$host` shows it: port

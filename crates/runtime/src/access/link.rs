@@ -8,11 +8,11 @@
 //! ```
 
 use super::expr::{raw_arg, Expression, Vars};
+use crate::log::Quoted;
 use loomiere_http::Refusal;
 use md5::{Digest, Md5};
 use std::io::Read;
 use std::path::Path;
-use crate::log::Quoted;
 
 /// Where the hash and the expiry time are in the query: the `secure_link` key,
 /// written like nginx's directive, `$arg_md5,$arg_expires` (the default) or
@@ -28,23 +28,39 @@ pub struct LinkArgs {
 
 impl Default for LinkArgs {
     fn default() -> LinkArgs {
-        LinkArgs { hash: "md5".to_string(), expires: Some("expires".to_string()) }
+        LinkArgs {
+            hash: "md5".to_string(),
+            expires: Some("expires".to_string()),
+        }
     }
 }
 
 impl LinkArgs {
     /// Parses `$arg_HASH[,$arg_EXPIRES]`; names are letters, digits and `_`.
     pub fn parse(value: &str) -> Result<LinkArgs, String> {
-        let bad = || format!("expected '$arg_md5,$arg_expires' or '$arg_md5', got '{}'", Quoted(value));
+        let bad = || {
+            format!(
+                "expected '$arg_md5,$arg_expires' or '$arg_md5', got '{}'",
+                Quoted(value)
+            )
+        };
         let arg = |text: &str| {
             text.strip_prefix("$arg_")
-                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|n| {
+                    !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
                 .map(str::to_string)
                 .ok_or_else(bad)
         };
         match value.split_once(',') {
-            Some((hash, expires)) => Ok(LinkArgs { hash: arg(hash)?, expires: Some(arg(expires)?) }),
-            None => Ok(LinkArgs { hash: arg(value)?, expires: None }),
+            Some((hash, expires)) => Ok(LinkArgs {
+                hash: arg(hash)?,
+                expires: Some(arg(expires)?),
+            }),
+            None => Ok(LinkArgs {
+                hash: arg(value)?,
+                expires: None,
+            }),
         }
     }
 }
@@ -63,19 +79,36 @@ const MAX_SECRET: usize = 4096;
 /// that is not the base64url of 16 bytes (at most 24 characters, `=` ends it, as in
 /// nginx); a hash that is not the MD5 of the expression; an expiry time before `now`.
 /// `500`: the secret file cannot be read, is empty or larger than 4 KiB.
-pub fn check(args: &LinkArgs, expression: &Expression, secret_file: &Path, vars: &Vars<'_>, now: i64) -> Result<(), Refusal> {
+pub fn check(
+    args: &LinkArgs,
+    expression: &Expression,
+    secret_file: &Path,
+    vars: &Vars<'_>,
+    now: i64,
+) -> Result<(), Refusal> {
     let deny = |why: &str| Refusal::new(403, format!("secure link: {why}"));
     let hash = raw_arg(vars.query, &args.hash).ok_or_else(|| deny("no hash"))?;
     let (expires, expires_text) = match &args.expires {
         None => (None, ""),
         Some(name) => {
             let text = raw_arg(vars.query, name).unwrap_or_default();
-            (Some(parse_expires(text).ok_or_else(|| deny("bad expiry time"))?), text)
+            (
+                Some(parse_expires(text).ok_or_else(|| deny("bad expiry time"))?),
+                text,
+            )
         }
     };
     let given = decode_hash(hash).ok_or_else(|| deny("bad hash"))?;
-    let secret = if expression.uses_secret() { read_secret(secret_file)? } else { Vec::new() };
-    let input = expression.expand(&Vars { expires: expires_text, secret: &secret, ..*vars });
+    let secret = if expression.uses_secret() {
+        read_secret(secret_file)?
+    } else {
+        Vec::new()
+    };
+    let input = expression.expand(&Vars {
+        expires: expires_text,
+        secret: &secret,
+        ..*vars
+    });
     let computed: [u8; 16] = Md5::digest(&input).into();
     if !same(&given, &computed) {
         return Err(deny("wrong hash"));
@@ -93,7 +126,9 @@ fn parse_expires(text: &str) -> Option<i64> {
         return None;
     }
     text.bytes()
-        .try_fold(0i64, |acc, d| acc.checked_mul(10)?.checked_add(i64::from(d - b'0')))
+        .try_fold(0i64, |acc, d| {
+            acc.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+        })
         .filter(|&t| t > 0)
 }
 
@@ -118,7 +153,10 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let values: Vec<u32> = text.bytes().map(sextet).collect::<Option<_>>()?;
     let mut out = Vec::with_capacity(values.len() / 4 * 3 + 2);
     for group in values.chunks(4) {
-        let bits = group.iter().enumerate().fold(0u32, |acc, (i, v)| acc | v << (18 - 6 * i));
+        let bits = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, v)| acc | v << (18 - 6 * i));
         let bytes = bits.to_be_bytes();
         out.extend_from_slice(bytes.get(1..group.len()).unwrap_or_default());
     }
@@ -147,7 +185,12 @@ fn same(a: &[u8; 16], b: &[u8; 16]) -> bool {
 /// `\r\n`. Opened non-blocking, so a FIFO put there cannot hang the process.
 fn read_secret(path: &Path) -> Result<Vec<u8>, Refusal> {
     use std::os::unix::fs::OpenOptionsExt;
-    let fail = |why: String| Refusal::new(500, format!("secure_link_secret_file {}: {why}", path.display()));
+    let fail = |why: String| {
+        Refusal::new(
+            500,
+            format!("secure_link_secret_file {}: {why}", path.display()),
+        )
+    };
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -157,7 +200,9 @@ fn read_secret(path: &Path) -> Result<Vec<u8>, Refusal> {
         return Err(fail("not a regular file".to_string()));
     }
     let mut bytes = Vec::new();
-    file.take(MAX_SECRET as u64 + 1).read_to_end(&mut bytes).map_err(|e| fail(e.to_string()))?;
+    file.take(MAX_SECRET as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
     if bytes.len() > MAX_SECRET {
         return Err(fail("larger than 4 KiB".to_string()));
     }

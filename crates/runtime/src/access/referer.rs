@@ -10,7 +10,11 @@ pub fn parse_list(value: &str) -> Result<Vec<HostPattern>, String> {
     if value == "off" {
         return Ok(Vec::new());
     }
-    value.split([' ', '\t']).filter(|w| !w.is_empty()).map(HostPattern::parse).collect()
+    value
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .map(HostPattern::parse)
+        .collect()
 }
 
 /// Checks the `Referer` field (RFC 9110 §10.1.3) against `allowed`.
@@ -21,15 +25,24 @@ pub fn parse_list(value: &str) -> Result<Vec<HostPattern>, String> {
 ///   whose host, port removed and lower-cased, matches one of `allowed`; anything else
 ///   (another scheme, a value masked by a proxy, user info, a host that is not a
 ///   plain name) is foreign: 403.
-pub fn check(allowed: &[HostPattern], allow_empty: bool, referer: Option<&[u8]>) -> Result<(), Refusal> {
+pub fn check(
+    allowed: &[HostPattern],
+    allow_empty: bool,
+    referer: Option<&[u8]>,
+) -> Result<(), Refusal> {
     if allowed.is_empty() {
         return Ok(());
     }
     let value = referer.unwrap_or_default();
     if value.is_empty() {
-        return if allow_empty { Ok(()) } else { Err(Refusal::new(403, "referer: none")) };
+        return if allow_empty {
+            Ok(())
+        } else {
+            Err(Refusal::new(403, "referer: none"))
+        };
     }
-    let host = referer_host(value).ok_or_else(|| Refusal::new(403, "referer: not an http(s) URL"))?;
+    let host =
+        referer_host(value).ok_or_else(|| Refusal::new(403, "referer: not an http(s) URL"))?;
     if allowed.iter().any(|p| p.matches(&host)) {
         Ok(())
     } else {
@@ -42,7 +55,9 @@ pub(crate) fn referer_host(value: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(value).ok()?;
     let rest = ["http://", "https://"].iter().find_map(|scheme| {
         let head = text.get(..scheme.len())?;
-        head.eq_ignore_ascii_case(scheme).then(|| text.get(scheme.len()..)).flatten()
+        head.eq_ignore_ascii_case(scheme)
+            .then(|| text.get(scheme.len()..))
+            .flatten()
     })?;
     let authority = rest.split(['/', '?', '#']).next()?;
     if authority.contains('@') {

@@ -18,15 +18,38 @@ pub(super) fn request(head: &[u8]) -> Request<'_> {
 
 #[test]
 fn host_patterns_match_like_nginx_server_names() {
-    let hosts = ["example.com", "www.example.com", "a.b.example.com", "badexample.com", "example.org", "[::1]", "10.0.0.1"];
+    let hosts = [
+        "example.com",
+        "www.example.com",
+        "a.b.example.com",
+        "badexample.com",
+        "example.org",
+        "[::1]",
+        "10.0.0.1",
+    ];
     let cases: &[(&str, &[bool; 7])] = &[
         ("*", &[true; 7]),
-        ("example.com", &[true, false, false, false, false, false, false]),
-        ("EXAMPLE.Com", &[true, false, false, false, false, false, false]),
-        ("*.example.com", &[false, true, true, false, false, false, false]),
-        (".example.com", &[true, true, true, false, false, false, false]),
+        (
+            "example.com",
+            &[true, false, false, false, false, false, false],
+        ),
+        (
+            "EXAMPLE.Com",
+            &[true, false, false, false, false, false, false],
+        ),
+        (
+            "*.example.com",
+            &[false, true, true, false, false, false, false],
+        ),
+        (
+            ".example.com",
+            &[true, true, true, false, false, false, false],
+        ),
         ("[::1]", &[false, false, false, false, false, true, false]),
-        ("10.0.0.1", &[false, false, false, false, false, false, true]),
+        (
+            "10.0.0.1",
+            &[false, false, false, false, false, false, true],
+        ),
         ("com", &[false; 7]),
     ];
     for (text, want) in cases {
@@ -34,10 +57,28 @@ fn host_patterns_match_like_nginx_server_names() {
         let got: Vec<bool> = hosts.iter().map(|h| pattern.matches(h)).collect();
         assert_eq!(&got, want, "{text}");
     }
-    for bad in ["", ".", "*.", "**", "*example.com", "a.*.com", "example.*", "ex ample.com", "a..b", "a/b", "a:80", "*.[::1]", "[zz]", "é.com"] {
+    for bad in [
+        "",
+        ".",
+        "*.",
+        "**",
+        "*example.com",
+        "a.*.com",
+        "example.*",
+        "ex ample.com",
+        "a..b",
+        "a/b",
+        "a:80",
+        "*.[::1]",
+        "[zz]",
+        "é.com",
+    ] {
         assert!(HostPattern::parse(bad).is_err(), "{bad:?} must be refused");
     }
-    assert!(HostPattern::parse(&"a".repeat(64)).is_err(), "label over 63");
+    assert!(
+        HostPattern::parse(&"a".repeat(64)).is_err(),
+        "label over 63"
+    );
 }
 
 #[test]
@@ -87,11 +128,22 @@ fn referers_allow_listed_hosts_only() {
     ];
     for (referer, allow_empty, want) in cases {
         let got = referer_check(&allowed, *allow_empty, referer.map(str::as_bytes));
-        assert_eq!(got.map_err(|r| r.status), *want, "{referer:?} empty allowed: {allow_empty}");
+        assert_eq!(
+            got.map_err(|r| r.status),
+            *want,
+            "{referer:?} empty allowed: {allow_empty}"
+        );
     }
-    assert_eq!(referer_check(&[], false, Some(b"https://evil.com/")), Ok(()), "no list: no check");
+    assert_eq!(
+        referer_check(&[], false, Some(b"https://evil.com/")),
+        Ok(()),
+        "no list: no check"
+    );
     assert_eq!(referer_check(&[], false, None), Ok(()));
-    assert_eq!(referer_host(b"https://[::1]:8443/x").as_deref(), Some("[::1]"));
+    assert_eq!(
+        referer_host(b"https://[::1]:8443/x").as_deref(),
+        Some("[::1]")
+    );
     assert_eq!(referer_host(b"https://\xff/").as_deref(), None);
 }
 
@@ -113,13 +165,23 @@ fn virtual_hosts_pick_the_first_matching_root_in_file_order() {
         (None, "/srv/default"),
     ];
     for (host, want) in cases {
-        assert_eq!(config.access.root_for(*host, default), Some(Path::new(want)), "{host:?}");
+        assert_eq!(
+            config.access.root_for(*host, default),
+            Some(Path::new(want)),
+            "{host:?}"
+        );
     }
     let no_catch_all = parse("vhost.example.com = /srv/a\n").unwrap();
-    assert_eq!(no_catch_all.access.root_for(Some("other.test"), default), None);
+    assert_eq!(
+        no_catch_all.access.root_for(Some("other.test"), default),
+        None
+    );
     assert_eq!(no_catch_all.access.root_for(None, default), None);
     let none = parse("root = /srv/x\n").unwrap();
-    assert_eq!(none.access.root_for(Some("any.test"), Path::new("/srv/x")), Some(Path::new("/srv/x")));
+    assert_eq!(
+        none.access.root_for(Some("any.test"), Path::new("/srv/x")),
+        Some(Path::new("/srv/x"))
+    );
 }
 
 /// Admits `head` under `config_text` from 192.0.2.1; `Ok(root)` or the status.
@@ -127,7 +189,9 @@ fn admit_text(config_text: &str, head: &str) -> Result<PathBuf, u16> {
     let config = parse(config_text).unwrap_or_else(|e| panic!("{config_text}: {e}"));
     let request = request(head.as_bytes());
     let target = parse_target(request.target).expect("target");
-    admit(&request, &target, &config, "192.0.2.1").map(Path::to_path_buf).map_err(|r| r.status)
+    admit(&request, &target, &config, "192.0.2.1")
+        .map(Path::to_path_buf)
+        .map_err(|r| r.status)
 }
 
 #[test]
@@ -136,28 +200,70 @@ fn admit_routes_by_host_then_checks_referer_and_link() {
     let get = |target: &str, fields: &str| format!("GET {target} HTTP/1.1\r\n{fields}\r\n");
     let cases: &[(&str, String, Result<&str, u16>)] = &[
         (vhosts, get("/f.mp4", "Host: example.com\r\n"), Ok("/srv/a")),
-        (vhosts, get("/f.mp4", "Host: WWW.Example.com:8080\r\n"), Ok("/srv/b")),
-        (vhosts, get("http://www.example.com/f.mp4", "Host: example.com\r\n"), Ok("/srv/b")),
+        (
+            vhosts,
+            get("/f.mp4", "Host: WWW.Example.com:8080\r\n"),
+            Ok("/srv/b"),
+        ),
+        (
+            vhosts,
+            get("http://www.example.com/f.mp4", "Host: example.com\r\n"),
+            Ok("/srv/b"),
+        ),
         (vhosts, get("/f.mp4", "Host: example.org\r\n"), Err(404)),
         (vhosts, "GET /f.mp4 HTTP/1.0\r\n\r\n".into(), Err(404)),
-        ("", get("/f.mp4", "Host: anything\r\n"), Ok(DEFAULT_ROOT_STR)),
-        ("root = /srv/r\n", get("/f.mp4", "Host: anything\r\n"), Ok("/srv/r")),
-        ("referers = example.com\n", get("/f.mp4", "Host: x\r\nReferer: https://example.com/p\r\n"), Ok(DEFAULT_ROOT_STR)),
-        ("referers = example.com\n", get("/f.mp4", "Host: x\r\nReferer: https://evil.com/p\r\n"), Err(403)),
-        ("referers = example.com\nreferer_empty = deny\n", get("/f.mp4", "Host: x\r\n"), Err(403)),
-        ("referers = example.com\n", get("/f.mp4", "Host: x\r\n"), Ok(DEFAULT_ROOT_STR)),
+        (
+            "",
+            get("/f.mp4", "Host: anything\r\n"),
+            Ok(DEFAULT_ROOT_STR),
+        ),
+        (
+            "root = /srv/r\n",
+            get("/f.mp4", "Host: anything\r\n"),
+            Ok("/srv/r"),
+        ),
+        (
+            "referers = example.com\n",
+            get("/f.mp4", "Host: x\r\nReferer: https://example.com/p\r\n"),
+            Ok(DEFAULT_ROOT_STR),
+        ),
+        (
+            "referers = example.com\n",
+            get("/f.mp4", "Host: x\r\nReferer: https://evil.com/p\r\n"),
+            Err(403),
+        ),
+        (
+            "referers = example.com\nreferer_empty = deny\n",
+            get("/f.mp4", "Host: x\r\n"),
+            Err(403),
+        ),
+        (
+            "referers = example.com\n",
+            get("/f.mp4", "Host: x\r\n"),
+            Ok(DEFAULT_ROOT_STR),
+        ),
         // $remote_addr is the address given to admit, $host the normalized host.
         (
             "secure_link_md5 = $secure_link_expires$uri$remote_addr$host secret\n",
-            get("/s/link?md5=_NS25i8GQOGoEJ2hhAwB0A&expires=2147483647", "Host: Example.com:80\r\n"),
+            get(
+                "/s/link?md5=_NS25i8GQOGoEJ2hhAwB0A&expires=2147483647",
+                "Host: Example.com:80\r\n",
+            ),
             Ok(DEFAULT_ROOT_STR),
         ),
         (
             "secure_link_md5 = $secure_link_expires$uri$remote_addr$host secret\n",
-            get("/s/link?md5=_NS25i8GQOGoEJ2hhAwB0A&expires=2147483647", "Host: example.org\r\n"),
+            get(
+                "/s/link?md5=_NS25i8GQOGoEJ2hhAwB0A&expires=2147483647",
+                "Host: example.org\r\n",
+            ),
             Err(403),
         ),
-        ("secure_link_md5 = $uri secret\n", get("/s/link", "Host: x\r\n"), Err(403)),
+        (
+            "secure_link_md5 = $uri secret\n",
+            get("/s/link", "Host: x\r\n"),
+            Err(403),
+        ),
         // An unknown host is refused before anything else is looked at.
         (
             "vhost.example.com = /srv/a\nreferers = example.com\nsecure_link_md5 = $uri\n",
@@ -167,7 +273,11 @@ fn admit_routes_by_host_then_checks_referer_and_link() {
     ];
     for (config, head, want) in cases {
         let want = want.map(PathBuf::from);
-        assert_eq!(admit_text(config, head), want, "config {config:?} head {head:?}");
+        assert_eq!(
+            admit_text(config, head),
+            want,
+            "config {config:?} head {head:?}"
+        );
     }
 }
 
@@ -181,16 +291,31 @@ fn access_keys_parse() {
         ("allow_root = no", |_| {}),
         ("referers = off", |_| {}),
         ("referers = example.com  *.Example.com", |r| {
-            r.referers = vec![HostPattern::Exact("example.com".into()), HostPattern::Subdomains("example.com".into())]
+            r.referers = vec![
+                HostPattern::Exact("example.com".into()),
+                HostPattern::Subdomains("example.com".into()),
+            ]
         }),
         ("referer_empty = deny", |r| r.referer_empty = false),
         ("referer_empty = allow", |_| {}),
-        ("secure_link = $arg_st", |r| r.secure_link = LinkArgs { hash: "st".into(), expires: None }),
+        ("secure_link = $arg_st", |r| {
+            r.secure_link = LinkArgs {
+                hash: "st".into(),
+                expires: None,
+            }
+        }),
         ("secure_link_md5 = off", |_| {}),
-        ("secure_link_md5 = $uri secret", |r| r.secure_link_md5 = Some(Expression::parse("$uri secret").unwrap())),
-        ("secure_link_secret_file = /run/s", |r| r.secure_link_secret_file = "/run/s".into()),
+        ("secure_link_md5 = $uri secret", |r| {
+            r.secure_link_md5 = Some(Expression::parse("$uri secret").unwrap())
+        }),
+        ("secure_link_secret_file = /run/s", |r| {
+            r.secure_link_secret_file = "/run/s".into()
+        }),
         ("vhost.Example.COM = /srv/a\nvhost.* = /srv/b", |r| {
-            r.vhosts = vec![(HostPattern::Exact("example.com".into()), "/srv/a".into()), (HostPattern::Any, "/srv/b".into())]
+            r.vhosts = vec![
+                (HostPattern::Exact("example.com".into()), "/srv/a".into()),
+                (HostPattern::Any, "/srv/b".into()),
+            ]
         }),
     ];
     for (text, change) in cases {
@@ -206,16 +331,28 @@ fn bad_access_keys_name_the_line() {
         ("allow_root = true", 1, "expected 'yes' or 'no'"),
         ("allow_root = YES", 1, "expected 'yes' or 'no'"),
         ("referer_empty = yes", 1, "expected 'allow' or 'deny'"),
-        ("referers = example.com evil/", 1, "bad host pattern 'evil/'"),
+        (
+            "referers = example.com evil/",
+            1,
+            "bad host pattern 'evil/'",
+        ),
         ("secure_link = md5", 1, "expected '$arg_md5,$arg_expires'"),
         ("secure_link_md5 = $nope", 1, "unknown variable '$nope'"),
-        ("secure_link_md5 = \"$uri s #x\"", 1, "without a closing one"),
+        (
+            "secure_link_md5 = \"$uri s #x\"",
+            1,
+            "without a closing one",
+        ),
         ("secure_link_secret_file = secret", 1, "absolute path"),
         ("vhost.exa mple = /a", 1, "missing '='"),
         ("vhost.a/b = /a", 1, "bad host pattern"),
         ("vhost. = /a", 1, "bad host pattern"),
         ("vhost.a = relative", 1, "absolute path"),
-        ("vhost.a.com = /a\nvhost.A.com = /b", 2, "duplicate key 'vhost.a.com'"),
+        (
+            "vhost.a.com = /a\nvhost.A.com = /b",
+            2,
+            "duplicate key 'vhost.a.com'",
+        ),
         ("vhost.* = /a\nvhost.* = /b", 2, "duplicate key 'vhost.*'"),
         ("root = /r\nvhost.* = /a", 2, "exclude each other"),
         ("vhost.* = /a\nroot = /r", 2, "exclude each other"),

@@ -14,7 +14,16 @@ unsafe fn holds(p: *const u8, len: usize, seed: u8) -> bool {
 }
 
 /// Sizes on both sides of [`LARGE`] and of a page.
-const SIZES: [usize; 8] = [1, 24, 4095, LARGE - 1, LARGE, LARGE + 1, 3 * LARGE + 17, 1 << 20];
+const SIZES: [usize; 8] = [
+    1,
+    24,
+    4095,
+    LARGE - 1,
+    LARGE,
+    LARGE + 1,
+    3 * LARGE + 17,
+    1 << 20,
+];
 
 #[test]
 fn blocks_of_every_size_and_alignment_are_usable_and_aligned() {
@@ -90,7 +99,10 @@ fn mapped_at(addr: usize) -> bool {
     maps.lines().any(|l| {
         let range = l.split(' ').next().unwrap();
         let (a, b) = range.split_once('-').unwrap();
-        let (a, b) = (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
+        let (a, b) = (
+            usize::from_str_radix(a, 16).unwrap(),
+            usize::from_str_radix(b, 16).unwrap(),
+        );
         (a..b).contains(&addr)
     })
 }

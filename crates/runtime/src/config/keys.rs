@@ -126,7 +126,11 @@ const KEYS: &[Key] = &[
     Key {
         name: "secure_link_md5",
         set: |c, v| {
-            c.access.secure_link_md5 = if v == "off" { None } else { Some(access::Expression::parse(v)?) };
+            c.access.secure_link_md5 = if v == "off" {
+                None
+            } else {
+                Some(access::Expression::parse(v)?)
+            };
             Ok(())
         },
     },
@@ -235,5 +239,7 @@ impl Target {
 /// Every plain key name and per-extension prefix, for documentation checks.
 #[cfg(test)]
 pub(super) fn names() -> impl Iterator<Item = &'static str> {
-    KEYS.iter().map(|k| k.name).chain(FAMILIES.iter().map(|f| f.prefix))
+    KEYS.iter()
+        .map(|k| k.name)
+        .chain(FAMILIES.iter().map(|f| f.prefix))
 }

@@ -10,12 +10,12 @@
 //! value   = 1*any                                ; "#" inside a word is part of the value
 //! ```
 
+use crate::log::Quoted;
 use nom::bytes::complete::take_till1;
 use nom::character::complete::{char, space0};
 use nom::combinator::{eof, rest};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
-use crate::log::Quoted;
 
 /// A parsed line: nothing to do, or one `key = value` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,8 +39,12 @@ fn good_values() {
             c.send_timeout = Duration::from_millis(250)
         }),
         ("throttle = 0", |c| c.throttle = Duration::ZERO),
-        ("throttle = 2.5", |c| c.throttle = Duration::from_millis(2500)),
-        ("throttle = 86400", |c| c.throttle = Duration::from_secs(86400)),
+        ("throttle = 2.5", |c| {
+            c.throttle = Duration::from_millis(2500)
+        }),
+        ("throttle = 86400", |c| {
+            c.throttle = Duration::from_secs(86400)
+        }),
         ("throttle_rate = 20", |c| {
             c.throttle_rate = crate::throttle::Rate::from_per_mille(20_000).unwrap()
         }),
@@ -56,7 +60,9 @@ fn good_values() {
         }),
         ("throttle_min_size = 0", |c| c.throttle_min_size = 0),
         ("throttle_min_size = 64k", |c| c.throttle_min_size = 65536),
-        ("throttle_min_size = 5000000", |c| c.throttle_min_size = 5_000_000),
+        ("throttle_min_size = 5000000", |c| {
+            c.throttle_min_size = 5_000_000
+        }),
         ("max_request_head = 256", |c| c.max_request_head = 256),
         ("max_request_head = 16k", |c| c.max_request_head = 16384),
         ("max_request_head = 1024K", |c| c.max_request_head = 1 << 20),
@@ -330,7 +336,10 @@ fn shipped_config_documents_every_key_with_its_default() {
     let shipped = include_str!("../../../../etc/loomiere/stream.conf");
     let uncommented: String = shipped
         .lines()
-        .filter_map(|l| l.strip_prefix('#').filter(|rest| rest.contains(" = ") && !rest.starts_with(' ')))
+        .filter_map(|l| {
+            l.strip_prefix('#')
+                .filter(|rest| rest.contains(" = ") && !rest.starts_with(' '))
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let mut parsed = parse(&uncommented).expect("documented defaults parse");
@@ -343,7 +352,10 @@ fn shipped_config_documents_every_key_with_its_default() {
     assert_eq!(parsed, expected);
     for name in super::keys::names() {
         let example = name.ends_with('.') && shipped.contains(&format!("\n# {name}"));
-        assert!(uncommented.contains(name) || example, "key '{name}' is not documented in stream.conf");
+        assert!(
+            uncommented.contains(name) || example,
+            "key '{name}' is not documented in stream.conf"
+        );
     }
     assert!(parse(shipped).is_ok(), "the shipped file itself parses");
 }

@@ -9,8 +9,8 @@ use nom::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::throttle::Rate;
 use crate::log::Quoted;
+use crate::throttle::Rate;
 
 /// The largest timeout accepted, in seconds (one day). Keeps `Instant + timeout`
 /// far away from overflow.
@@ -58,7 +58,12 @@ pub(super) fn seconds_or_zero(value: &str) -> Result<Duration, String> {
 /// A speed as a multiple of real time, like `1`, `1.0`, `0.5` or `20`: up to 3
 /// decimals, from 0.001 to 1000.
 pub(super) fn rate(value: &str) -> Result<Rate, String> {
-    let bad = || format!("expected a multiple like '1.0' or '20', got '{}'", Quoted(value));
+    let bad = || {
+        format!(
+            "expected a multiple like '1.0' or '20', got '{}'",
+            Quoted(value)
+        )
+    };
     let range = || "must be between 0.001 and 1000".to_string();
     let mut parser = all_consuming((digit1::<&str, NomErr>, opt(preceded(char('.'), digit1))));
     let (_, (whole, frac)) = parser.parse(value).map_err(|_| bad())?;
@@ -68,7 +73,10 @@ pub(super) fn rate(value: &str) -> Result<Rate, String> {
         return Err("at most 3 decimals are allowed".to_string());
     }
     let thousandths: u32 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
-    let per_mille = whole.checked_mul(1000).and_then(|w| w.checked_add(thousandths)).ok_or_else(range)?;
+    let per_mille = whole
+        .checked_mul(1000)
+        .and_then(|w| w.checked_add(thousandths))
+        .ok_or_else(range)?;
     Rate::from_per_mille(per_mille).ok_or_else(range)
 }
 
@@ -131,7 +139,10 @@ pub(super) fn absolute_path_or_off(value: &str) -> Result<Option<PathBuf>, Strin
     match value {
         "off" => Ok(None),
         v if v.starts_with('/') => absolute_path(v).map(Some),
-        v => Err(format!("expected an absolute path or 'off', got '{}'", Quoted(v))),
+        v => Err(format!(
+            "expected an absolute path or 'off', got '{}'",
+            Quoted(v)
+        )),
     }
 }
 
@@ -192,6 +203,9 @@ pub(super) fn flag(value: &str, yes: &str, no: &str) -> Result<bool, String> {
     match value {
         v if v == yes => Ok(true),
         v if v == no => Ok(false),
-        _ => Err(format!("expected '{yes}' or '{no}', got '{}'", Quoted(value))),
+        _ => Err(format!(
+            "expected '{yes}' or '{no}', got '{}'",
+            Quoted(value)
+        )),
     }
 }

@@ -52,7 +52,10 @@ fn round_trip() {
         assert_eq!(load(&tmp.0, &ID, KIND, 3).as_deref(), Some(payload));
         assert_eq!(tmp.names(), [NAME], "one entry, no temporary file");
         let meta = std::fs::symlink_metadata(tmp.0.join(NAME)).unwrap();
-        assert_eq!(meta.len(), HEADER_LEN + u64::try_from(payload.len()).unwrap());
+        assert_eq!(
+            meta.len(),
+            HEADER_LEN + u64::try_from(payload.len()).unwrap()
+        );
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     }
 }
@@ -84,12 +87,48 @@ fn other_file_state_misses() {
     let cases: &[(&str, FileIdentity)] = &[
         ("dev", FileIdentity { dev: 0xfe01, ..ID }),
         ("ino", FileIdentity { ino: 1, ..ID }),
-        ("size", FileIdentity { size: 123_456_788, ..ID }),
-        ("mtime_sec", FileIdentity { mtime_sec: 1_700_000_001, ..ID }),
-        ("mtime_nsec", FileIdentity { mtime_nsec: 6, ..ID }),
-        ("ctime_sec", FileIdentity { ctime_sec: 1_700_000_101, ..ID }),
-        ("ctime_nsec", FileIdentity { ctime_nsec: 8, ..ID }),
-        ("negative mtime", FileIdentity { mtime_sec: -1, ..ID }),
+        (
+            "size",
+            FileIdentity {
+                size: 123_456_788,
+                ..ID
+            },
+        ),
+        (
+            "mtime_sec",
+            FileIdentity {
+                mtime_sec: 1_700_000_001,
+                ..ID
+            },
+        ),
+        (
+            "mtime_nsec",
+            FileIdentity {
+                mtime_nsec: 6,
+                ..ID
+            },
+        ),
+        (
+            "ctime_sec",
+            FileIdentity {
+                ctime_sec: 1_700_000_101,
+                ..ID
+            },
+        ),
+        (
+            "ctime_nsec",
+            FileIdentity {
+                ctime_nsec: 8,
+                ..ID
+            },
+        ),
+        (
+            "negative mtime",
+            FileIdentity {
+                mtime_sec: -1,
+                ..ID
+            },
+        ),
     ];
     for (field, other) in cases {
         let name = entry_name(other, KIND).unwrap();
@@ -115,7 +154,11 @@ fn other_kind_or_version_misses() {
         (*b"flv ", 1),
     ];
     for (kind, version) in cases {
-        assert_eq!(load(&tmp.0, &ID, *kind, *version), None, "{kind:?} {version}");
+        assert_eq!(
+            load(&tmp.0, &ID, *kind, *version),
+            None,
+            "{kind:?} {version}"
+        );
     }
     assert_eq!(load(&tmp.0, &ID, KIND, 1).as_deref(), Some(PAYLOAD));
 }
@@ -129,7 +172,10 @@ fn bad_kinds_are_refused() {
         assert_eq!(load(&tmp.0, &ID, kind, 1), None, "{kind:?}");
     }
     assert!(tmp.names().is_empty());
-    assert_eq!(entry_name(&ID, *b"FLV1").as_deref(), Some("flv1-fe00-a8a2ce"));
+    assert_eq!(
+        entry_name(&ID, *b"FLV1").as_deref(),
+        Some("flv1-fe00-a8a2ce")
+    );
 }
 
 /// Each function damages a good entry; loading it gives `None`.
@@ -160,7 +206,11 @@ fn damaged_entries_miss() {
         std::fs::write(tmp.0.join(NAME), &bytes).unwrap();
         assert_eq!(load(&tmp.0, &ID, KIND, 1), None, "{what}");
     }
-    assert_eq!(good.len(), header_len + PAYLOAD.len(), "the cases fit the layout");
+    assert_eq!(
+        good.len(),
+        header_len + PAYLOAD.len(),
+        "the cases fit the layout"
+    );
 }
 
 /// Too large to store; too large to load, decided from `fstat` alone: a sparse
@@ -231,8 +281,16 @@ fn entries_of_other_users_do_not_load() {
 fn missing_or_unusable_dir() {
     let tmp = TempDir::new("missing-dir");
     std::fs::write(tmp.0.join("plain"), "a file").unwrap();
-    for dir in [tmp.0.join("missing"), tmp.0.join("plain"), tmp.0.join("plain/sub")] {
-        assert!(store(&dir, &ID, KIND, 1, PAYLOAD).is_err(), "{}", dir.display());
+    for dir in [
+        tmp.0.join("missing"),
+        tmp.0.join("plain"),
+        tmp.0.join("plain/sub"),
+    ] {
+        assert!(
+            store(&dir, &ID, KIND, 1, PAYLOAD).is_err(),
+            "{}",
+            dir.display()
+        );
         assert_eq!(load(&dir, &ID, KIND, 1), None, "{}", dir.display());
         assert!(writable(&dir).is_err(), "{}", dir.display());
     }
@@ -243,13 +301,23 @@ fn missing_or_unusable_dir() {
 #[test]
 fn store_replaces_the_entry_of_the_inode() {
     let tmp = TempDir::new("replace");
-    let edited = FileIdentity { size: 1, ctime_nsec: 9, ..ID };
+    let edited = FileIdentity {
+        size: 1,
+        ctime_nsec: 9,
+        ..ID
+    };
     store(&tmp.0, &ID, KIND, 1, b"first").unwrap();
     store(&tmp.0, &ID, KIND, 1, b"second, longer").unwrap();
-    assert_eq!(load(&tmp.0, &ID, KIND, 1).as_deref(), Some(&b"second, longer"[..]));
+    assert_eq!(
+        load(&tmp.0, &ID, KIND, 1).as_deref(),
+        Some(&b"second, longer"[..])
+    );
     store(&tmp.0, &edited, KIND, 1, b"edited").unwrap();
     assert_eq!(load(&tmp.0, &ID, KIND, 1), None);
-    assert_eq!(load(&tmp.0, &edited, KIND, 1).as_deref(), Some(&b"edited"[..]));
+    assert_eq!(
+        load(&tmp.0, &edited, KIND, 1).as_deref(),
+        Some(&b"edited"[..])
+    );
     store(&tmp.0, &ID, *b"flv ", 1, b"other kind").unwrap();
     assert_eq!(tmp.names(), ["flv-fe00-a8a2ce", NAME]);
 }
@@ -273,7 +341,9 @@ fn symlinks_are_not_written_through() {
     std::fs::write(&victim, "untouched").unwrap();
     symlink(&victim, tmp.0.join(NAME)).unwrap();
     store(&tmp.0, &ID, KIND, 1, PAYLOAD).unwrap();
-    assert!(std::fs::symlink_metadata(tmp.0.join(NAME)).unwrap().is_file());
+    assert!(std::fs::symlink_metadata(tmp.0.join(NAME))
+        .unwrap()
+        .is_file());
     assert_eq!(load(&tmp.0, &ID, KIND, 1).as_deref(), Some(PAYLOAD));
 
     let temp = format!(".{NAME}.{}.tmp", std::process::id());
@@ -281,5 +351,9 @@ fn symlinks_are_not_written_through() {
     let err = store(&tmp.0, &ID, KIND, 2, PAYLOAD).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
-    assert_eq!(load(&tmp.0, &ID, KIND, 1).as_deref(), Some(PAYLOAD), "old entry kept");
+    assert_eq!(
+        load(&tmp.0, &ID, KIND, 1).as_deref(),
+        Some(PAYLOAD),
+        "old entry kept"
+    );
 }

@@ -4,10 +4,14 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::thread;
 
-const HEAD: &[u8] = b"GET /v.mp4?start=10 HTTP/1.1\r\nHost: example.com\r\nRange: bytes=0-9\r\n\r\n";
+const HEAD: &[u8] =
+    b"GET /v.mp4?start=10 HTTP/1.1\r\nHost: example.com\r\nRange: bytes=0-9\r\n\r\n";
 
 fn limits(max_head_bytes: usize) -> Limits {
-    Limits { max_head_bytes, max_header_lines: 1000 }
+    Limits {
+        max_head_bytes,
+        max_header_lines: 1000,
+    }
 }
 
 /// Writes `chunks` into a pipe from a thread, pausing `pause` between chunks, then closes
@@ -72,7 +76,12 @@ fn eof_before_any_byte_is_closed() {
 
 #[test]
 fn eof_mid_head_is_400() {
-    let got = through_pipe(vec![HEAD[..20].to_vec()], Duration::ZERO, &limits(8192), LONG);
+    let got = through_pipe(
+        vec![HEAD[..20].to_vec()],
+        Duration::ZERO,
+        &limits(8192),
+        LONG,
+    );
     assert_eq!(status(got), 400);
 }
 
@@ -91,14 +100,21 @@ fn oversized_head_is_431() {
 fn slow_writer_hits_the_deadline_with_408() {
     // One byte every 40 ms for about 4 s: never complete within the 300 ms limit.
     let chunks: Vec<Vec<u8>> = HEAD.iter().map(|b| vec![*b]).collect();
-    let got = through_pipe(chunks, Duration::from_millis(40), &limits(8192), Duration::from_millis(300));
+    let got = through_pipe(
+        chunks,
+        Duration::from_millis(40),
+        &limits(8192),
+        Duration::from_millis(300),
+    );
     assert_eq!(status(got), 408);
 }
 
 #[test]
 fn head_is_read_from_a_regular_file() {
     let path = std::env::temp_dir().join(format!("loomiere-intake-{}.req", std::process::id()));
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(HEAD)).expect("write temp file");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(HEAD))
+        .expect("write temp file");
     let file = std::fs::File::open(&path).expect("open temp file");
     let got = read_head(file.as_fd(), &limits(8192), LONG);
     std::fs::remove_file(&path).expect("remove temp file");
@@ -110,7 +126,10 @@ fn head_is_read_from_a_regular_file() {
 fn head_from_environment() {
     let cases: Vec<(&[u8], Result<Vec<u8>, u16>)> = vec![
         (HEAD, Ok(HEAD.to_vec())),
-        (b"GET / HTTP/1.1\nHost: a\n\nextra", Ok(b"GET / HTTP/1.1\nHost: a\n\n".to_vec())),
+        (
+            b"GET / HTTP/1.1\nHost: a\n\nextra",
+            Ok(b"GET / HTTP/1.1\nHost: a\n\n".to_vec()),
+        ),
         (b"GET / HTTP/1.1\r\nHost: a\r\n", Err(400)),
         (b"", Err(400)),
     ];

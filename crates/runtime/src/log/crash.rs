@@ -24,8 +24,16 @@ static LINE: OnceLock<Box<[u8]>> = OnceLock::new();
 /// process; a failed `sigaction` leaves the default action (no line).
 pub fn note_crashes(program: &str) {
     use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    let _ = LINE.set(format!("{program}: fatal: {REASON}\n").into_bytes().into_boxed_slice());
-    let action = SigAction::new(SigHandler::Handler(on_trap), SaFlags::empty(), SigSet::empty());
+    let _ = LINE.set(
+        format!("{program}: fatal: {REASON}\n")
+            .into_bytes()
+            .into_boxed_slice(),
+    );
+    let action = SigAction::new(
+        SigHandler::Handler(on_trap),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
     for signal in SIGNALS {
         if let Ok(signal) = Signal::try_from(signal) {
             // SAFETY: `on_trap` only calls async-signal-safe functions.
@@ -70,7 +78,9 @@ mod tests {
     /// The child's part: does nothing unless run by [`run_child`].
     #[test]
     fn child() {
-        let Some(case) = std::env::var_os(CASE_ENV) else { return };
+        let Some(case) = std::env::var_os(CASE_ENV) else {
+            return;
+        };
         note_crashes("loomiere-test");
         match case.to_str() {
             // What a panic is in a static build: the trap instruction itself.
@@ -88,7 +98,11 @@ mod tests {
 
     #[test]
     fn a_trap_leaves_one_line_and_the_signal_still_ends_the_process() {
-        let cases: &[&str] = if cfg!(target_arch = "x86_64") { &["trap", "sigill"] } else { &["sigill"] };
+        let cases: &[&str] = if cfg!(target_arch = "x86_64") {
+            &["trap", "sigill"]
+        } else {
+            &["sigill"]
+        };
         for case in cases {
             let out = Command::new(std::env::current_exe().expect("current_exe"))
                 .args([CHILD_TEST, "--exact", "--nocapture", "--test-threads=1"])
@@ -96,9 +110,18 @@ mod tests {
                 .output()
                 .expect("run child");
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.signal(), Some(libc::SIGILL), "{case}: {:?}, stderr:\n{stderr}", out.status);
+            assert_eq!(
+                out.status.signal(),
+                Some(libc::SIGILL),
+                "{case}: {:?}, stderr:\n{stderr}",
+                out.status
+            );
             let line = format!("loomiere-test: fatal: {REASON}\n");
-            assert_eq!(stderr.matches(&line).count(), 1, "{case}: stderr:\n{stderr}");
+            assert_eq!(
+                stderr.matches(&line).count(),
+                1,
+                "{case}: stderr:\n{stderr}"
+            );
             assert!(!stderr.contains("still alive"), "{case}: stderr:\n{stderr}");
         }
     }

@@ -28,7 +28,9 @@ pub(crate) struct Monotonic {
 impl Monotonic {
     /// A clock whose time 0 is now.
     pub fn start() -> Monotonic {
-        Monotonic { start: Instant::now() }
+        Monotonic {
+            start: Instant::now(),
+        }
     }
 }
 

@@ -41,7 +41,12 @@ impl Out<'_> {
 
     /// writev(2)s all of `first` then all of `second` (in that order, one call for both
     /// while the kernel takes them whole), adding each accepted count to `count` (bytes).
-    pub fn write_pair_all(&self, mut first: &[u8], mut second: &[u8], count: &mut u64) -> Result<(), End> {
+    pub fn write_pair_all(
+        &self,
+        mut first: &[u8],
+        mut second: &[u8],
+        count: &mut u64,
+    ) -> Result<(), End> {
         while !first.is_empty() {
             match nix::sys::uio::writev(self.fd, &[IoSlice::new(first), IoSlice::new(second)]) {
                 Ok(0) => return Err(End::Failed("writev(2) accepted 0 bytes".into())),
@@ -84,7 +89,11 @@ pub(super) struct FileSource<'a> {
 
 impl<'a> FileSource<'a> {
     pub fn new(file: &'a File) -> Self {
-        FileSource { file, use_sendfile: true, sendfile_worked: false }
+        FileSource {
+            file,
+            use_sendfile: true,
+            sendfile_worked: false,
+        }
     }
 
     /// True until sendfile(2) has proved unusable for this response's output.
@@ -97,7 +106,13 @@ impl<'a> FileSource<'a> {
     /// serve this output (from then on [`FileSource::uses_sendfile`] is false and the
     /// caller copies instead). Errors: [`End::SourceShrank`] when the file ends early,
     /// else as the syscalls.
-    pub fn send(&mut self, out: Out<'_>, offset: u64, len: u64, count: &mut u64) -> Result<bool, End> {
+    pub fn send(
+        &mut self,
+        out: Out<'_>,
+        offset: u64,
+        len: u64,
+        count: &mut u64,
+    ) -> Result<bool, End> {
         let mut offset = offset;
         let mut left = len;
         while left > 0 {
@@ -105,7 +120,9 @@ impl<'a> FileSource<'a> {
                 self.use_sendfile = false;
                 return Ok(false);
             };
-            offset = offset.checked_add(done).ok_or_else(|| End::Failed("file offset overflow".into()))?;
+            offset = offset
+                .checked_add(done)
+                .ok_or_else(|| End::Failed("file offset overflow".into()))?;
             left = left.saturating_sub(done);
         }
         Ok(true)
@@ -115,11 +132,17 @@ impl<'a> FileSource<'a> {
     /// to `count`). `Ok(None)`: sendfile cannot serve this output (EINVAL, ENOSYS or
     /// EOPNOTSUPP before any success), so the caller falls back to copying; since it
     /// never worked, no byte of the current piece has left.
-    fn sendfile_once(&mut self, out: Out<'_>, offset: u64, left: u64, count: &mut u64) -> Result<Option<u64>, End> {
+    fn sendfile_once(
+        &mut self,
+        out: Out<'_>,
+        offset: u64,
+        left: u64,
+        count: &mut u64,
+    ) -> Result<Option<u64>, End> {
         let chunk = usize::try_from(left.min(SENDFILE_CHUNK)).unwrap_or(1 << 20);
         loop {
-            let mut off =
-                libc::off64_t::try_from(offset).map_err(|_| End::Failed("file offset beyond off64_t".into()))?;
+            let mut off = libc::off64_t::try_from(offset)
+                .map_err(|_| End::Failed("file offset beyond off64_t".into()))?;
             match nix::sys::sendfile::sendfile64(out.fd, self.file, Some(&mut off), chunk) {
                 Ok(0) => return Err(End::SourceShrank),
                 Ok(n) => {
@@ -129,7 +152,9 @@ impl<'a> FileSource<'a> {
                 }
                 Err(Errno::EINTR) => {}
                 Err(Errno::EAGAIN) => out.wait_writable()?,
-                Err(Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) if !self.sendfile_worked => return Ok(None),
+                Err(Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) if !self.sendfile_worked => {
+                    return Ok(None)
+                }
                 Err(e) => return Err(failure("sendfile", e)),
             }
         }

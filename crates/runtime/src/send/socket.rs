@@ -5,7 +5,8 @@ use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::PollFlags;
 use nix::sys::socket::{
-    getsockname, getsockopt, shutdown, sockopt, AddressFamily, Shutdown, SockType, SockaddrLike, SockaddrStorage,
+    getsockname, getsockopt, shutdown, sockopt, AddressFamily, Shutdown, SockType, SockaddrLike,
+    SockaddrStorage,
 };
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
@@ -26,7 +27,9 @@ pub(super) fn is_tcp(fd: BorrowedFd<'_>) -> bool {
     if getsockopt(&fd, sockopt::SockType) != Ok(SockType::Stream) {
         return false;
     }
-    let family = getsockname::<SockaddrStorage>(fd.as_raw_fd()).ok().and_then(|a| a.family());
+    let family = getsockname::<SockaddrStorage>(fd.as_raw_fd())
+        .ok()
+        .and_then(|a| a.family());
     matches!(family, Some(AddressFamily::Inet | AddressFamily::Inet6))
 }
 
@@ -39,7 +42,13 @@ pub(super) fn set_cork(fd: BorrowedFd<'_>, on: bool) {
     // SAFETY: `fd` is a live descriptor for the borrow; `value` is a valid c_int that
     // outlives the call and `len` is its size, as setsockopt(2) requires.
     let _ = unsafe {
-        libc::setsockopt(fd.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_CORK, (&value as *const libc::c_int).cast(), len)
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_CORK,
+            (&value as *const libc::c_int).cast(),
+            len,
+        )
     };
 }
 
@@ -50,7 +59,10 @@ pub(super) fn set_cork(fd: BorrowedFd<'_>, on: bool) {
 /// process holds. Failures are ignored: the sender then blocks as before.
 pub(super) fn set_nonblocking(fd: BorrowedFd<'_>) {
     if let Ok(flags) = fcntl(fd, FcntlArg::F_GETFL) {
-        let _ = fcntl(fd, FcntlArg::F_SETFL(OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK));
+        let _ = fcntl(
+            fd,
+            FcntlArg::F_SETFL(OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK),
+        );
     }
 }
 
@@ -87,7 +99,13 @@ pub(super) fn cork_is_set(fd: BorrowedFd<'_>) -> bool {
     // SAFETY: `fd` is live for the borrow; `value` and `len` are valid for writes and
     // `len` holds the size of `value`, as getsockopt(2) requires.
     let rc = unsafe {
-        libc::getsockopt(fd.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_CORK, (&mut value as *mut libc::c_int).cast(), &mut len)
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_CORK,
+            (&mut value as *mut libc::c_int).cast(),
+            &mut len,
+        )
     };
     rc == 0 && value != 0
 }

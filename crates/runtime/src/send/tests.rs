@@ -33,7 +33,9 @@ impl Drop for TempPath {
 }
 
 fn source_bytes(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8 ^ (i / 251) as u8).collect()
+    (0..len)
+        .map(|i| (i % 251) as u8 ^ (i / 251) as u8)
+        .collect()
 }
 
 /// A source file holding `source_bytes(len)`, opened for reading.
@@ -55,7 +57,12 @@ impl loomiere_plan::Generate for Shifted {
     fn len(&self) -> u64 {
         self.len
     }
-    fn fill(&self, source: &dyn loomiere_plan::Source, at: u64, out: &mut [u8]) -> std::io::Result<()> {
+    fn fill(
+        &self,
+        source: &dyn loomiere_plan::Source,
+        at: u64,
+        out: &mut [u8],
+    ) -> std::io::Result<()> {
         source.read_exact_at(out, self.from + at)?;
         out.iter_mut().for_each(|b| *b = b.wrapping_add(1));
         Ok(())
@@ -67,7 +74,11 @@ impl loomiere_plan::Generate for Shifted {
 fn sample_plan() -> Plan {
     let mut plan = Plan::new();
     plan.push_bytes(b"generated-moov-bytes".to_vec()).unwrap();
-    plan.push_gen(std::sync::Arc::new(Shifted { from: 7, len: 70_000 })).unwrap();
+    plan.push_gen(std::sync::Arc::new(Shifted {
+        from: 7,
+        len: 70_000,
+    }))
+    .unwrap();
     plan.push_file(100, 1_500_000).unwrap();
     plan.push_bytes(b"mid".to_vec()).unwrap();
     plan.push_file(2_000_000, 300_000).unwrap();
@@ -77,7 +88,8 @@ fn sample_plan() -> Plan {
 
 /// What the body `start..end` of `plan` must be, built independently of the sender.
 fn expected(plan: &Plan, source: &[u8], start: u64, end: u64) -> Vec<u8> {
-    plan.read(&source, start, end).expect("the source holds the plan")
+    plan.read(&source, start, end)
+        .expect("the source holds the plan")
 }
 
 fn ranges(plan: &Plan) -> Vec<(u64, u64)> {
@@ -155,10 +167,26 @@ fn regular_files_receive_the_planned_bytes_with_and_without_sendfile() {
     for append in [false, true] {
         for (start, end) in ranges(&plan) {
             let out_path = TempPath::new("out");
-            let out = std::fs::OpenOptions::new().create(true).write(true).append(append).open(&out_path.0).unwrap();
-            let sent = send_response(out.as_fd(), HEAD, &plan, Some((start, end)), Some(&file), LONG);
+            let out = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .open(&out_path.0)
+                .unwrap();
+            let sent = send_response(
+                out.as_fd(),
+                HEAD,
+                &plan,
+                Some((start, end)),
+                Some(&file),
+                LONG,
+            );
             let want = expected(&plan, &source, start, end);
-            assert_eq!(std::fs::read(&out_path.0).unwrap(), with_head(&want), "append={append} {start}..{end}");
+            assert_eq!(
+                std::fs::read(&out_path.0).unwrap(),
+                with_head(&want),
+                "append={append} {start}..{end}"
+            );
             assert_complete(&sent, want.len());
         }
     }
@@ -169,12 +197,28 @@ fn sendfile_is_dropped_only_where_it_cannot_write() {
     let (_path, file) = source_file(10_000);
     for (append, want_sendfile) in [(false, true), (true, false)] {
         let out_path = TempPath::new("mode");
-        let out = std::fs::OpenOptions::new().create(true).write(true).append(append).open(&out_path.0).unwrap();
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .open(&out_path.0)
+            .unwrap();
         let mut sender = sender::Sender::new(out.as_fd(), Some(&file), LONG);
         let result = sender.range(&Plan::whole_file(10, 9_000).unwrap(), 0, 9_000);
-        assert_eq!((result, sender.body_bytes), (Ok(()), 9_000), "append={append}");
-        assert_eq!(sender.source.as_ref().map(|s| s.uses_sendfile()), Some(want_sendfile), "append={append}");
-        assert_eq!(std::fs::read(&out_path.0).unwrap(), source_bytes(10_000)[10..9_010]);
+        assert_eq!(
+            (result, sender.body_bytes),
+            (Ok(()), 9_000),
+            "append={append}"
+        );
+        assert_eq!(
+            sender.source.as_ref().map(|s| s.uses_sendfile()),
+            Some(want_sendfile),
+            "append={append}"
+        );
+        assert_eq!(
+            std::fs::read(&out_path.0).unwrap(),
+            source_bytes(10_000)[10..9_010]
+        );
     }
 }
 
@@ -182,9 +226,22 @@ fn sendfile_is_dropped_only_where_it_cannot_write() {
 /// the head, then every planned byte in order.
 fn socketpair_gets_all_of(plan: &Plan) {
     let (_path, file) = source_file(SOURCE_LEN);
-    let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
+    let (ours, theirs) = socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::empty(),
+    )
+    .unwrap();
     let got = reader(theirs);
-    let sent = send_response(ours.as_fd(), HEAD, plan, Some((0, plan.len())), Some(&file), LONG);
+    let sent = send_response(
+        ours.as_fd(),
+        HEAD,
+        plan,
+        Some((0, plan.len())),
+        Some(&file),
+        LONG,
+    );
     drop(ours);
     let want = expected(plan, &source_bytes(SOURCE_LEN), 0, plan.len());
     assert_eq!(got.join().unwrap(), with_head(&want));
@@ -205,7 +262,14 @@ fn tcp_socket_is_corked_and_receives_the_planned_bytes() {
     let (server, _) = listener.accept().unwrap();
     assert!(socket::is_tcp(server.as_fd()));
     let got = reader(OwnedFd::from(client));
-    let sent = send_response(server.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
+    let sent = send_response(
+        server.as_fd(),
+        HEAD,
+        &plan,
+        Some((0, plan.len())),
+        Some(&file),
+        LONG,
+    );
     drop(server);
     let want = expected(&plan, &source_bytes(SOURCE_LEN), 0, plan.len());
     assert_eq!(got.join().unwrap(), with_head(&want));
@@ -214,7 +278,13 @@ fn tcp_socket_is_corked_and_receives_the_planned_bytes() {
 
 #[test]
 fn only_inet_stream_sockets_count_as_tcp() {
-    let (a, _b) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
+    let (a, _b) = socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::empty(),
+    )
+    .unwrap();
     let (r, _w) = nix::unistd::pipe().unwrap();
     assert!(!socket::is_tcp(a.as_fd()));
     assert!(!socket::is_tcp(r.as_fd()));
@@ -228,7 +298,13 @@ fn a_reader_that_went_away_is_client_closed() {
     let (_path, file) = source_file(SOURCE_LEN);
     let plan = sample_plan();
     let (r, w) = nix::unistd::pipe().unwrap();
-    let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
+    let (ours, theirs) = socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::empty(),
+    )
+    .unwrap();
     drop(r);
     drop(theirs);
     for out in [w.as_fd(), ours.as_fd()] {
@@ -243,20 +319,49 @@ fn a_reader_that_went_away_is_client_closed() {
 #[test]
 fn a_source_shorter_than_planned_is_source_shrank() {
     let (_path, file) = source_file(1_000);
-    let cases: [(Plan, u64); 2] =
-        [(Plan::whole_file(0, 5_000).unwrap(), 1_000), (Plan::whole_file(2_000, 10).unwrap(), 0)];
+    let cases: [(Plan, u64); 2] = [
+        (Plan::whole_file(0, 5_000).unwrap(), 1_000),
+        (Plan::whole_file(2_000, 10).unwrap(), 0),
+    ];
     for (plan, sent_before_end) in cases {
         let (r, w) = nix::unistd::pipe().unwrap();
         let got = reader(r);
-        let sent = send_response(w.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
+        let sent = send_response(
+            w.as_fd(),
+            HEAD,
+            &plan,
+            Some((0, plan.len())),
+            Some(&file),
+            LONG,
+        );
         drop(w);
-        assert_eq!(got.join().unwrap().len() as u64, HEAD.len() as u64 + sent_before_end);
-        assert_eq!((sent.end, sent.body_bytes), (End::SourceShrank, sent_before_end));
+        assert_eq!(
+            got.join().unwrap().len() as u64,
+            HEAD.len() as u64 + sent_before_end
+        );
+        assert_eq!(
+            (sent.end, sent.body_bytes),
+            (End::SourceShrank, sent_before_end)
+        );
 
         let out_path = TempPath::new("shrank");
-        let out = std::fs::OpenOptions::new().create(true).append(true).open(&out_path.0).unwrap();
-        let sent = send_response(out.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
-        assert_eq!((sent.end, sent.body_bytes), (End::SourceShrank, sent_before_end));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&out_path.0)
+            .unwrap();
+        let sent = send_response(
+            out.as_fd(),
+            HEAD,
+            &plan,
+            Some((0, plan.len())),
+            Some(&file),
+            LONG,
+        );
+        assert_eq!(
+            (sent.end, sent.body_bytes),
+            (End::SourceShrank, sent_before_end)
+        );
     }
 }
 
@@ -267,9 +372,21 @@ fn a_peer_that_never_reads_is_a_timeout() {
     bytes_plan.push_bytes(vec![7u8; 8 << 20]).unwrap();
     let file_plan = Plan::whole_file(0, SOURCE_LEN as u64).unwrap();
     for plan in [bytes_plan, file_plan] {
-        let (ours, _theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::SOCK_NONBLOCK).unwrap();
-        let sent =
-            send_response(ours.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), Duration::from_millis(200));
+        let (ours, _theirs) = socketpair(
+            AddressFamily::Unix,
+            SockType::Stream,
+            None,
+            SockFlag::SOCK_NONBLOCK,
+        )
+        .unwrap();
+        let sent = send_response(
+            ours.as_fd(),
+            HEAD,
+            &plan,
+            Some((0, plan.len())),
+            Some(&file),
+            Duration::from_millis(200),
+        );
         assert_eq!(sent.end, End::Timeout);
     }
 }
@@ -304,10 +421,18 @@ fn notes_are_fixed_words() {
 /// still receives our whole response followed by EOF.
 #[test]
 fn finish_connection_half_closes_and_drains_the_peer() {
-    let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Stream, None, SockFlag::empty()).unwrap();
+    let (ours, theirs) = socketpair(
+        AddressFamily::Unix,
+        SockType::Stream,
+        None,
+        SockFlag::empty(),
+    )
+    .unwrap();
     let peer = thread::spawn(move || {
         let mut stream = std::os::unix::net::UnixStream::from(theirs);
-        stream.write_all(b"GET /pipelined HTTP/1.1\r\n\r\n").unwrap();
+        stream
+            .write_all(b"GET /pipelined HTTP/1.1\r\n\r\n")
+            .unwrap();
         let mut all = Vec::new();
         stream.read_to_end(&mut all).unwrap();
         all

@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 ///
 /// Returns `Ok(true)` when ready, `Ok(false)` when the deadline passed first. EINTR is
 /// retried with the time that is left, so signals never extend the deadline.
-pub(crate) fn wait_until(fd: BorrowedFd<'_>, events: PollFlags, deadline: Instant) -> Result<bool, Errno> {
+pub(crate) fn wait_until(
+    fd: BorrowedFd<'_>,
+    events: PollFlags,
+    deadline: Instant,
+) -> Result<bool, Errno> {
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {

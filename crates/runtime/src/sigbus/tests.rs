@@ -14,7 +14,9 @@ const CHILD_TEST: &str = "sigbus::tests::child";
 /// The child's part: does nothing unless run by [`run_child`].
 #[test]
 fn child() {
-    let Some(case) = std::env::var_os(CASE_ENV) else { return };
+    let Some(case) = std::env::var_os(CASE_ENV) else {
+        return;
+    };
     let dir = std::path::PathBuf::from(std::env::var_os(DIR_ENV).expect("dir"));
     install("loomiere-test");
     match case.to_str() {
@@ -39,7 +41,11 @@ fn touch_truncated(dir: &std::path::Path) {
     let file = root.open_file("film.mp4").expect("open");
     let map = file.map().expect("map");
     assert_eq!(map[65535], 7);
-    std::fs::OpenOptions::new().write(true).open(dir.join("film.mp4")).and_then(|f| f.set_len(0)).expect("truncate");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("film.mp4"))
+        .and_then(|f| f.set_len(0))
+        .expect("truncate");
     // SAFETY: reading a byte of a live mapping; the page is gone, so this raises SIGBUS.
     let byte = unsafe { std::ptr::read_volatile(&map[65535]) };
     panic!("read {byte} from a truncated page");
@@ -63,28 +69,59 @@ fn run_child(case: &str) -> (Option<i32>, String, String) {
 #[test]
 fn truncated_map_answers_500_logs_and_exits_111() {
     let (code, stdout, stderr) = run_child("truncated-get");
-    assert_eq!(code, Some(EXIT_CODE), "exit status (None: killed by a signal); stderr:\n{stderr}");
-    assert!(stderr.contains(&format!("loomiere-test: fatal: {REASON}\n")), "stderr:\n{stderr}");
+    assert_eq!(
+        code,
+        Some(EXIT_CODE),
+        "exit status (None: killed by a signal); stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("loomiere-test: fatal: {REASON}\n")),
+        "stderr:\n{stderr}"
+    );
     let head = "HTTP/1.1 500 Internal Server Error\r\n";
-    let at = stdout.find(head).unwrap_or_else(|| panic!("no 500 in stdout:\n{stdout}"));
+    let at = stdout
+        .find(head)
+        .unwrap_or_else(|| panic!("no 500 in stdout:\n{stdout}"));
     let response = &stdout[at..];
-    assert!(response.contains("\r\nContent-Length: 20\r\n") && response.contains("\r\nConnection: close\r\n"), "{response}");
-    assert!(response.ends_with("\r\n\r\nsource file changed\n"), "{response:?}");
+    assert!(
+        response.contains("\r\nContent-Length: 20\r\n")
+            && response.contains("\r\nConnection: close\r\n"),
+        "{response}"
+    );
+    assert!(
+        response.ends_with("\r\n\r\nsource file changed\n"),
+        "{response:?}"
+    );
 }
 
 #[test]
 fn head_request_gets_the_500_without_a_body() {
     let (code, stdout, stderr) = run_child("truncated-head");
     assert_eq!(code, Some(EXIT_CODE), "stderr:\n{stderr}");
-    assert!(stdout.contains("HTTP/1.1 500 Internal Server Error\r\n"), "stdout:\n{stdout}");
-    assert!(stdout.contains("Content-Length: 20\r\nConnection: close\r\n\r\n"), "stdout:\n{stdout}");
-    assert!(!stdout.contains("source file changed"), "HEAD got a body:\n{stdout}");
+    assert!(
+        stdout.contains("HTTP/1.1 500 Internal Server Error\r\n"),
+        "stdout:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("Content-Length: 20\r\nConnection: close\r\n\r\n"),
+        "stdout:\n{stdout}"
+    );
+    assert!(
+        !stdout.contains("source file changed"),
+        "HEAD got a body:\n{stdout}"
+    );
 }
 
 #[test]
 fn sigbus_without_a_mapping_logs_and_exits_without_a_response() {
     let (code, stdout, stderr) = run_child("raised");
     assert_eq!(code, Some(EXIT_CODE), "stderr:\n{stderr}");
-    assert!(stderr.contains(&format!("loomiere-test: fatal: {REASON}\n")), "stderr:\n{stderr}");
-    assert!(!stdout.contains("HTTP/1.1"), "a response was written:\n{stdout}");
+    assert!(
+        stderr.contains(&format!("loomiere-test: fatal: {REASON}\n")),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        !stdout.contains("HTTP/1.1"),
+        "a response was written:\n{stdout}"
+    );
 }

@@ -32,7 +32,13 @@ fn run(expr: &str, args: &LinkArgs, query: &str, secret_file: &Path, now: i64) -
 }
 
 fn nginx(query: &str, now: i64) -> Result<(), u16> {
-    run(NGINX_EXPR, &LinkArgs::default(), query, Path::new("/nonexistent"), now)
+    run(
+        NGINX_EXPR,
+        &LinkArgs::default(),
+        query,
+        Path::new("/nonexistent"),
+        now,
+    )
 }
 
 #[test]
@@ -42,7 +48,10 @@ fn nginx_documented_link_is_accepted_and_every_change_refused() {
         (&good, Ok(())),
         ("expires=2147483647&md5=_e4Nc3iduzkWRm01TBBNYw", Ok(())),
         ("MD5=_e4Nc3iduzkWRm01TBBNYw&Expires=2147483647", Ok(())),
-        ("start=10&md5=_e4Nc3iduzkWRm01TBBNYw&expires=2147483647", Ok(())),
+        (
+            "start=10&md5=_e4Nc3iduzkWRm01TBBNYw&expires=2147483647",
+            Ok(()),
+        ),
         // Padding ends the hash, as in nginx; 24 characters at most.
         ("md5=_e4Nc3iduzkWRm01TBBNYw==&expires=2147483647", Ok(())),
         ("md5=_e4Nc3iduzkWRm01TBBNYw===&expires=2147483647", Err(403)),
@@ -66,7 +75,10 @@ fn nginx_documented_link_is_accepted_and_every_change_refused() {
         ("md5=_e4Nc3iduzkWRm01TBBNYw&expires=", Err(403)),
         ("md5=_e4Nc3iduzkWRm01TBBNYw&expires=-1", Err(403)),
         ("md5=_e4Nc3iduzkWRm01TBBNYw&expires=0", Err(403)),
-        ("md5=_e4Nc3iduzkWRm01TBBNYw&expires=99999999999999999999", Err(403)),
+        (
+            "md5=_e4Nc3iduzkWRm01TBBNYw&expires=99999999999999999999",
+            Err(403),
+        ),
         ("", Err(403)),
     ];
     for (query, want) in cases {
@@ -77,7 +89,11 @@ fn nginx_documented_link_is_accepted_and_every_change_refused() {
 #[test]
 fn a_link_expires_after_its_second() {
     let good = format!("md5={NGINX_HASH}&expires={NGINX_EXPIRES}");
-    assert_eq!(nginx(&good, 2_147_483_647), Ok(()), "valid during its last second");
+    assert_eq!(
+        nginx(&good, 2_147_483_647),
+        Ok(()),
+        "valid during its last second"
+    );
     assert_eq!(nginx(&good, 2_147_483_648), Err(403));
     assert_eq!(nginx(&good, i64::MAX), Err(403));
 }
@@ -85,11 +101,35 @@ fn a_link_expires_after_its_second() {
 /// `echo -n '/s/link secret' | openssl md5 -binary | openssl base64 | tr +/ -_ | tr -d =`
 #[test]
 fn links_without_expiry_and_other_parameter_names() {
-    let never = LinkArgs { hash: "st".into(), expires: None };
+    let never = LinkArgs {
+        hash: "st".into(),
+        expires: None,
+    };
     let secret = Path::new("/nonexistent");
-    assert_eq!(run("$uri secret", &never, "st=-Nb69Gm-rFFa4FHMWh4iMQ", secret, i64::MAX), Ok(()));
-    assert_eq!(run("$uri secret", &never, "md5=-Nb69Gm-rFFa4FHMWh4iMQ", secret, 0), Err(403));
-    let custom = LinkArgs { hash: "st".into(), expires: Some("e".into()) };
+    assert_eq!(
+        run(
+            "$uri secret",
+            &never,
+            "st=-Nb69Gm-rFFa4FHMWh4iMQ",
+            secret,
+            i64::MAX
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        run(
+            "$uri secret",
+            &never,
+            "md5=-Nb69Gm-rFFa4FHMWh4iMQ",
+            secret,
+            0
+        ),
+        Err(403)
+    );
+    let custom = LinkArgs {
+        hash: "st".into(),
+        expires: Some("e".into()),
+    };
     let q = format!("st={NGINX_HASH}&e={NGINX_EXPIRES}");
     assert_eq!(run(NGINX_EXPR, &custom, &q, secret, 0), Ok(()));
 }
@@ -114,23 +154,43 @@ fn secret_comes_from_the_file() {
     for (i, (contents, want)) in cases.iter().enumerate() {
         let file = dir.join(format!("secret-{i}"));
         std::fs::write(&file, contents).unwrap();
-        assert_eq!(run(expr, &LinkArgs::default(), &good, &file, 0), *want, "{:?}", String::from_utf8_lossy(contents));
+        assert_eq!(
+            run(expr, &LinkArgs::default(), &good, &file, 0),
+            *want,
+            "{:?}",
+            String::from_utf8_lossy(contents)
+        );
     }
     let missing = dir.join("missing");
-    assert_eq!(run(expr, &LinkArgs::default(), &good, &missing, 0), Err(500));
-    assert_eq!(run(expr, &LinkArgs::default(), &good, &dir, 0), Err(500), "a directory");
+    assert_eq!(
+        run(expr, &LinkArgs::default(), &good, &missing, 0),
+        Err(500)
+    );
+    assert_eq!(
+        run(expr, &LinkArgs::default(), &good, &dir, 0),
+        Err(500),
+        "a directory"
+    );
     let fifo = dir.join("fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
-    assert_eq!(run(expr, &LinkArgs::default(), &good, &fifo, 0), Err(500), "a FIFO, without hanging");
+    assert_eq!(
+        run(expr, &LinkArgs::default(), &good, &fifo, 0),
+        Err(500),
+        "a FIFO, without hanging"
+    );
     // A bad hash is refused before the secret is needed.
-    assert_eq!(run(expr, &LinkArgs::default(), "md5=x&expires=1", &missing, 0), Err(403));
+    assert_eq!(
+        run(expr, &LinkArgs::default(), "md5=x&expires=1", &missing, 0),
+        Err(403)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Every variable, with nginx's values for the request in [`run`].
 #[test]
 fn expression_variables_expand_like_nginx() {
-    let head = b"GET /s/link HTTP/1.1\r\nHost: Example.com:8080\r\nUser-Agent: UA/1\r\nX-Token: t\r\n\r\n";
+    let head =
+        b"GET /s/link HTTP/1.1\r\nHost: Example.com:8080\r\nUser-Agent: UA/1\r\nX-Token: t\r\n\r\n";
     let request = request(head);
     let vars = Vars {
         uri: "/s/link",
@@ -144,7 +204,10 @@ fn expression_variables_expand_like_nginx() {
     let cases: &[(&str, &str)] = &[
         ("plain text", "plain text"),
         ("$uri", "/s/link"),
-        ("$secure_link_expires$uri$remote_addr secret", "123/s/link127.0.0.1 secret"),
+        (
+            "$secure_link_expires$uri$remote_addr secret",
+            "123/s/link127.0.0.1 secret",
+        ),
         ("\"$host|$secret\"", "example.com|s$cret"),
         ("${uri}x${host}", "/s/linkxexample.com"),
         ("$uri-$host.", "/s/link-example.com."),
@@ -183,8 +246,20 @@ fn bad_expressions_and_link_args_are_config_errors() {
     }
     let args: &[(&str, Option<LinkArgs>)] = &[
         ("$arg_md5,$arg_expires", Some(LinkArgs::default())),
-        ("$arg_st", Some(LinkArgs { hash: "st".into(), expires: None })),
-        ("$arg_h,$arg_e_2", Some(LinkArgs { hash: "h".into(), expires: Some("e_2".into()) })),
+        (
+            "$arg_st",
+            Some(LinkArgs {
+                hash: "st".into(),
+                expires: None,
+            }),
+        ),
+        (
+            "$arg_h,$arg_e_2",
+            Some(LinkArgs {
+                hash: "h".into(),
+                expires: Some("e_2".into()),
+            }),
+        ),
         ("$arg_md5, $arg_expires", None),
         ("md5,expires", None),
         ("$arg_", None),

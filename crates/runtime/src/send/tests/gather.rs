@@ -19,16 +19,25 @@ fn moov_like_plan() -> Plan {
     plan.push_bytes(vec![2; 8]).unwrap();
     plan.push_file(377, 56).unwrap();
     plan.push_bytes(vec![3; 40]).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 7_871, len: 7_200 })).unwrap();
+    plan.push_gen(Arc::new(Shifted {
+        from: 7_871,
+        len: 7_200,
+    }))
+    .unwrap();
     plan.push_bytes(vec![4; 24]).unwrap();
     plan.push_file(510_415, 495_168).unwrap();
     plan.push_bytes(vec![5; 56]).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 100, len: 100_000 })).unwrap();
+    plan.push_gen(Arc::new(Shifted {
+        from: 100,
+        len: 100_000,
+    }))
+    .unwrap();
     plan.push_bytes(source_bytes(40_000)).unwrap();
     plan.push_file(2_000_000, SMALL_FILE).unwrap();
     plan.push_file(2_100_000, SMALL_FILE + 1).unwrap();
     plan.push_bytes(source_bytes((1 << 20) + 5)).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 3, len: 33 })).unwrap();
+    plan.push_gen(Arc::new(Shifted { from: 3, len: 33 }))
+        .unwrap();
     plan.push_bytes(vec![7; 3]).unwrap();
     plan
 }
@@ -45,7 +54,10 @@ fn boundary_ranges(plan: &Plan) -> Vec<(u64, u64)> {
     points.dedup();
     let mut ranges = Vec::new();
     for (i, &start) in points.iter().enumerate() {
-        for &end in [points.get(i + 1), points.get(i + 4), points.last()].into_iter().flatten() {
+        for &end in [points.get(i + 1), points.get(i + 4), points.last()]
+            .into_iter()
+            .flatten()
+        {
             ranges.push((start, end));
         }
     }
@@ -62,9 +74,24 @@ fn gathered_parts_keep_their_order_in_every_range() {
         let want = with_head(&expected(&plan, &source, start, end));
         // O_APPEND: sendfile(2) refuses, so every file range goes through the buffer.
         let out_path = TempPath::new("gather");
-        let out = std::fs::OpenOptions::new().create(true).append(true).open(&out_path.0).unwrap();
-        let sent = send_response(out.as_fd(), HEAD, &plan, Some((start, end)), Some(&file), LONG);
-        assert_eq!(std::fs::read(&out_path.0).unwrap(), want, "copied {start}..{end}");
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&out_path.0)
+            .unwrap();
+        let sent = send_response(
+            out.as_fd(),
+            HEAD,
+            &plan,
+            Some((start, end)),
+            Some(&file),
+            LONG,
+        );
+        assert_eq!(
+            std::fs::read(&out_path.0).unwrap(),
+            want,
+            "copied {start}..{end}"
+        );
         assert_complete(&sent, want.len() - HEAD.len());
     }
 }
@@ -93,9 +120,22 @@ fn datagrams(fd: OwnedFd, total: usize) -> JoinHandle<Vec<Vec<u8>>> {
 
 /// Sends all of `plan` to a datagram socket; returns the datagrams of the body.
 fn body_datagrams(plan: &Plan, file: &File) -> Vec<Vec<u8>> {
-    let (ours, theirs) = socketpair(AddressFamily::Unix, SockType::Datagram, None, SockFlag::empty()).unwrap();
+    let (ours, theirs) = socketpair(
+        AddressFamily::Unix,
+        SockType::Datagram,
+        None,
+        SockFlag::empty(),
+    )
+    .unwrap();
     let got = datagrams(theirs, HEAD.len() + plan.len() as usize);
-    let sent = send_response(ours.as_fd(), HEAD, plan, Some((0, plan.len())), Some(file), LONG);
+    let sent = send_response(
+        ours.as_fd(),
+        HEAD,
+        plan,
+        Some((0, plan.len())),
+        Some(file),
+        LONG,
+    );
     assert_complete(&sent, plan.len() as usize);
     let mut all = got.join().unwrap();
     assert_eq!(all.remove(0), HEAD, "the head is its own write");
@@ -112,7 +152,11 @@ fn small_parts_leave_in_one_write() {
     plan.push_file(324, 45).unwrap();
     plan.push_bytes(vec![2; 8]).unwrap();
     plan.push_file(441, SMALL_FILE).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 7_871, len: 7_200 })).unwrap();
+    plan.push_gen(Arc::new(Shifted {
+        from: 7_871,
+        len: 7_200,
+    }))
+    .unwrap();
     plan.push_bytes(vec![3; 24]).unwrap();
     let sizes: Vec<usize> = body_datagrams(&plan, &file).iter().map(Vec::len).collect();
     assert_eq!(sizes, [plan.len() as usize]);
@@ -123,13 +167,24 @@ fn a_long_table_is_made_in_full_aligned_blocks() {
     let (_path, file) = source_file(SOURCE_LEN);
     let mut plan = Plan::new();
     plan.push_bytes(vec![1; 100]).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 5, len: 100_000 })).unwrap();
+    plan.push_gen(Arc::new(Shifted {
+        from: 5,
+        len: 100_000,
+    }))
+    .unwrap();
     let sizes: Vec<usize> = body_datagrams(&plan, &file).iter().map(Vec::len).collect();
     assert_eq!(sizes.len(), 100_100usize.div_ceil(GATHER_CAP), "{sizes:?}");
     let (last, full) = sizes.split_last().unwrap();
-    assert!(full.iter().all(|&n| n > GATHER_CAP - BLOCK_ALIGN && n <= GATHER_CAP), "{sizes:?}");
+    assert!(
+        full.iter()
+            .all(|&n| n > GATHER_CAP - BLOCK_ALIGN && n <= GATHER_CAP),
+        "{sizes:?}"
+    );
     // After the 100 bytes of the first write, every block starts on a 4 KiB edge.
-    assert!(full.iter().skip(1).all(|&n| n % BLOCK_ALIGN == 0) && (full[0] - 100) % BLOCK_ALIGN == 0, "{sizes:?}");
+    assert!(
+        full.iter().skip(1).all(|&n| n % BLOCK_ALIGN == 0) && (full[0] - 100) % BLOCK_ALIGN == 0,
+        "{sizes:?}"
+    );
     assert!(*last > 0);
 }
 
@@ -137,9 +192,11 @@ fn a_long_table_is_made_in_full_aligned_blocks() {
 fn bytes_that_overflow_the_buffer_leave_with_it_in_one_writev() {
     let (_path, file) = source_file(SOURCE_LEN);
     let mut plan = Plan::new();
-    plan.push_gen(Arc::new(Shifted { from: 9, len: 100 })).unwrap();
+    plan.push_gen(Arc::new(Shifted { from: 9, len: 100 }))
+        .unwrap();
     plan.push_bytes(source_bytes(40_000)).unwrap();
-    plan.push_gen(Arc::new(Shifted { from: 9, len: 5 })).unwrap();
+    plan.push_gen(Arc::new(Shifted { from: 9, len: 5 }))
+        .unwrap();
     let sizes: Vec<usize> = body_datagrams(&plan, &file).iter().map(Vec::len).collect();
     assert_eq!(sizes, [40_100, 5]);
 }
@@ -155,7 +212,11 @@ pub(super) struct CorkProbe {
 
 impl CorkProbe {
     pub fn new(fd: RawFd, len: u64) -> Arc<CorkProbe> {
-        Arc::new(CorkProbe { fd, len, seen: Mutex::new(Vec::new()) })
+        Arc::new(CorkProbe {
+            fd,
+            len,
+            seen: Mutex::new(Vec::new()),
+        })
     }
 
     pub fn seen(&self) -> Vec<bool> {
@@ -191,13 +252,21 @@ fn tcp_cork_is_cleared_after_the_first_64_kib_and_at_the_end() {
     let (_path, file) = source_file(SOURCE_LEN);
     for first_big in ["sendfile", "generated"] {
         let (server, client) = tcp_pair();
-        let (early, late) = (CorkProbe::new(server.as_raw_fd(), 8), CorkProbe::new(server.as_raw_fd(), 8));
+        let (early, late) = (
+            CorkProbe::new(server.as_raw_fd(), 8),
+            CorkProbe::new(server.as_raw_fd(), 8),
+        );
         let mut plan = Plan::new();
         plan.push_bytes(vec![1; 100]).unwrap();
         plan.push_gen(early.clone()).unwrap();
         match first_big {
             "sendfile" => plan.push_file(0, 2 * CORK_BYTES).unwrap(),
-            _ => plan.push_gen(Arc::new(Shifted { from: 0, len: 3 * CORK_BYTES })).unwrap(),
+            _ => plan
+                .push_gen(Arc::new(Shifted {
+                    from: 0,
+                    len: 3 * CORK_BYTES,
+                }))
+                .unwrap(),
         }
         plan.push_gen(late.clone()).unwrap();
         plan.push_bytes(vec![2; 10]).unwrap();
@@ -206,12 +275,26 @@ fn tcp_cork_is_cleared_after_the_first_64_kib_and_at_the_end() {
         late.seen.lock().unwrap().clear();
 
         let got = reader(OwnedFd::from(client));
-        let sent = send_response(server.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
-        assert!(!socket::cork_is_set(server.as_fd()), "{first_big}: corked after sending");
+        let sent = send_response(
+            server.as_fd(),
+            HEAD,
+            &plan,
+            Some((0, plan.len())),
+            Some(&file),
+            LONG,
+        );
+        assert!(
+            !socket::cork_is_set(server.as_fd()),
+            "{first_big}: corked after sending"
+        );
         drop(server);
         assert_eq!(got.join().unwrap(), want, "{first_big}");
         assert_complete(&sent, want.len() - HEAD.len());
-        assert_eq!((early.seen(), late.seen()), (vec![true], vec![false]), "{first_big}");
+        assert_eq!(
+            (early.seen(), late.seen()),
+            (vec![true], vec![false]),
+            "{first_big}"
+        );
     }
 }
 
@@ -225,10 +308,20 @@ fn a_short_body_is_corked_to_its_end() {
     plan.push_gen(probe.clone()).unwrap();
     let (_path, file) = source_file(10);
     let got = reader(OwnedFd::from(client));
-    let sent = send_response(server.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
+    let sent = send_response(
+        server.as_fd(),
+        HEAD,
+        &plan,
+        Some((0, plan.len())),
+        Some(&file),
+        LONG,
+    );
     assert!(!socket::cork_is_set(server.as_fd()));
     drop(server);
-    assert_eq!(got.join().unwrap(), with_head(&[vec![1; 40_000], vec![0; 1_000]].concat()));
+    assert_eq!(
+        got.join().unwrap(),
+        with_head(&[vec![1; 40_000], vec![0; 1_000]].concat())
+    );
     assert_complete(&sent, 41_000);
     assert_eq!(probe.seen(), [true]);
 }
@@ -242,7 +335,10 @@ impl Generate for Failing {
         10
     }
     fn fill(&self, _source: &dyn Source, _at: u64, _out: &mut [u8]) -> std::io::Result<()> {
-        Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "changed"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "changed",
+        ))
     }
 }
 
@@ -257,15 +353,33 @@ fn bytes_gathered_before_a_source_failure_are_still_sent() {
     let mut short = Plan::new();
     short.push_bytes(vec![2; 10]).unwrap();
     short.push_file(900, 500).unwrap(); // The file ends 100 bytes in.
-    let cases = [(failing, [vec![1; 50]].concat(), "failed"), (short, [vec![2; 10], source[900..].to_vec()].concat(), "shrank")];
+    let cases = [
+        (failing, [vec![1; 50]].concat(), "failed"),
+        (
+            short,
+            [vec![2; 10], source[900..].to_vec()].concat(),
+            "shrank",
+        ),
+    ];
     for (plan, body, note) in cases {
         let (r, w) = nix::unistd::pipe().unwrap();
         let got = reader(r);
-        let sent = send_response(w.as_fd(), HEAD, &plan, Some((0, plan.len())), Some(&file), LONG);
+        let sent = send_response(
+            w.as_fd(),
+            HEAD,
+            &plan,
+            Some((0, plan.len())),
+            Some(&file),
+            LONG,
+        );
         drop(w);
         assert_eq!(got.join().unwrap(), with_head(&body), "{note}");
         assert_eq!(sent.body_bytes, body.len() as u64, "{note}");
-        let want_note = if note == "failed" { "error" } else { "source-shrank" };
+        let want_note = if note == "failed" {
+            "error"
+        } else {
+            "source-shrank"
+        };
         assert_eq!(sent.end.as_note(), want_note);
     }
 }
@@ -308,27 +422,50 @@ fn a_short_file_keeps_what_was_read_and_a_failed_generator_adds_nothing() {
     let mut gather = Gather::new();
     assert!(gather.push(b"ab"));
     assert_eq!(gather.read_file(&file, 900, 500), Err(End::SourceShrank));
-    assert_eq!(gather.waiting(), [&b"ab"[..], &source_bytes(1_000)[900..]].concat());
+    assert_eq!(
+        gather.waiting(),
+        [&b"ab"[..], &source_bytes(1_000)[900..]].concat()
+    );
     let before = gather.waiting().to_vec();
-    assert!(matches!(gather.generate(&Failing, &file, 0, 10), Err(End::Failed(_))));
+    assert!(matches!(
+        gather.generate(&Failing, &file, 0, 10),
+        Err(End::Failed(_))
+    ));
     assert_eq!(gather.waiting(), before);
-    assert!(matches!(gather.read_file(&file, 0, GATHER_CAP), Err(End::Failed(_))), "more than the free space");
+    assert!(
+        matches!(gather.read_file(&file, 0, GATHER_CAP), Err(End::Failed(_))),
+        "more than the free space"
+    );
 }
 
 #[test]
 fn release_frees_an_empty_buffer_only() {
     let mut gather = Gather::new();
-    assert!(!gather.is_allocated(), "nothing is allocated before the first byte");
+    assert!(
+        !gather.is_allocated(),
+        "nothing is allocated before the first byte"
+    );
     assert!(gather.push(b"x"));
     assert!(gather.is_allocated());
     gather.release();
     assert_eq!(gather.waiting(), b"x", "waiting bytes are kept");
     let (r, w) = nix::unistd::pipe().unwrap();
     let mut count = 0;
-    gather.flush(io::Out { fd: w.as_fd(), stall: LONG }, &mut count).unwrap();
+    gather
+        .flush(
+            io::Out {
+                fd: w.as_fd(),
+                stall: LONG,
+            },
+            &mut count,
+        )
+        .unwrap();
     assert_eq!((count, gather.is_empty()), (1, true));
     gather.release();
     assert!(!gather.is_allocated());
-    assert!(gather.push(b"yz") && gather.free() == GATHER_CAP - 2, "allocated again on use");
+    assert!(
+        gather.push(b"yz") && gather.free() == GATHER_CAP - 2,
+        "allocated again on use"
+    );
     drop(r);
 }
