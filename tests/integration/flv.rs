@@ -134,8 +134,7 @@ fn time_key(file: &[u8], indexed: bool, s_ms: u64) -> u64 {
     }
     tags(file)
         .iter()
-        .filter(|t| t.key && t.ts <= s_ms)
-        .last()
+        .rfind(|t| t.key && t.ts <= s_ms)
         .expect("a key frame")
         .offset
 }

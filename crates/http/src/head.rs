@@ -320,7 +320,7 @@ const KNOWN_METHODS: [&str; 7] = [
 pub fn check_request(req: &Request) -> Result<(), Refusal> {
     if req.method != "GET" && req.method != "HEAD" {
         let shown: String = req.method.chars().take(20).collect();
-        if KNOWN_METHODS.contains(&req.method.as_ref()) {
+        if KNOWN_METHODS.contains(&req.method) {
             return Err(Refusal::new(405, format!("method {shown} not allowed")));
         }
         return Err(Refusal::new(501, format!("method {shown} not implemented")));

@@ -222,7 +222,10 @@ impl Generate for OffsetTable {
 
     fn fill(&self, source: &dyn Source, at: u64, out: &mut [u8]) -> io::Result<()> {
         let (w, sw) = (u64::from(self.width), self.src_width as usize);
-        if self.width == self.src_width && at % w == 0 && out.len() as u64 % w == 0 {
+        if self.width == self.src_width
+            && at.is_multiple_of(w)
+            && (out.len() as u64).is_multiple_of(w)
+        {
             return self.fill_in_place(source, at / w, out);
         }
         let mut mapper = self.layout.mapper();

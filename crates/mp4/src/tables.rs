@@ -240,7 +240,11 @@ impl Sizes<'_> {
             } => u32::from(entries.bytes[i as usize]),
             Sizes::Table { entries, .. } => {
                 let byte = entries.bytes[i as usize / 2];
-                u32::from(if i % 2 == 0 { byte >> 4 } else { byte & 0x0f })
+                u32::from(if i.is_multiple_of(2) {
+                    byte >> 4
+                } else {
+                    byte & 0x0f
+                })
             }
         }
     }

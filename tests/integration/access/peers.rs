@@ -77,7 +77,7 @@ fn tcpsvd_rules_deny_an_address_and_a_prefix() {
     install_example("192.0.2", &rules, "127.0.1");
     // Mode 000: the connection is closed at once.
     let closed = dir.write("peers/127.0.0.3", "");
-    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0)).expect("chmod 000");
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o0)).expect("chmod 000");
     let by_dir = Spec::stream(&config)
         .options(["-i".into(), rules.clone().into()])
         .start(&dir);

@@ -124,7 +124,7 @@ pub(super) struct Trk {
 /// `n` samples cut into chunks of `per`.
 pub(super) fn chunked(n: u32, per: u32) -> Vec<u32> {
     let mut v = vec![per; (n / per) as usize];
-    if n % per != 0 {
+    if !n.is_multiple_of(per) {
         v.push(n % per);
     }
     v

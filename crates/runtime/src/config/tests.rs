@@ -343,8 +343,10 @@ fn shipped_config_documents_every_key_with_its_default() {
         .map(|l| format!("{l}\n"))
         .collect();
     let mut parsed = parse(&uncommented).expect("documented defaults parse");
-    let mut expected = Config::default();
-    expected.root = Some(std::path::PathBuf::from(super::DEFAULT_ROOT));
+    let mut expected = Config {
+        root: Some(std::path::PathBuf::from(super::DEFAULT_ROOT)),
+        ..Config::default()
+    };
     parsed.streamers.sort();
     parsed.content_types.sort();
     expected.streamers.sort();

@@ -48,6 +48,12 @@ fn status(got: Result<Vec<u8>, IntakeError>) -> u16 {
 
 const LONG: Duration = Duration::from_secs(20);
 
+/// (name, the reads the client's bytes arrive in, the head expected).
+type ReadCase = (&'static str, Vec<Vec<u8>>, Vec<u8>);
+
+/// (`LOOMIERE_REQUEST` bytes, the head expected or the refusal's status).
+type EnvCase = (&'static [u8], Result<Vec<u8>, u16>);
+
 #[test]
 fn complete_heads_are_returned_without_trailing_bytes() {
     let mut with_extra = HEAD.to_vec();
@@ -55,7 +61,7 @@ fn complete_heads_are_returned_without_trailing_bytes() {
     let bare_lf = b"GET /v.flv HTTP/1.1\nHost: a\n\n".to_vec();
     let byte_by_byte: Vec<Vec<u8>> = HEAD.iter().map(|b| vec![*b]).collect();
     let threes: Vec<Vec<u8>> = HEAD.chunks(3).map(<[u8]>::to_vec).collect();
-    let cases: Vec<(&str, Vec<Vec<u8>>, Vec<u8>)> = vec![
+    let cases: Vec<ReadCase> = vec![
         ("at once", vec![HEAD.to_vec()], HEAD.to_vec()),
         ("pipelined extra", vec![with_extra], HEAD.to_vec()),
         ("bare LF", vec![bare_lf.clone()], bare_lf),
@@ -124,7 +130,7 @@ fn head_is_read_from_a_regular_file() {
 /// All environment cases live in this one test: the environment is process-global.
 #[test]
 fn head_from_environment() {
-    let cases: Vec<(&[u8], Result<Vec<u8>, u16>)> = vec![
+    let cases: Vec<EnvCase> = vec![
         (HEAD, Ok(HEAD.to_vec())),
         (
             b"GET / HTTP/1.1\nHost: a\n\nextra",

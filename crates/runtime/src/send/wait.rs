@@ -32,7 +32,7 @@ pub(crate) fn wait_until(
 /// `left` as a poll(2) timeout in milliseconds, rounded up (so poll never returns
 /// before the deadline and the caller never spins) and capped at `i32::MAX` ms.
 fn poll_timeout(left: Duration) -> PollTimeout {
-    let partial = u128::from(left.subsec_nanos() % 1_000_000 != 0);
+    let partial = u128::from(!left.subsec_nanos().is_multiple_of(1_000_000));
     let ms = left.as_millis().saturating_add(partial);
     PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)
 }
