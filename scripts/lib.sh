@@ -65,6 +65,14 @@ need_cargo() {
   command -v cargo >/dev/null || die "no cargo on PATH"
 }
 
+# need_lints: rustfmt and clippy for cargo (rustup components when missing).
+need_lints() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    command -v rustup >/dev/null || die "cargo fmt / cargo clippy missing and no rustup to add them"
+    rustup component add rustfmt clippy || die "rustup component add rustfmt clippy failed"
+  fi
+}
+
 # now: seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 # since T0: seconds elapsed since T0 (from now), with one decimal.

@@ -32,6 +32,7 @@ mod timing;
 mod tests;
 
 pub use error::{FlvError, Result};
+pub use seek::SNAP_WINDOW;
 
 use bytes::len;
 use error::{bad_seek, defect};
@@ -40,10 +41,6 @@ use loomiere_plan::{Plan, TimeMap};
 use meta::{Index, Keyframes};
 use tag::Tag;
 use timing::Span;
-
-/// How far past a byte offset (`start` or `end` in bytes) the planner looks for a tag
-/// boundary and then for a key frame tag: 8 MiB.
-pub const SNAP_WINDOW: u64 = 8 << 20;
 
 /// The units of `start` and `end` (`units=b` or `units=s`, as in Loomiere 2.0).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

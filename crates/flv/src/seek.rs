@@ -1,5 +1,5 @@
 //! Resolving `start` and `end` to tag boundaries: byte offsets snap forward (bounded by
-//! [`crate::SNAP_WINDOW`]), times go to the key frame at or before them, found through
+//! [`SNAP_WINDOW`]), times go to the key frame at or before them, found through
 //! the `keyframes` index or by walking tag headers (bodies are skipped, memory is
 //! constant).
 
@@ -8,7 +8,10 @@ use crate::error::{bad_seek, Result};
 use crate::head::Head;
 use crate::meta::Index;
 use crate::tag::{self, Role, Tag, Walk};
-use crate::SNAP_WINDOW;
+
+/// How far past a byte offset (`start` or `end` in bytes) the planner looks for a tag
+/// boundary and then for a key frame tag: 8 MiB.
+pub const SNAP_WINDOW: u64 = 8 << 20;
 
 /// Can a cut start at a tag with this role: a video key frame, or for a file without
 /// video any sample.
