@@ -18,7 +18,7 @@ mod timing;
 mod truncate;
 
 use crate::{plan, Mp4Error, Planned, Result, Seek};
-use build::Mov;
+use file::Mov;
 use model::{model, Expect};
 use read::MovieTables;
 

@@ -338,5 +338,3 @@ impl Trk {
         }
     }
 }
-
-pub(super) use super::file::{Built, Mov};

@@ -1,7 +1,8 @@
 //! Corrupt inputs: each must give `Mp4Error::Defect` naming the defect, never a panic,
 //! never an allocation sized by a count from the file.
 
-use super::build::{be, bx, chunks_cycling, full, Mov, SizeBox, Trk, Tweak};
+use super::build::{be, bx, chunks_cycling, full, SizeBox, Trk, Tweak};
+use super::file::Mov;
 use super::read::{find, u32at};
 use super::{defect, oracle, seek};
 use crate::{plan, Mp4Error, Shape};

@@ -3,7 +3,8 @@
 //! of every track. Hand-written expectations in the cases pin the model down; loops
 //! over many seeks then compare the planner with the model.
 
-use super::build::{Mov, Trk};
+use super::build::Trk;
+use super::file::Mov;
 use crate::Seek;
 
 /// Nanoseconds per second.

@@ -1,7 +1,8 @@
 //! The oracle: reads a planned body back through its slices and checks it against the
 //! input, sample by sample. Every check here is one a broken planner would fail.
 
-use super::build::{group_of, sample_parts, sdtp_byte, Mov, DENSE};
+use super::build::{group_of, sample_parts, sdtp_byte, DENSE};
+use super::file::Mov;
 use super::model::{ns, Expect, NS};
 use super::read::{self, Hdr, MovieTables, Tables, View};
 use crate::{Planned, Shape};

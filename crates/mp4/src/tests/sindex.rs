@@ -2,7 +2,8 @@
 //! bytes, same time map), every lookup equals the walk from the table's start, and a
 //! damaged or foreign index is refused or cannot make planning panic.
 
-use super::build::{chunks_cycling, Mov, SizeBox, Trk};
+use super::build::{chunks_cycling, SizeBox, Trk};
+use super::file::Mov;
 use super::read::View;
 use super::seek;
 use crate::chunks::ChunkWalk;

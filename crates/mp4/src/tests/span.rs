@@ -1,7 +1,8 @@
 //! The chunk span of a cut, found from the `stsc` entries, against the chunk-by-chunk
 //! walk; and the choice between one copied run and chunk-by-chunk packing.
 
-use super::build::{chunks_cycling, Mov, Trk};
+use super::build::{chunks_cycling, Trk};
+use super::file::Mov;
 use super::shapes::av;
 use super::{against_model, seek};
 use crate::{chunks, index, movie, plan, span};

@@ -1,7 +1,8 @@
 //! Table encodings and layouts: several `stsc` runs, `stz2`, constant `stsz`, `co64`,
 //! 64-bit `mdat`, version 1 headers, empty edits, signed `ctts`, `sdtp`, `sbgp`.
 
-use super::build::{bx, chunks_cycling, Mov, SizeBox, Trk};
+use super::build::{bx, chunks_cycling, SizeBox, Trk};
+use super::file::Mov;
 use super::model::{expect, model};
 use super::shapes::av;
 use super::{against_model, cut_checked, oracle, seek};

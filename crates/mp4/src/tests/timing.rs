@@ -2,7 +2,8 @@
 //! rising by at least the granule, starting at 0 at the snapped start and ending with
 //! the body's media.
 
-use super::build::{chunked, chunks_cycling, Mov, Trk, Tweak};
+use super::build::{chunked, chunks_cycling, Trk, Tweak};
+use super::file::Mov;
 use super::oracle::open;
 use super::read::{Tables, View};
 use super::seek;
