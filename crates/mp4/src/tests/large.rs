@@ -1,5 +1,5 @@
 //! Files past 4 GiB: written sparsely to a temporary file (no disk is used for the
-//! holes) and memory-mapped; the planner and the oracle read only what they index.
+//! holes) and memory-mapped; the planner and the oracle read only what they look up.
 
 use super::build::Trk;
 use super::file::{Built, Mov};
