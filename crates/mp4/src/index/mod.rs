@@ -2,7 +2,7 @@
 //! imports it. Per track, the checkpoints of [`crate::parse::checkpoints`], taken
 //! once from the whole tables ([`build`]) and kept by the caller (the streamer keeps
 //! them in a cache directory, keyed by the file's identity), then checked and handed
-//! to the table views ([`format`]). With it, a seek into a 2-hour film reads a few
+//! to the table views ([`format`](mod@format)). With it, a seek into a 2-hour film reads a few
 //! pages of each table instead of about 3 MB.
 
 pub(crate) mod build;

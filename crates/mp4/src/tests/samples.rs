@@ -1,6 +1,6 @@
-//! The sample-table API (`walk::samples`, `walk::lookup`) against a brute-force model
-//! of every sample, computed from the builder's description and the chunk offsets it
-//! laid out (never from the tables the API reads), on every table shape: several
+//! The sample-table API (`walk::samples`, `walk::lookup`) against the brute-force model
+//! of every sample (`Trk::sample_model`, from the builder's description and the chunk
+//! offsets it laid out, never from the tables the API reads), on every table shape: several
 //! `stsc` entries and sample descriptions, `stz2` of 4, 8 and 16 bits, constant sizes,
 //! `co64`, `ctts` versions 0 and 1 with negative offsets, no `stss`, zero durations;
 //! and the same answers with a sample index attached as without.
@@ -16,34 +16,6 @@ use crate::parse::track::Track;
 use crate::walk::lookup;
 use crate::walk::samples::{samples, Sample};
 use crate::Result;
-use std::collections::HashSet;
-
-/// Track `trk`'s samples as its description gives them; `chunk_offsets`: where the
-/// builder put its chunks.
-fn modelled(trk: &Trk, chunk_offsets: &[u64]) -> Vec<Sample> {
-    let syncs: Option<HashSet<u32>> = trk.sync.as_ref().map(|s| s.iter().copied().collect());
-    let (mut out, mut dts, mut i) = (Vec::new(), 0u64, 0u32);
-    for (c, &n) in trk.chunks.iter().enumerate() {
-        let mut offset = chunk_offsets[c];
-        for _ in 0..n {
-            let k = i as usize;
-            out.push(Sample {
-                number: i,
-                dts,
-                duration: trk.deltas[k],
-                cto: trk.cto.as_ref().map_or(0, |c| c.1[k]),
-                size: trk.sizes[k],
-                offset,
-                is_sync: syncs.as_ref().is_none_or(|s| s.contains(&(i + 1))),
-                sample_description_index: trk.description(c),
-            });
-            dts += u64::from(trk.deltas[k]);
-            offset += u64::from(trk.sizes[k]);
-            i += 1;
-        }
-    }
-    out
-}
 
 /// Small movies of every table shape the API reads.
 fn shapes() -> Vec<Mov> {
@@ -107,7 +79,7 @@ fn walked(t: &Track<'_>, from: u32, to: u32) -> Vec<Sample> {
 /// model of `m`'s tracks (`offsets`: the builder's chunk offsets).
 fn check_movie(m: &Mov, offsets: &[Vec<u64>], movie: &Movie<'_>, what: &str) {
     for (k, (trk, t)) in m.tracks.iter().zip(&movie.tracks).enumerate() {
-        let want = modelled(trk, &offsets[k]);
+        let want = trk.sample_model(&offsets[k]);
         let n = t.samples;
         assert_eq!(want.len(), n as usize);
         let ctx = |s: String| format!("{what}, track {k}: {s}");

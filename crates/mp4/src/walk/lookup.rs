@@ -7,10 +7,14 @@
 //!
 //! Units: samples are 0-based (`u32`, as `stsz` counts them), ranges `from..to` end
 //! exclusive; times are media ticks (the `mdhd` timescale); sizes and offsets are
-//! bytes. No query costs more than one pass over the `stts`, `ctts` or `stsc`
-//! entries, and each reads the track's checkpoints when it has them: never one step
-//! per sample before the one asked for. Errors (never a panic): a sample or range
-//! past the track's samples, tables that do not place a sample, an offset past 64 bits.
+//! bytes. Finding a sample costs one pass over the `stts`, `ctts` or `stsc` entries at
+//! most (from a checkpoint, when the track has them), never a step per sample before
+//! it; only its offset adds the sizes before it in its own chunk, which the format
+//! gives no other way (at most two stretches of [`EVERY`] with checkpoints). Errors
+//! (never a panic): a sample or range past the track's samples, tables that do not
+//! place a sample, an offset past 64 bits.
+//!
+//! [`EVERY`]: crate::parse::checkpoints::EVERY
 
 use crate::error::{add, defect, Result};
 use crate::parse::runs::RunPos;
@@ -25,6 +29,14 @@ pub(crate) fn check_range(t: &Track<'_>, from: u32, to: u32) -> Result<()> {
             "samples {from}..{to} do not lie within the track's {}",
             t.samples
         ));
+    }
+    Ok(())
+}
+
+/// Errors unless `i` is a sample of `t` (`i < samples`).
+fn check_sample(t: &Track<'_>, i: u32) -> Result<()> {
+    if i >= t.samples {
+        return Err(defect!("sample {i} is past the track's {}", t.samples));
     }
     Ok(())
 }
@@ -56,7 +68,7 @@ pub(crate) fn first_dts_at_least(t: &Track<'_>, ticks: u64) -> u32 {
 /// [`EVERY`]: crate::parse::checkpoints::EVERY
 #[cfg_attr(not(test), allow(dead_code))] // for HLS segments (coming)
 pub(crate) fn cto(t: &Track<'_>, i: u32) -> Result<i32> {
-    check_range(t, i, i.saturating_add(1))?;
+    check_sample(t, i)?;
     let Some(ctts) = t.ctts else {
         return Ok(0);
     };
@@ -85,7 +97,7 @@ pub(crate) fn bytes(t: &Track<'_>, from: u32, to: u32) -> Result<u64> {
 /// [`EVERY`]: crate::parse::checkpoints::EVERY
 #[cfg_attr(not(test), allow(dead_code))] // for HLS segments (coming)
 pub(crate) fn chunk_of(t: &Track<'_>, i: u32) -> Result<(ChunkInfo, WalkPlace)> {
-    check_range(t, i, i.saturating_add(1))?;
+    check_sample(t, i)?;
     let mut walk = ChunkWalk::new(&t.stsc, t.chunks.count());
     let c = chunk_from(&mut walk, i)?;
     Ok((c, walk.place_of(c)))
@@ -112,6 +124,7 @@ pub(crate) fn offset_of(t: &Track<'_>, i: u32) -> Result<u64> {
 
 /// File offset of sample `i` of chunk `c` (or, for `i` one past its last sample, of
 /// the byte after it): the chunk's offset plus the bytes of its samples before `i`.
+/// `c` comes from a chunk walk of `t` and `i` lies in it: the caller's contract.
 /// Errors: past 64 bits.
 pub(crate) fn offset_in(t: &Track<'_>, c: &ChunkInfo, i: u32) -> Result<u64> {
     at_in(t, c, i, "chunk offset")
