@@ -3,11 +3,14 @@
 //! (`streamer.<ext>` in the config) and `execve()`s it with the raw head in
 //! `LOOMIERE_REQUEST`, so no response byte passes through the front.
 
+use loomiere_config::cli::Args;
+use loomiere_config::Config;
+use loomiere_connection::intake::{read_head, REQUEST_ENV};
+use loomiere_connection::stdin;
 use loomiere_http::Refusal;
-use loomiere_runtime::access;
-use loomiere_runtime::cli::Args;
-use loomiere_runtime::exchange::{limits, parse_checked, start, stdin, Exchange, Startup};
-use loomiere_runtime::intake::{read_head, REQUEST_ENV};
+use loomiere_serve::request::limits;
+use loomiere_serve::route::{program_path, streamer_for};
+use loomiere_serve::{admit, start, Exchange, Startup};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
@@ -48,30 +51,9 @@ pub fn run() -> ExitCode {
 /// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
 /// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
 /// makes again), or 404 when no streamer is configured for the extension.
-fn route(
-    head: &[u8],
-    config: &loomiere_runtime::config::Config,
-    ex: &mut Exchange,
-) -> Result<PathBuf, Refusal> {
-    access::refuse_root(config)?;
-    let (request, target) = parse_checked(head, &limits(config), ex)?;
-    access::admit(&request, &target, config, ex.remote())?;
-    let ext = target.extension().unwrap_or_default();
-    let program = config
-        .streamer_for(&ext)
-        .ok_or_else(|| Refusal::new(404, format!("no streamer for extension '{ext}'")))?;
-    Ok(resolve(program))
-}
-
-/// An absolute program path stays; a bare name is looked up next to this executable.
-fn resolve(program: &str) -> PathBuf {
-    if program.contains('/') {
-        return PathBuf::from(program);
-    }
-    let dir = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(PathBuf::from));
-    dir.map_or_else(|| PathBuf::from(program), |d| d.join(program))
+fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
+    let admitted = admit(head, config, ex)?;
+    Ok(program_path(streamer_for(config, &admitted.target)?))
 }
 
 /// Replaces this process with the streamer. Returns the refusal when `execve` fails.

@@ -234,7 +234,7 @@ impl Server {
     }
 }
 
-/// True for our access-log lines (see `crates/runtime/src/log.rs`): the remote
+/// True for our access-log lines (see `crates/log/src/lib.rs`): the remote
 /// address, a space, then the quoted request.
 pub fn is_access_line(line: &str) -> bool {
     line.split_once(' ')
