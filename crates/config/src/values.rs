@@ -163,13 +163,15 @@ pub(crate) fn program(value: &str) -> Result<String, String> {
     }
 }
 
-/// `tchar` of RFC 9110 §5.6.2.
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+/// `tchar` of RFC 9110 §5.6.2 (a byte of a UTF-8 text: none above 0x7f is one).
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
+/// `token` of RFC 9110 §5.6.2: one or more `tchar`. Bytes, not `char`s: the same
+/// answer without pulling `str::contains(char)`'s search code into every binary.
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(is_tchar)
+    !s.is_empty() && s.bytes().all(is_tchar)
 }
 
 /// A media type `type/subtype` without parameters (RFC 9110 §8.3.1); only token
