@@ -1,18 +1,18 @@
 //! The front, `loomiere-stream`: run by tcpsvd, xinetd or systemd for each connection.
 //! It reads and checks the request head, picks the streamer by file extension
-//! (`streamer.<ext>` in the config) and `execve()`s it with the raw head in
-//! `LOOMIERE_REQUEST`, so no response byte passes through the front.
+//! (`streamer.<ext>` in the config) and `execve()`s it with the raw head handed over
+//! (`LOOMIERE_REQUEST`, or a descriptor for a long head: see
+//! [`loomiere_connection::handover`]), so no response byte passes through the front.
 
 use loomiere_config::cli::Args;
 use loomiere_config::Config;
-use loomiere_connection::intake::{read_head, REQUEST_ENV};
+use loomiere_connection::handover::hand_over;
+use loomiere_connection::intake::read_head;
 use loomiere_connection::stdin;
 use loomiere_http::Refusal;
 use loomiere_serve::request::limits;
 use loomiere_serve::route::{program_path, streamer_for};
 use loomiere_serve::{admit, start, Exchange, Startup};
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -65,7 +65,11 @@ fn exec(program: &PathBuf, args: &Args, head: &[u8]) -> Refusal {
     if let Some(config) = &args.config {
         cmd.arg("--config").arg(config);
     }
-    cmd.env(REQUEST_ENV, OsStr::from_bytes(head));
+    // Kept open until execve(2), which the streamer then inherits.
+    let _head_fd = match hand_over(&mut cmd, head) {
+        Ok(fd) => fd,
+        Err(e) => return Refusal::new(500, format!("handing the request head over: {e}")),
+    };
     let err = cmd.exec();
     Refusal::new(500, format!("exec {}: {err}", program.display()))
 }

@@ -2,11 +2,15 @@
 //!
 //! A streamer serves exactly one request per process. Its head either arrives on stdin
 //! (the supervisor's TCP socket, or a pipe/file in tests) or, when the front
-//! `loomiere-stream` has already read it and execve()d the streamer, in the environment
-//! variable [`REQUEST_ENV`]. Either way the bytes go through
+//! `loomiere-stream` has already read it and execve()d the streamer, is handed over
+//! in the environment variable [`REQUEST_ENV`] or, when it is long, in a descriptor
+//! named by [`REQUEST_FD_ENV`] (see [`crate::handover`]). Either way the bytes go through
 //! [`loomiere_http::parse_head`] (RFC 9112 §2.2, §3), under a hard size cap and a single
 //! deadline so a slow client cannot hold the process (the httparse practice).
 
+pub use crate::handover::{REQUEST_ENV, REQUEST_FD_ENV};
+
+use crate::handover::request_fd;
 use crate::wait::wait_until;
 use loomiere_http::{parse_head, Limits, Parsed, Refusal};
 use nix::errno::Errno;
@@ -18,14 +22,19 @@ use std::time::{Duration, Instant};
 #[cfg(test)]
 mod tests;
 
-/// Name of the environment variable that carries a raw request head (bytes, exactly as
-/// received, CRLF or bare LF line ends) from the front `loomiere-stream` to the streamer
-/// it execve()s.
-pub const REQUEST_ENV: &str = "LOOMIERE_REQUEST";
-
 /// Bytes asked of read(2) at a time. The buffer never exceeds
 /// `max_head_bytes + READ_CHUNK` bytes.
 const READ_CHUNK: usize = 4096;
+
+/// Who read the request head off the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// This process, from stdin: no front chose this streamer for the request.
+    Client,
+    /// The front, which checked the head, chose this streamer for it and handed the
+    /// head over.
+    Front,
+}
 
 /// Why no request head could be obtained.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,20 +95,35 @@ pub fn read_head(
     }
 }
 
-/// Obtains this process's request head: from the environment variable [`REQUEST_ENV`]
-/// when it is set (the front already read it; `timeout` is then unused), else by
-/// [`read_head`] on stdin (fd 0) with `timeout`.
+/// Obtains this process's request head and says who read it: handed over by the
+/// front ([`Source::Front`]) from the descriptor named in [`REQUEST_FD_ENV`] or from
+/// the environment variable [`REQUEST_ENV`], whichever is set (in that order), else
+/// read from stdin (fd 0) by [`read_head`] with `timeout` ([`Source::Client`]).
 ///
-/// The environment head is checked by [`parse_head`] too and must be complete.
+/// A handed-over head is checked by [`parse_head`] too and must be complete; the
+/// descriptor is read with [`read_head`] (it never blocks) and closed.
 ///
 /// Errors: as [`read_head`]; for the environment head, the parser's refusal,
 /// `Refused(431)` when it is longer than `limits.max_head_bytes` without a complete head,
-/// else `Refused(400 "incomplete request head")` when it is not complete.
-pub fn acquire_head(limits: &Limits, timeout: Duration) -> Result<Vec<u8>, IntakeError> {
-    match std::env::var_os(REQUEST_ENV) {
-        Some(value) => head_from_bytes(value.into_vec(), limits),
-        None => read_head(std::io::stdin().as_fd(), limits, timeout),
+/// else `Refused(400 "incomplete request head")` when it is not complete;
+/// `Refused(500)` when [`REQUEST_FD_ENV`] names no open descriptor above 2.
+pub fn acquire_head(limits: &Limits, timeout: Duration) -> Result<(Vec<u8>, Source), IntakeError> {
+    let handed = match std::env::var_os(REQUEST_FD_ENV) {
+        Some(value) => Some(request_fd(&value).map_err(|e| Refusal::new(500, e))?),
+        None => None,
+    };
+    if handed.is_none() {
+        if let Some(value) = std::env::var_os(REQUEST_ENV) {
+            return head_from_bytes(value.into_vec(), limits).map(|h| (h, Source::Front));
+        }
     }
+    // One call of read_head for both descriptors: it is inlined, as it was before
+    // there were two.
+    let (fd, source) = match &handed {
+        Some(fd) => (fd.as_fd(), Source::Front),
+        None => (crate::fds::stdin(), Source::Client),
+    };
+    read_head(fd, limits, timeout).map(|h| (h, source))
 }
 
 /// Checks a head that arrived whole (from the environment) and trims it to its length.

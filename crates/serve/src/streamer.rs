@@ -60,7 +60,8 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
         Ok(s) => s,
         Err(code) => return code,
     };
-    let head = match acquire_head(&limits(&base), base.request_timeout) {
+    // Who read the head (the front, or this process) matters to the routing check.
+    let (head, _source) = match acquire_head(&limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => {
             ex.intake_failed(&e);

@@ -130,7 +130,8 @@ impl Spec {
         cmd.arg(bin(self.program)).args(&self.args);
         // Nothing from the environment of `cargo test` may change what the servers do.
         cmd.env_remove("LOOMIERE_CONFIG")
-            .env_remove("LOOMIERE_REQUEST");
+            .env_remove("LOOMIERE_REQUEST")
+            .env_remove("LOOMIERE_REQUEST_FD");
         for (name, value) in &self.env {
             cmd.env(name, value);
         }

@@ -139,9 +139,10 @@ fn head_from_environment() {
         (b"GET / HTTP/1.1\r\nHost: a\r\n", Err(400)),
         (b"", Err(400)),
     ];
+    std::env::remove_var(REQUEST_FD_ENV);
     for (value, want) in cases {
         std::env::set_var(REQUEST_ENV, std::ffi::OsStr::from_bytes(value));
-        let got = acquire_head(&limits(8192), LONG);
+        let got = from_front(acquire_head(&limits(8192), LONG));
         match want {
             Ok(head) => assert_eq!(got, Ok(head), "{value:?}"),
             Err(code) => assert_eq!(status(got), code, "{value:?}"),
@@ -150,8 +151,67 @@ fn head_from_environment() {
     let mut big = b"GET / HTTP/1.1\r\nHost: a\r\nX: ".to_vec();
     big.extend_from_slice(&[b'a'; 300]);
     std::env::set_var(REQUEST_ENV, std::ffi::OsStr::from_bytes(&big));
-    assert_eq!(status(acquire_head(&limits(128), LONG)), 431);
+    assert_eq!(status(from_front(acquire_head(&limits(128), LONG))), 431);
     std::env::remove_var(REQUEST_ENV);
+    long_heads_are_handed_over_in_a_descriptor();
+}
+
+/// The head of `got`, which must have come from the front (or be an error).
+fn from_front(got: Result<(Vec<u8>, Source), IntakeError>) -> Result<Vec<u8>, IntakeError> {
+    got.map(|(head, source)| {
+        assert_eq!(source, Source::Front);
+        head
+    })
+}
+
+/// A head of `len` bytes: a request line, `Host`, and one long field.
+fn head_of(len: usize) -> Vec<u8> {
+    let mut head = b"GET /a.mp4 HTTP/1.1\r\nHost: a\r\nX-Long: ".to_vec();
+    head.resize(len - 4, b'x');
+    head.extend_from_slice(b"\r\n\r\n");
+    head
+}
+
+/// Part of [`head_from_environment`]: what [`crate::handover::hand_over`] sets up for
+/// a streamer is what [`acquire_head`] reads back, in the environment up to
+/// [`crate::handover::ENV_HEAD_MAX`] bytes and in a descriptor above it; a descriptor
+/// is closed once read, and a bad [`REQUEST_FD_ENV`] is a 500.
+fn long_heads_are_handed_over_in_a_descriptor() {
+    use crate::handover::{hand_over, ENV_HEAD_MAX};
+    use std::os::fd::IntoRawFd;
+    let big = limits(1 << 20);
+    for len in [ENV_HEAD_MAX, ENV_HEAD_MAX + 1, 300 * 1024] {
+        let head = head_of(len);
+        let mut cmd = std::process::Command::new("streamer");
+        let fd = hand_over(&mut cmd, &head).expect("hand over");
+        assert_eq!(fd.is_some(), len > ENV_HEAD_MAX, "{len}");
+        for (name, value) in cmd.get_envs() {
+            match value {
+                Some(v) => std::env::set_var(name, v),
+                None => std::env::remove_var(name),
+            }
+        }
+        // acquire_head takes the descriptor over and closes it.
+        let raw = fd.map(IntoRawFd::into_raw_fd);
+        assert!(
+            from_front(acquire_head(&big, LONG)) == Ok(head.clone()),
+            "{len}"
+        );
+        if let Some(raw) = raw {
+            // SAFETY: F_GETFD only asks whether the descriptor is open.
+            assert_eq!(
+                unsafe { libc::fcntl(raw, libc::F_GETFD) },
+                -1,
+                "{len}: still open"
+            );
+        }
+    }
+    std::env::remove_var(REQUEST_ENV);
+    for bad in ["1", "x", "", "999999"] {
+        std::env::set_var(REQUEST_FD_ENV, bad);
+        assert_eq!(status(from_front(acquire_head(&big, LONG))), 500, "{bad:?}");
+    }
+    std::env::remove_var(REQUEST_FD_ENV);
 }
 
 #[test]
