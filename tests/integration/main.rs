@@ -11,6 +11,7 @@ mod support;
 mod access;
 mod config;
 mod corrupt;
+mod direct;
 mod file;
 mod flv;
 mod hostile;

@@ -19,6 +19,30 @@ pub fn streamer_for<'c>(config: &'c Config, target: &Target) -> Result<&'c str, 
         .ok_or_else(|| Refusal::new(404, format!("no streamer for extension '{ext}'")))
 }
 
+/// Checks that the configuration routes `target` to `program`, for a streamer that
+/// read the request itself (a supervisor runs it directly: no front chose it): the
+/// program [`streamer_for`] names must have `program` as its file name (so both
+/// `loomiere-mp4` and `/usr/lib/loomiere/loomiere-mp4` name `loomiere-mp4`). A port
+/// that serves one format thus answers only for the extensions the configuration
+/// gives that format, as the front would: a direct `loomiere-mp4` does not serve
+/// `notes.txt` as `video/mp4`.
+///
+/// Errors: 404 as [`streamer_for`], or 404 when the extension goes to another
+/// streamer.
+pub fn check_routed_to(config: &Config, target: &Target, program: &str) -> Result<(), Refusal> {
+    let routed = streamer_for(config, target)?;
+    let ours = routed
+        .strip_suffix(program)
+        .is_some_and(|dir| dir.is_empty() || dir.ends_with('/'));
+    if ours {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        404,
+        format!("extension routed to {routed}, not {program}"),
+    ))
+}
+
 /// Where the front finds `program`: an absolute path stays; a bare name is looked up
 /// next to the front's own executable (never in `PATH`).
 pub fn program_path(program: &str) -> PathBuf {

@@ -4,9 +4,10 @@
 
 use crate::exchange::Exchange;
 use crate::request::{admit, limits, Admitted};
+use crate::route::check_routed_to;
 use crate::startup::{start, Startup};
 use loomiere_config::Config;
-use loomiere_connection::intake::acquire_head;
+use loomiere_connection::intake::{acquire_head, Source};
 use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled, End};
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
@@ -45,6 +46,15 @@ pub struct Body {
 /// A format-specific planner.
 pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
 
+/// One streamer program: what [`run_streamer`] is given.
+struct Streamer {
+    /// The program's name (`loomiere-mp4`): log lines, and the routing check.
+    program: &'static str,
+    /// Part of every `ETag`.
+    format_version: u32,
+    handler: Handler,
+}
+
 /// Runs one streamer process end to end. `format_version` is part of every `ETag` and
 /// is bumped whenever the output bytes for the same input change.
 ///
@@ -60,8 +70,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
         Ok(s) => s,
         Err(code) => return code,
     };
-    // Who read the head (the front, or this process) matters to the routing check.
-    let (head, _source) = match acquire_head(&limits(&base), base.request_timeout) {
+    let (head, source) = match acquire_head(&limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => {
             ex.intake_failed(&e);
@@ -71,7 +80,14 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
     ex.note_request(&head);
     let outcome = config
         .map_err(|e| Refusal::new(500, format!("config {e}")))
-        .and_then(|()| serve(&head, &base, &mut ex, format_version, handler));
+        .and_then(|()| {
+            let streamer = Streamer {
+                program,
+                format_version,
+                handler,
+            };
+            serve(&head, source, &base, &mut ex, &streamer)
+        });
     match outcome {
         Ok(code) => code,
         Err(r) => {
@@ -81,23 +97,28 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
     }
 }
 
-/// Serves a request whose head has been read: checks it, plans the answer, sends it.
-/// Refusals come back as `Err`.
+/// Serves a request whose head has been read (by `source`): checks it (and, when no
+/// front chose this streamer for it, that the configuration routes it here), plans
+/// the answer, sends it. Refusals come back as `Err`.
 fn serve(
     head: &[u8],
+    source: Source,
     config: &Config,
     ex: &mut Exchange,
-    version: u32,
-    handler: Handler,
+    streamer: &Streamer,
 ) -> Result<ExitCode, Refusal> {
     let admitted = admit(head, config, ex)?;
+    if source == Source::Client {
+        check_routed_to(config, &admitted.target, streamer.program)?;
+    }
     let file = open(&admitted)?;
-    let body = handler(&Context {
+    let body = (streamer.handler)(&Context {
         request: &admitted.request,
         target: &admitted.target,
         file: &file,
         config,
     })?;
+    let version = streamer.format_version;
     Ok(send(&admitted.request, &file, body, version, config, ex))
 }
 

@@ -18,6 +18,7 @@ pub fn bin(name: &str) -> &'static str {
         "loomiere-stream" => env!("CARGO_BIN_EXE_loomiere-stream"),
         "loomiere-mp4" => env!("CARGO_BIN_EXE_loomiere-mp4"),
         "loomiere-file" => env!("CARGO_BIN_EXE_loomiere-file"),
+        "loomiere-flv" => env!("CARGO_BIN_EXE_loomiere-flv"),
         other => panic!("no binary named {other}"),
     }
 }
