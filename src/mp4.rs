@@ -22,7 +22,7 @@ const INDEX_KIND: [u8; 4] = *b"mp4 ";
 /// [`loomiere_mp4::plan_indexed`]); a failure to keep it is a log note, never an error.
 ///
 /// Errors: 400 for a bad `start`/`end` or a seek the file cannot give (start past the
-/// end, fragmented file); 500 for a defective file, naming the defect.
+/// end, fragmented file, empty file); 500 for a defective file, naming the defect.
 pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let seek = Seek {
         start_ms: seconds(&ctx.target.query, "start")?,
@@ -42,6 +42,11 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
             time_map: TimeMap::new(),
             mapping: None,
         });
+    }
+    if ctx.file.len == 0 {
+        // Served as it is above, but there is no movie to cut: its duration is 0, so
+        // every start is at or past it (400, as for a fragmented file).
+        return Err(Refusal::new(400, "seek in an empty file"));
     }
     let map = ctx
         .file
