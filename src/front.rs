@@ -30,10 +30,7 @@ pub fn run() -> ExitCode {
     };
     let head = match read_head(stdin(), &limits(&base), base.request_timeout) {
         Ok(h) => h,
-        Err(e) => {
-            ex.intake_failed(&e);
-            return ExitCode::SUCCESS;
-        }
+        Err(e) => return ex.intake_failed(&e),
     };
     ex.note_request(&head);
     let refusal = match config {
@@ -43,8 +40,7 @@ pub fn run() -> ExitCode {
             Err(r) => r,
         },
     };
-    ex.refuse(&refusal);
-    ExitCode::SUCCESS
+    ex.refuse(&refusal)
 }
 
 /// The streamer program for this request. Errors: running as root without

@@ -8,6 +8,7 @@
 //! - [`startup`]: what every process does first ([`start`]).
 //! - [`exchange`]: [`Exchange`], one request/response as the access log sees it.
 //! - [`refuse`]: answering a refusal ([`Exchange::refuse`]).
+//! - [`exit`]: the exit status (0, 100, 111) and when each is given.
 //! - [`request`]: the checks before a file is opened, the same in the front and in
 //!   every streamer ([`admit`]).
 //! - [`route`]: which streamer serves a request ([`route::streamer_for`]).
@@ -15,6 +16,7 @@
 //!   given and gives back ([`Context`], [`Body`]).
 
 pub mod exchange;
+pub mod exit;
 pub mod refuse;
 pub mod request;
 pub mod route;

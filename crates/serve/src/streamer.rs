@@ -3,12 +3,13 @@
 //! sending, and one access-log line.
 
 use crate::exchange::Exchange;
+use crate::exit::after_send;
 use crate::request::{admit, limits, Admitted};
 use crate::route::check_routed_to;
 use crate::startup::{start, Startup};
 use loomiere_config::Config;
 use loomiere_connection::intake::{acquire_head, Source};
-use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled, End};
+use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled};
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
 use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
@@ -58,8 +59,9 @@ struct Streamer {
 /// Runs one streamer process end to end. `format_version` is part of every `ETag` and
 /// is bumped whenever the output bytes for the same input change.
 ///
-/// Exit status: 0 for every answered request (including refusals and clients that went
-/// away), 100 for a usage error, 1 when sending failed on our side.
+/// Exit status ([`crate::exit`]): 0 for every answered request (including refusals
+/// and clients that went away), 100 for a usage error, 111 (a temporary failure)
+/// when sending failed on our side.
 pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
     let Startup {
         mut ex,
@@ -72,10 +74,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
     };
     let (head, source) = match acquire_head(&limits(&base), base.request_timeout) {
         Ok(h) => h,
-        Err(e) => {
-            ex.intake_failed(&e);
-            return ExitCode::SUCCESS;
-        }
+        Err(e) => return ex.intake_failed(&e),
     };
     ex.note_request(&head);
     let outcome = config
@@ -88,13 +87,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
             };
             serve(&head, source, &base, &mut ex, &streamer)
         });
-    match outcome {
-        Ok(code) => code,
-        Err(r) => {
-            ex.refuse(&r);
-            ExitCode::SUCCESS
-        }
-    }
+    outcome.unwrap_or_else(|r| ex.refuse(&r))
 }
 
 /// Serves a request whose head has been read (by `source`): checks it (and, when no
@@ -185,9 +178,5 @@ fn send(
         notes.push("throttled");
     }
     ex.sent(ans.status, &sent, &notes);
-    if matches!(sent.end, End::Failed(_)) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    after_send(&sent.end)
 }
