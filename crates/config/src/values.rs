@@ -146,8 +146,9 @@ pub(crate) fn absolute_path_or_off(value: &str) -> Result<Option<PathBuf>, Strin
     }
 }
 
-/// A program: a bare name looked up in `PATH` (letters, digits, `._+-`, not starting
-/// with `.`) or an absolute path.
+/// A program: an absolute path, or a bare name (letters, digits, `._+-`, not
+/// starting with `.`), which the front runs from its own directory, never from
+/// `PATH` (see `loomiere_serve::route`).
 pub(crate) fn program(value: &str) -> Result<String, String> {
     if value.starts_with('/') {
         return absolute_path(value).map(|_| value.to_string());
