@@ -18,5 +18,6 @@ mod hostile;
 mod http;
 mod mp4_index;
 mod mp4_seek;
+mod readme;
 mod supervisors;
 mod throttle;

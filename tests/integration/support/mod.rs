@@ -2,6 +2,7 @@
 //! ports, a tiny HTTP/1.x client, and `ffprobe`/`ffmpeg` judges.
 
 pub mod client;
+pub mod manifest;
 pub mod media;
 pub mod probe;
 pub mod server;
