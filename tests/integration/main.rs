@@ -19,5 +19,6 @@ mod http;
 mod mp4_index;
 mod mp4_seek;
 mod readme;
+mod release;
 mod supervisors;
 mod throttle;
