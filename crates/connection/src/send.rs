@@ -18,6 +18,13 @@
 //! (poll(2) with a deadline, never a busy loop) until more is due, and so on; see
 //! [`loomiere_throttle`].
 //!
+//! Progress is counted in one place: `Sender::handed_over` runs after every write(2),
+//! writev(2) and sendfile(2) that hands body bytes to the kernel, with the count so
+//! far. A throttled response reads the clock once per step (`Sender::paced`; steps
+//! are at most 250 ms apart, [`Schedule::step`]) and starts each rest there: the place
+//! to report bytes sent and the bursting/throttled state at most every 250 ms without
+//! a system call per chunk.
+//!
 //! Every stop is an [`End`] for the access log, never a panic. A client that goes away
 //! (EPIPE, ECONNRESET) is a normal end, as in ripgrep. Nothing here pads or retries a
 //! source file that shrank: the response is cut short (after the good bytes before the

@@ -13,8 +13,8 @@ use std::time::SystemTime;
 
 impl Exchange {
     /// Answers with the refusal's status and a short text body, then logs the reason.
-    /// A 405 carries `Allow` (RFC 9110 §15.5.6). Returns the process's exit status
-    /// ([`after_send`]).
+    /// A 405 carries `Allow` (RFC 9110 §15.5.6): fields that depend on the refusal or
+    /// the request go in `extra`. Returns the process's exit status ([`after_send`]).
     pub fn refuse(&self, r: &Refusal) -> ExitCode {
         let extra: &[(&str, &str)] = if r.status == 405 {
             &[("Allow", ALLOW)]

@@ -30,8 +30,10 @@ pub struct Admitted<'h, 'c> {
 ///    ([`loomiere_access::admit()`]).
 ///
 /// The request line is recorded in `ex` as soon as it is known. Checks that depend on
-/// the request's `Origin` (CORS, and answering its preflight `OPTIONS`) belong beside
-/// step 3. Errors: the refusal of the first check that fails.
+/// the request's `Origin` (CORS) belong beside step 3, in this one function the front
+/// and every streamer call; a preflight `OPTIONS` is refused by step 2's method check
+/// today (405), so answering it (204) means letting it through to there.
+/// Errors: the refusal of the first check that fails.
 pub fn admit<'h, 'c>(
     head: &'h [u8],
     config: &'c Config,

@@ -1,6 +1,21 @@
 //! The flow every streamer shares: start-up, the request head, the checks, the
 //! document root, the format-specific plan, validators and ranges (RFC 9110 §13, §14),
 //! sending, and one access-log line.
+//!
+//! The phases of a streamer process, each one step of [`run_streamer`] and the
+//! functions it calls, in order (a watcher of the process, such as a scoreboard slot,
+//! records them where they begin):
+//!
+//! 1. start-up ([`crate::startup::start`]);
+//! 2. reading the request head ([`acquire_head`]);
+//! 3. planning: the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
+//!    format's plan (the [`Handler`]), the answer (`send`: validators, ranges, the
+//!    throttle's schedule): [`Body::plan`] is then the bytes planned;
+//! 4. sending: the first burst, then, when throttled, sending and resting in turn
+//!    (`loomiere_connection::send`, whose sender counts the bytes sent);
+//! 5. draining: the lingering close ([`finish_connection`]);
+//! 6. the end: the access-log line with the status and how the send ended
+//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]).
 
 use crate::exchange::Exchange;
 use crate::exit::after_send;
@@ -125,6 +140,8 @@ fn open(admitted: &Admitted<'_, '_>) -> Result<OpenedFile, Refusal> {
 
 /// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
 /// it at full speed or paced by the throttle, closes the connection and logs the send.
+/// The head is made here, by [`answer`], from the representation alone; fields that
+/// depend on the request (CORS's, for its `Origin`) would join it here.
 fn send(
     request: &Request<'_>,
     file: &OpenedFile,

@@ -232,7 +232,8 @@ impl<'a> Sender<'a> {
         Ok(())
     }
 
-    /// Clears the cork when the body has reached `uncork_at` bytes.
+    /// Called after every call that hands body bytes to the kernel (`body_bytes` is
+    /// then up to date): clears the cork when the body has reached `uncork_at` bytes.
     fn handed_over(&mut self) {
         if self.uncork_at.is_some_and(|at| self.body_bytes >= at) {
             self.uncork();
