@@ -3,7 +3,7 @@
 
 use loomiere_http::Refusal;
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_runtime::serve::{Body, Context};
+use loomiere_serve::{Body, Context};
 
 /// Output format version, part of every `ETag`.
 pub const FORMAT_VERSION: u32 = 1;

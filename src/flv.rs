@@ -5,7 +5,7 @@
 use loomiere_flv::{plan_body, FlvError, Planned, Seek, Shape, Timing, Units};
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_runtime::serve::{Body, Context};
+use loomiere_serve::{Body, Context};
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
 pub const FORMAT_VERSION: u32 = 1;
@@ -33,7 +33,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         });
     }
     // The time map is only worth its walk over the tags when throttling is on.
-    let timing = if ctx.config.throttle.is_zero() {
+    let timing = if ctx.config.throttle.is_off() {
         Timing::Skip
     } else {
         Timing::Map

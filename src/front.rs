@@ -1,15 +1,18 @@
 //! The front, `loomiere-stream`: run by tcpsvd, xinetd or systemd for each connection.
 //! It reads and checks the request head, picks the streamer by file extension
-//! (`streamer.<ext>` in the config) and `execve()`s it with the raw head in
-//! `LOOMIERE_REQUEST`, so no response byte passes through the front.
+//! (`streamer.<ext>` in the config) and `execve()`s it with the raw head handed over
+//! (`LOOMIERE_REQUEST`, or a descriptor for a long head: see
+//! [`loomiere_connection::handover`]), so no response byte passes through the front.
 
+use loomiere_config::cli::Args;
+use loomiere_config::Config;
+use loomiere_connection::handover::hand_over;
+use loomiere_connection::intake::read_head;
+use loomiere_connection::stdin;
 use loomiere_http::Refusal;
-use loomiere_runtime::access;
-use loomiere_runtime::cli::Args;
-use loomiere_runtime::exchange::{limits, parse_checked, start, stdin, Exchange, Startup};
-use loomiere_runtime::intake::{read_head, REQUEST_ENV};
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use loomiere_serve::request::limits;
+use loomiere_serve::route::{program_path, streamer_for};
+use loomiere_serve::{admit, start, Exchange, Startup};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -27,10 +30,7 @@ pub fn run() -> ExitCode {
     };
     let head = match read_head(stdin(), &limits(&base), base.request_timeout) {
         Ok(h) => h,
-        Err(e) => {
-            ex.intake_failed(&e);
-            return ExitCode::SUCCESS;
-        }
+        Err(e) => return ex.intake_failed(&e),
     };
     ex.note_request(&head);
     let refusal = match config {
@@ -40,38 +40,16 @@ pub fn run() -> ExitCode {
             Err(r) => r,
         },
     };
-    ex.refuse(&refusal);
-    ExitCode::SUCCESS
+    ex.refuse(&refusal)
 }
 
 /// The streamer program for this request. Errors: running as root without
 /// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
 /// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
 /// makes again), or 404 when no streamer is configured for the extension.
-fn route(
-    head: &[u8],
-    config: &loomiere_runtime::config::Config,
-    ex: &mut Exchange,
-) -> Result<PathBuf, Refusal> {
-    access::refuse_root(config)?;
-    let (request, target) = parse_checked(head, &limits(config), ex)?;
-    access::admit(&request, &target, config, ex.remote())?;
-    let ext = target.extension().unwrap_or_default();
-    let program = config
-        .streamer_for(&ext)
-        .ok_or_else(|| Refusal::new(404, format!("no streamer for extension '{ext}'")))?;
-    Ok(resolve(program))
-}
-
-/// An absolute program path stays; a bare name is looked up next to this executable.
-fn resolve(program: &str) -> PathBuf {
-    if program.contains('/') {
-        return PathBuf::from(program);
-    }
-    let dir = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(PathBuf::from));
-    dir.map_or_else(|| PathBuf::from(program), |d| d.join(program))
+fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
+    let admitted = admit(head, config, ex)?;
+    Ok(program_path(streamer_for(config, &admitted.target)?))
 }
 
 /// Replaces this process with the streamer. Returns the refusal when `execve` fails.
@@ -83,7 +61,11 @@ fn exec(program: &PathBuf, args: &Args, head: &[u8]) -> Refusal {
     if let Some(config) = &args.config {
         cmd.arg("--config").arg(config);
     }
-    cmd.env(REQUEST_ENV, OsStr::from_bytes(head));
+    // Kept open until execve(2), which the streamer then inherits.
+    let _head_fd = match hand_over(&mut cmd, head) {
+        Ok(fd) => fd,
+        Err(e) => return Refusal::new(500, format!("handing the request head over: {e}")),
+    };
     let err = cmd.exec();
     Refusal::new(500, format!("exec {}: {err}", program.display()))
 }

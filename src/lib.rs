@@ -3,7 +3,7 @@
 //! - `loomiere-stream` ([`front`]): reads and checks the request head, picks the
 //!   streamer by file extension and `execve()`s it with the head in `LOOMIERE_REQUEST`.
 //! - `loomiere-mp4` ([`mp4`]): MP4 with `?start=` / `?end=` in seconds.
-//! - `loomiere-file` ([`file`]): images and other configured static types.
+//! - `loomiere-file` ([`file`](mod@file)): images and other configured static types.
 //! - `loomiere-flv` ([`flv`]): FLV with `?start=` byte offsets or `units=s` seconds.
 
 pub mod file;
@@ -12,6 +12,6 @@ pub mod front;
 pub mod mp4;
 
 /// Every binary's allocator: small blocks from dlmalloc, large ones mapped on their own
-/// (see [`loomiere_runtime::alloc`]).
+/// (see [`loomiere_alloc`]).
 #[global_allocator]
-static ALLOC: loomiere_runtime::alloc::Split = loomiere_runtime::alloc::Split;
+static ALLOC: loomiere_alloc::Split = loomiere_alloc::Split;

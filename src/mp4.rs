@@ -2,10 +2,10 @@
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
 use loomiere_http::{parse_seconds_ms, query_param, FileIdentity, Refusal};
+use loomiere_index_cache as index_cache;
 use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing, SAMPLE_INDEX_VERSION};
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_runtime::index_cache;
-use loomiere_runtime::serve::{Body, Context};
+use loomiere_serve::{Body, Context};
 use std::path::Path;
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
@@ -14,7 +14,7 @@ use std::path::Path;
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Kind of the sample indexes this streamer keeps in `index_dir` (see
-/// [`loomiere_runtime::index_cache`]).
+/// [`loomiere_index_cache`]).
 const INDEX_KIND: [u8; 4] = *b"mp4 ";
 
 /// Plans the body for one MP4 request. With `index_dir` set, a cut plans with the
@@ -22,7 +22,7 @@ const INDEX_KIND: [u8; 4] = *b"mp4 ";
 /// [`loomiere_mp4::plan_indexed`]); a failure to keep it is a log note, never an error.
 ///
 /// Errors: 400 for a bad `start`/`end` or a seek the file cannot give (start past the
-/// end, fragmented file); 500 for a defective file, naming the defect.
+/// end, fragmented file, empty file); 500 for a defective file, naming the defect.
 pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let seek = Seek {
         start_ms: seconds(&ctx.target.query, "start")?,
@@ -43,12 +43,17 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
             mapping: None,
         });
     }
+    if ctx.file.len == 0 {
+        // Served as it is above, but there is no movie to cut: its duration is 0, so
+        // every start is at or past it (400, as for a fragmented file).
+        return Err(Refusal::new(400, "seek in an empty file"));
+    }
     let map = ctx
         .file
         .map()
         .map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
     // The time map is only worth its walk over every chunk when throttling is on.
-    let timing = if ctx.config.throttle.is_zero() {
+    let timing = if ctx.config.throttle.is_off() {
         Timing::Skip
     } else {
         Timing::Map

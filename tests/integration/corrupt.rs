@@ -415,7 +415,7 @@ fn started_pid(server: &Server, n: usize) -> String {
 
 /// Every program installs the SIGBUS handler at start: a SIGBUS while it waits for
 /// the request is logged and ends it with exit 111, and no response is invented (no
-/// mapping was being read). See `crates/runtime/src/sigbus.rs` for the truncated map.
+/// mapping was being read). See `crates/docroot/src/sigbus.rs` for the truncated map.
 #[test]
 fn sigbus_is_logged_and_the_process_exits_111() {
     let dir = TempDir::new("sigbus");

@@ -237,6 +237,38 @@ fn oversized_heads_are_431() {
         .expect(200);
 }
 
+/// Regression: a head over about 128 KiB passed the front's checks when
+/// `max_request_head` allowed it (up to 1 MiB), then execve(2) failed with E2BIG
+/// (`MAX_ARG_STRLEN`, for `LOOMIERE_REQUEST`) and the client got 500. A head over
+/// 64 KiB now goes to the streamer in a descriptor (`LOOMIERE_REQUEST_FD`); one of
+/// 64 KiB or less still goes in the environment.
+#[test]
+fn heads_up_to_max_request_head_reach_the_streamer() {
+    let dir = TempDir::new("long-head");
+    let server = server(
+        &dir,
+        "max_request_head = 1024k
+",
+    );
+    let poster = std::fs::read(media("poster.png")).unwrap();
+    for len in [60 * 1024, 64 * 1024, 64 * 1024 + 1, 200 * 1024, 1000 * 1024] {
+        // The request line, Host, X-Long and the blank line come to `len` bytes.
+        let fixed = "GET /poster.png HTTP/1.1\r\nHost: localhost\r\nX-Long: \r\n\r\n".len();
+        let long = "x".repeat(len - fixed);
+        let raw = request("GET", "/poster.png", &[("X-Long", &long)]);
+        assert_eq!(raw.len(), len);
+        let (r, line) = server.send_logged(&raw);
+        assert_eq!(r.status, 200, "{len}-byte head: {} ({line})", r.summary());
+        r.complete();
+        assert!(r.body == poster, "{len}-byte head: body is not the file");
+    }
+    // Over the limit is still 431, from the front.
+    let long = "x".repeat(1024 * 1024);
+    server
+        .send(&request("GET", "/poster.png", &[("X-Long", &long)]))
+        .expect(431);
+}
+
 #[test]
 fn a_slow_head_gets_408() {
     let dir = TempDir::new("408");

@@ -177,6 +177,32 @@ fn fragmented_is_served_as_stored_and_cannot_be_cut() {
     );
 }
 
+/// Regression: a seek on an empty MP4 got 500 "mmap: cannot map an empty file". An
+/// empty file is served as it is (200, no body), but it has no movie to cut: its
+/// duration is 0, so every start is at or past it, a 400 as for a fragmented file.
+#[test]
+fn a_seek_in_an_empty_file_is_400_and_the_log_says_why() {
+    let dir = TempDir::new("empty-mp4");
+    dir.write("root/empty.mp4", b"");
+    let config = dir.config("stream.conf", Some(&dir.join("root")), "");
+    let server = Server::stream(&dir, &config);
+    let r = server.send(&get("/empty.mp4"));
+    r.expect(200).complete();
+    assert_eq!(r.content_length(), 0);
+    for target in [
+        "/empty.mp4?start=0",
+        "/empty.mp4?start=10",
+        "/empty.mp4?end=5",
+    ] {
+        let (r, line) = server.send_logged(&get(target));
+        r.expect(400).complete();
+        assert!(
+            line.contains("\" 400 ") && line.contains("seek in an empty file"),
+            "{target}: log line does not say why: {line}"
+        );
+    }
+}
+
 #[test]
 fn start_past_the_duration_is_400_and_the_log_says_why() {
     let dir = TempDir::new("past-end");

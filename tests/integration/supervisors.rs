@@ -155,3 +155,35 @@ fn tcpsvd_access_log_names_client_request_status_bytes_and_time() {
         "tcpsvd lines: {ends:?}"
     );
 }
+
+/// Regression: a send that failed on our side exited 1; runit's convention for a
+/// temporary failure is 111 (and a client that went away is still 0). Here stdout is
+/// a file opened for reading only, so write(2) fails with EBADF: for a planned answer
+/// and for a refusal alike.
+#[test]
+fn a_send_that_fails_on_our_side_exits_111() {
+    let dir = TempDir::new("send-fails");
+    let empty = dir.write("empty.conf", "allow_root = yes\n");
+    let read_only = dir.write("read-only", b"");
+    for (target, status) in [(SEEK, " 200 "), ("/nope.mp4", " 404 ")] {
+        let mut child = Command::new(bin("loomiere-mp4"))
+            .arg("--root")
+            .arg(media_dir())
+            .env("LOOMIERE_CONFIG", &empty)
+            .env_remove("LOOMIERE_REQUEST")
+            .env_remove("LOOMIERE_REQUEST_FD")
+            .stdin(Stdio::piped())
+            .stdout(std::fs::File::open(&read_only).unwrap())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&get(target)).unwrap();
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(111), "{target}: stderr {stderr}");
+        assert!(
+            stderr.contains(status) && stderr.contains(" error"),
+            "{target}: stderr {stderr}"
+        );
+    }
+}

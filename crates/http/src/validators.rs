@@ -31,11 +31,14 @@ pub struct FileIdentity {
 }
 
 /// A strong entity-tag (RFC 9110 §8.8.3), quotes included, for one representation:
-/// the file `id`, the `variant` (the seek parameters, e.g. `"start=62500;end=-"`)
-/// and the output `format_version` (bumped whenever the bytes we generate change).
+/// the file `id`, the `variant` (the seek parameters as the streamer writes them,
+/// e.g. `start=62.500;end=-` for an MP4 cut, `start=480804;end=-` for an FLV byte
+/// seek; empty for the file as stored) and the output `format_version` (bumped
+/// whenever the bytes we generate change).
 ///
-/// Shape: `"<format_version>-<size hex>-<16 hex digits>"`, e.g. `"3-1f40-9c0e…"`,
-/// where the last part is FNV-1a 64 over every input. The hash is written here, so
+/// Shape: `"<format_version>-<size hex>-<16 hex digits>"`, e.g.
+/// `"1-1f40-c4d578d4eb374cfe"` (format version 1, an 8000-byte file: the tag the
+/// tests below pin), where the last part is FNV-1a 64 over every input. The hash is written here, so
 /// tags stay the same across Rust releases and restarts. Only `etagc` characters
 /// are used.
 pub fn strong_etag(id: &FileIdentity, variant: &str, format_version: u32) -> String {

@@ -2,6 +2,7 @@
 //! ports, a tiny HTTP/1.x client, and `ffprobe`/`ffmpeg` judges.
 
 pub mod client;
+pub mod manifest;
 pub mod media;
 pub mod probe;
 pub mod server;
@@ -18,6 +19,7 @@ pub fn bin(name: &str) -> &'static str {
         "loomiere-stream" => env!("CARGO_BIN_EXE_loomiere-stream"),
         "loomiere-mp4" => env!("CARGO_BIN_EXE_loomiere-mp4"),
         "loomiere-file" => env!("CARGO_BIN_EXE_loomiere-file"),
+        "loomiere-flv" => env!("CARGO_BIN_EXE_loomiere-flv"),
         other => panic!("no binary named {other}"),
     }
 }

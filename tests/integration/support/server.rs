@@ -130,7 +130,8 @@ impl Spec {
         cmd.arg(bin(self.program)).args(&self.args);
         // Nothing from the environment of `cargo test` may change what the servers do.
         cmd.env_remove("LOOMIERE_CONFIG")
-            .env_remove("LOOMIERE_REQUEST");
+            .env_remove("LOOMIERE_REQUEST")
+            .env_remove("LOOMIERE_REQUEST_FD");
         for (name, value) in &self.env {
             cmd.env(name, value);
         }
@@ -234,7 +235,7 @@ impl Server {
     }
 }
 
-/// True for our access-log lines (see `crates/runtime/src/log.rs`): the remote
+/// True for our access-log lines (see `crates/log/src/lib.rs`): the remote
 /// address, a space, then the quoted request.
 pub fn is_access_line(line: &str) -> bool {
     line.split_once(' ')

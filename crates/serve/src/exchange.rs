@@ -1,0 +1,98 @@
+//! One request/response exchange as the access log sees it: who asked, what, when it
+//! started; and its one log line at the end.
+//!
+//! The life of an exchange, in the order the flow ([`crate::streamer`], and the front
+//! in `src/front.rs`) goes through it: [`Exchange::begin`] (at start-up), the request
+//! head read ([`loomiere_connection::intake`]), [`Exchange::set_request`] once the
+//! request line is known, then either a refusal ([`Exchange::refuse`], in
+//! [`crate::refuse`]) or a planned answer sent and [`Exchange::sent`]. Each of these
+//! is where a watcher of the process (such as a scoreboard slot) learns that the
+//! exchange moved on.
+
+use loomiere_config::Config;
+use loomiere_connection::send::Sent;
+use loomiere_http::{parse_head, Limits, Parsed, Request};
+use loomiere_log::{remote_addr, write_access_line, AccessLine};
+use std::time::{Duration, Instant};
+
+/// The state of one exchange, for its access-log line.
+pub struct Exchange {
+    started: Instant,
+    remote: String,
+    method: String,
+    target: String,
+    is_head: bool,
+    send_timeout: Duration,
+}
+
+impl Exchange {
+    /// Starts the clock and reads the client address (`TCPREMOTEIP` or `getpeername`).
+    pub fn begin() -> Self {
+        Exchange {
+            started: Instant::now(),
+            remote: remote_addr(),
+            method: String::new(),
+            target: String::new(),
+            is_head: false,
+            send_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// Applies the configured send timeout to refusals sent from now on.
+    pub fn configure(&mut self, config: &Config) {
+        self.send_timeout = config.send_timeout;
+    }
+
+    /// Records the request line for the log, and whether the method is HEAD.
+    pub fn set_request(&mut self, req: &Request<'_>) {
+        self.method = req.method.to_owned();
+        self.target = req.target.to_owned();
+        self.is_head = req.is_head();
+        loomiere_docroot::sigbus::set_head(self.is_head);
+    }
+
+    /// Records the request line of `head` for the log when it parses, without
+    /// judging it: used when the exchange is refused before the request is checked
+    /// (a bad configuration).
+    pub fn note_request(&mut self, head: &[u8]) {
+        if let Ok(Parsed::Complete { request, .. }) = parse_head(head, &Limits::default()) {
+            self.set_request(&request);
+        }
+    }
+
+    /// The client's address as the access log shows it (`-` when unknown).
+    pub fn remote(&self) -> &str {
+        &self.remote
+    }
+
+    /// True when the request is HEAD (no body in any answer).
+    pub fn is_head(&self) -> bool {
+        self.is_head
+    }
+
+    /// The longest time without progress allowed while sending an answer.
+    pub fn send_timeout(&self) -> Duration {
+        self.send_timeout
+    }
+
+    /// Writes the access-log line: status, body bytes sent, duration, notes.
+    pub fn log(&self, status: u16, bytes: u64, notes: &[&str]) {
+        let line = AccessLine {
+            remote: &self.remote,
+            method: &self.method,
+            target: &self.target,
+            status,
+            bytes,
+            duration: self.started.elapsed(),
+            notes,
+        };
+        write_access_line(&line);
+    }
+
+    /// Logs a completed send: how it ended, then `notes`.
+    pub fn sent(&self, status: u16, sent: &Sent, notes: &[&str]) {
+        let mut all: Vec<&str> = vec![sent.end.as_note()];
+        all.extend_from_slice(notes);
+        self.log(status, sent.body_bytes, &all);
+    }
+}

@@ -1,0 +1,199 @@
+//! The flow every streamer shares: start-up, the request head, the checks, the
+//! document root, the format-specific plan, validators and ranges (RFC 9110 §13, §14),
+//! sending, and one access-log line.
+//!
+//! The phases of a streamer process, each one step of [`run_streamer`] and the
+//! functions it calls, in order (a watcher of the process, such as a scoreboard slot,
+//! records them where they begin):
+//!
+//! 1. start-up ([`crate::startup::start`]);
+//! 2. reading the request head ([`acquire_head`]);
+//! 3. planning: the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
+//!    format's plan (the [`Handler`]), the answer (`send`: validators, ranges, the
+//!    throttle's schedule): [`Body::plan`] is then the bytes planned;
+//! 4. sending: the first burst, then, when throttled, sending and resting in turn
+//!    (`loomiere_connection::send`, whose sender counts the bytes sent);
+//! 5. draining: the lingering close ([`finish_connection`]);
+//! 6. the end: the access-log line with the status and how the send ended
+//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]).
+
+use crate::exchange::Exchange;
+use crate::exit::after_send;
+use crate::request::{admit, limits, Admitted};
+use crate::route::check_routed_to;
+use crate::startup::{start, Startup};
+use loomiere_config::Config;
+use loomiere_connection::intake::{acquire_head, Source};
+use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled};
+use loomiere_connection::{stdin, stdout};
+use loomiere_docroot::{DocRoot, OpenedFile, Retired};
+use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
+use loomiere_plan::{Plan, TimeMap};
+use loomiere_throttle::schedule_for;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// What a streamer is given for one request.
+pub struct Context<'a> {
+    pub request: &'a Request<'a>,
+    pub target: &'a Target,
+    pub file: &'a OpenedFile,
+    pub config: &'a Config,
+}
+
+/// A streamer's answer: the planned representation.
+pub struct Body {
+    /// The whole body, complete before anything is sent.
+    pub plan: Plan,
+    /// `Content-Type` media type.
+    pub content_type: String,
+    /// What distinguishes this representation from others of the same file (the seek
+    /// parameters); part of the strong `ETag`.
+    pub variant: String,
+    /// Words for the access log (e.g. the snapped start).
+    pub notes: Vec<String>,
+    /// When each body byte is due at the player (empty: never throttled).
+    pub time_map: TimeMap,
+    /// The source mapping the planner read, unmapped off the path to the first byte:
+    /// once an unthrottled response is sent, or before a throttled one first rests.
+    pub mapping: Option<Retired>,
+}
+
+/// A format-specific planner.
+pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
+
+/// One streamer program: what [`run_streamer`] is given.
+struct Streamer {
+    /// The program's name (`loomiere-mp4`): log lines, and the routing check.
+    program: &'static str,
+    /// Part of every `ETag`.
+    format_version: u32,
+    handler: Handler,
+}
+
+/// Runs one streamer process end to end. `format_version` is part of every `ETag` and
+/// is bumped whenever the output bytes for the same input change.
+///
+/// Exit status ([`crate::exit`]): 0 for every answered request (including refusals
+/// and clients that went away), 100 for a usage error, 111 (a temporary failure)
+/// when sending failed on our side.
+pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
+    let Startup {
+        mut ex,
+        config,
+        base,
+        ..
+    } = match start(program) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (head, source) = match acquire_head(&limits(&base), base.request_timeout) {
+        Ok(h) => h,
+        Err(e) => return ex.intake_failed(&e),
+    };
+    ex.note_request(&head);
+    let outcome = config
+        .map_err(|e| Refusal::new(500, format!("config {e}")))
+        .and_then(|()| {
+            let streamer = Streamer {
+                program,
+                format_version,
+                handler,
+            };
+            serve(&head, source, &base, &mut ex, &streamer)
+        });
+    outcome.unwrap_or_else(|r| ex.refuse(&r))
+}
+
+/// Serves a request whose head has been read (by `source`): checks it (and, when no
+/// front chose this streamer for it, that the configuration routes it here), plans
+/// the answer, sends it. Refusals come back as `Err`.
+fn serve(
+    head: &[u8],
+    source: Source,
+    config: &Config,
+    ex: &mut Exchange,
+    streamer: &Streamer,
+) -> Result<ExitCode, Refusal> {
+    let admitted = admit(head, config, ex)?;
+    if source == Source::Client {
+        check_routed_to(config, &admitted.target, streamer.program)?;
+    }
+    let file = open(&admitted)?;
+    let body = (streamer.handler)(&Context {
+        request: &admitted.request,
+        target: &admitted.target,
+        file: &file,
+        config,
+    })?;
+    let version = streamer.format_version;
+    Ok(send(&admitted.request, &file, body, version, config, ex))
+}
+
+/// Opens the requested file beneath the admitted document root.
+fn open(admitted: &Admitted<'_, '_>) -> Result<OpenedFile, Refusal> {
+    let root = admitted.access.root;
+    let docroot = DocRoot::open(root)
+        .map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
+    docroot.open_file(&admitted.target.path)
+}
+
+/// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
+/// it at full speed or paced by the throttle, closes the connection and logs the send.
+/// The head is made here, by [`answer`], from the representation alone; fields that
+/// depend on the request (CORS's, for its `Origin`) would join it here.
+fn send(
+    request: &Request<'_>,
+    file: &OpenedFile,
+    mut body: Body,
+    version: u32,
+    config: &Config,
+    ex: &Exchange,
+) -> ExitCode {
+    let etag = strong_etag(&file.identity, &body.variant, version);
+    let rep = Representation {
+        len: body.plan.len(),
+        content_type: &body.content_type,
+        etag: &etag,
+        last_modified: file.modified,
+    };
+    let ans = answer(request, &rep, SystemTime::now());
+    let schedule = schedule_for(
+        &config.throttle,
+        std::mem::take(&mut body.time_map),
+        ans.body,
+    )
+    .filter(|_| is_socket(stdout()));
+    // Unmapped after the response, or before a throttled stream's first rest.
+    let mapping = body.mapping.take();
+    let sent = match &schedule {
+        Some(s) => send_throttled(
+            stdout(),
+            &ans.head,
+            &body.plan,
+            Some(&file.file),
+            config.send_timeout,
+            s,
+            mapping,
+        ),
+        None => {
+            let sent = send_response(
+                stdout(),
+                &ans.head,
+                &body.plan,
+                ans.body,
+                Some(&file.file),
+                config.send_timeout,
+            );
+            drop(mapping);
+            sent
+        }
+    };
+    finish_connection(stdout(), stdin());
+    let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
+    if schedule.is_some() {
+        notes.push("throttled");
+    }
+    ex.sent(ans.status, &sent, &notes);
+    after_send(&sent.end)
+}
