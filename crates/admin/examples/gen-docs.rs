@@ -9,7 +9,7 @@
 //!
 //! `loomiere`'s pages and completions come from its clap definition. The streamers
 //! have no clap (they stay small): their pages come from a clap definition of the
-//! two options `loomiere_runtime::cli` parses, and scripts/package checks that each
+//! two options `loomiere_config::cli` parses, and scripts/package checks that each
 //! option their own `--help` prints is on their page.
 
 use clap::{Arg, Command};
@@ -150,7 +150,7 @@ fn page(dir: &Path, cmd: Command, extra: &[(&str, Vec<String>)]) -> io::Result<(
     file.flush()
 }
 
-/// The streamers' command line as `loomiere_runtime::cli` parses it.
+/// The streamers' command line as `loomiere_config::cli` parses it.
 fn streamer(name: &'static str, summary: &'static str, description: &'static str) -> Command {
     Command::new(name)
         .version(env!("CARGO_PKG_VERSION"))

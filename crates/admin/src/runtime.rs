@@ -1,13 +1,14 @@
-//! Every call into the streamers' own crates (`loomiere_runtime`, `loomiere_http`)
+//! Every call into the streamers' own crates (`loomiere_config`, `loomiere_access`, `loomiere_index_cache`, `loomiere_http`)
 //! is in this file, so that when their shapes change only this file follows.
 //!
 //! The rest of the command sees plain values: [`Loaded`] (a parsed config),
 //! [`Setting`] rows, paths, and the [`LinkQuery`] of a signed link.
 
+use loomiere_access::{request_host, Expression, Vars};
+use loomiere_config::cli;
+use loomiere_config::{self as config, Config};
 use loomiere_http::{parse_head, parse_target, FileIdentity, Limits, Parsed};
-use loomiere_runtime::access::{request_host, Expression, Vars};
-use loomiere_runtime::config::{self, Config};
-use loomiere_runtime::{cli, index_cache};
+use loomiere_index_cache as index_cache;
 use md5::{Digest, Md5};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -238,9 +239,9 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         row("root", c.root_or_default().display()),
         row("request_timeout", seconds(c.request_timeout)),
         row("send_timeout", seconds(c.send_timeout)),
-        row("throttle", seconds(c.throttle)),
-        row("throttle_rate", rate(c.throttle_rate.per_mille())),
-        row("throttle_min_size", bytes(c.throttle_min_size)),
+        row("throttle", seconds(c.throttle.ahead)),
+        row("throttle_rate", rate(c.throttle.rate.per_mille())),
+        row("throttle_min_size", bytes(c.throttle.min_size)),
         row("max_request_head", c.max_request_head),
         row("max_header_lines", c.max_header_lines),
         row("index_dir", path_or_off(c.index_dir.as_deref())),
