@@ -30,6 +30,10 @@ pub struct Fragment<'a> {
     pub base_decode_time: u64,
     /// The `stsd` entry (1-based) the samples use.
     pub description_index: u32,
+    /// Whether the `trun` carries composition offsets: true for a track with any
+    /// (`ctts`), so every segment of it has the same layout and its size is known
+    /// from its sample count (see [`segment_header_len`]).
+    pub offsets: bool,
     /// The samples, in decode order (at least one).
     pub samples: &'a [SampleRow],
 }
@@ -55,12 +59,6 @@ impl Fragment<'_> {
     /// Bytes of sample data the `mdat` carries.
     pub fn payload_len(&self) -> u64 {
         self.samples.iter().map(|s| u64::from(s.size)).sum()
-    }
-
-    /// True when some sample has a non-zero composition offset (the `trun` then
-    /// carries them all).
-    fn has_offsets(&self) -> bool {
-        self.samples.iter().any(|s| s.cto != 0)
     }
 }
 
@@ -144,10 +142,10 @@ fn tfhd(w: &mut BoxWriter, description_index: u32) {
 }
 
 /// `trun` version 1 (§8.8.8, signed composition offsets) with every sample's duration,
-/// size and flags, and its composition offset when any is non-zero. Returns where the
-/// data offset is, to fill in once the `moof` size is known.
+/// size and flags, and composition offsets when `f.offsets`. Returns where the data
+/// offset is, to fill in once the `moof` size is known.
 fn trun(w: &mut BoxWriter, f: &Fragment<'_>) -> usize {
-    let offsets = f.has_offsets();
+    let offsets = f.offsets;
     let flags = DATA_OFFSET | DURATIONS | SIZES | FLAGS | if offsets { OFFSETS } else { 0 };
     let b = w.begin_full(b"trun", 1, flags);
     // The sample count fits: a segment's rows come from one track's u32-numbered samples.
@@ -224,6 +222,7 @@ mod tests {
             sequence: 1,
             base_decode_time: 0,
             description_index: 1,
+            offsets: false,
             samples: &r,
         };
         let h = segment_header(&f).unwrap();
@@ -245,6 +244,7 @@ mod tests {
             sequence: 1,
             base_decode_time: 0,
             description_index: 1,
+            offsets: false,
             samples: &r,
         };
         assert!(media_segment(&f, &[(1000, 201)]).is_ok());

@@ -29,6 +29,7 @@ mod out;
 mod rebuild;
 mod relocate;
 mod runs;
+pub mod segment;
 mod sindex;
 mod span;
 mod stsc;
