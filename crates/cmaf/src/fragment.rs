@@ -207,6 +207,7 @@ mod tests {
                 sequence: 3,
                 base_decode_time: 1 << 40,
                 description_index: sdi,
+                offsets: cto != 0,
                 samples: &r,
             };
             let h = segment_header(&f).unwrap();
