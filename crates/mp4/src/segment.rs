@@ -122,15 +122,7 @@ impl<'a> Segmented<'a> {
     pub fn segment(&self, n: u32, r: Rendition) -> Result<Plan> {
         let o = self.offer(r)?;
         let t = &self.movie.tracks[o.track];
-        let limit = usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1);
-        let firsts = self.firsts(o, limit)?;
-        let Some(&first) = firsts.get(n as usize - 1) else {
-            return Err(not_found!(
-                "segment {n} of {r}: the rendition has {} segments",
-                firsts.len()
-            ));
-        };
-        let end = firsts.get(n as usize).copied().unwrap_or(t.samples);
+        let (first, end) = self.span(o, n)?;
         let rows = samples::rows(t, first, end, self.file_len)?;
         let description = rows[0].description;
         if rows.iter().any(|s| s.description != description) {
@@ -175,27 +167,61 @@ impl<'a> Segmented<'a> {
         timeline::timeline(t, self.movie.timescale, self.offset_ns)
     }
 
-    /// First samples of the first `limit` segments of `o` (all: `usize::MAX`).
-    fn firsts(&self, o: Offer, limit: usize) -> Result<Vec<u32>> {
+    /// First samples of the segments of `o`.
+    fn firsts(&self, o: Offer) -> Result<Vec<u32>> {
         let t = &self.movie.tracks[o.track];
-        match o.leader {
-            None => {
-                let target = u128::from(self.target_ms) * u128::from(t.timescale) / 1000;
-                bounds::leader_firsts(t, target, limit)
-            }
-            Some(l) => {
-                let leader = self.offers[l];
-                let lt = &self.movie.tracks[leader.track];
-                let lf = self.firsts(leader, limit)?;
-                let ltl = self.timeline(lt)?;
-                let starts = bounds::start_ticks(lt, &ltl, &lf)?;
-                let times = starts
-                    .iter()
-                    .map(|&s| ltl.since_origin_ns(s))
-                    .collect::<Result<Vec<_>>>()?;
-                bounds::follower_firsts(t, &self.timeline(t)?, &times)
-            }
+        let Some(l) = o.leader else {
+            return self.leader_firsts(t, usize::MAX);
+        };
+        let lt = &self.movie.tracks[self.offers[l].track];
+        let ltl = self.timeline(lt)?;
+        let starts = bounds::start_ticks(lt, &ltl, &self.leader_firsts(lt, usize::MAX)?)?;
+        let times = starts
+            .iter()
+            .map(|&s| ltl.since_origin_ns(s))
+            .collect::<Result<Vec<_>>>()?;
+        bounds::follower_firsts(t, &self.timeline(t)?, &times)
+    }
+
+    /// Samples `first..end` of segment `n` (from 1) of `o`, found without the
+    /// boundaries of later segments (a follower: without the presentation times of
+    /// earlier ones). Errors: NotFound past the last segment.
+    fn span(&self, o: Offer, n: u32) -> Result<(u32, u32)> {
+        let t = &self.movie.tracks[o.track];
+        let missing = |have: usize| {
+            not_found!(
+                "segment {n} of {}: the rendition has {have} segments",
+                o.rendition
+            )
+        };
+        let k = n as usize - 1;
+        let Some(l) = o.leader else {
+            let firsts = self.leader_firsts(t, k + 2)?;
+            let first = *firsts.get(k).ok_or_else(|| missing(firsts.len()))?;
+            return Ok((first, firsts.get(k + 1).copied().unwrap_or(t.samples)));
+        };
+        let lt = &self.movie.tracks[self.offers[l].track];
+        let (ltl, tl) = (self.timeline(lt)?, self.timeline(t)?);
+        let lf = self.leader_firsts(lt, k + 2)?;
+        let at = |i: usize| -> Result<Option<u32>> {
+            let Some(&s) = lf.get(i) else { return Ok(None) };
+            let start = bounds::start_ticks(lt, &ltl, &[s])?[0];
+            bounds::follower_first(t, &tl, ltl.since_origin_ns(start)?)
+        };
+        let first = if k == 0 { Some(0) } else { at(k)? };
+        let first = first
+            .ok_or_else(|| not_found!("segment {n} of {}: its samples end before", o.rendition))?;
+        let end = at(k + 1)?.unwrap_or(t.samples);
+        if end <= first {
+            return Err(bounds::not_increasing(end));
         }
+        Ok((first, end))
+    }
+
+    /// First samples of the first `limit` segments of the leader `t`.
+    fn leader_firsts(&self, t: &Track<'_>, limit: usize) -> Result<Vec<u32>> {
+        let target = u128::from(self.target_ms) * u128::from(t.timescale) / 1000;
+        bounds::leader_firsts(t, target, limit)
     }
 
     /// Every rendition's summary, with segment sizes.
@@ -208,7 +234,7 @@ impl<'a> Segmented<'a> {
     fn summary(&self, o: Offer, with_bytes: bool) -> Result<Summary> {
         let t = &self.movie.tracks[o.track];
         let tl = self.timeline(t)?;
-        let firsts = self.firsts(o, usize::MAX)?;
+        let firsts = self.firsts(o)?;
         let starts = bounds::start_ticks(t, &tl, &firsts)?;
         let end = presentation_end(t, &tl)?;
         let mut segments = Vec::with_capacity(firsts.len());

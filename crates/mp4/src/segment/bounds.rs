@@ -87,26 +87,48 @@ pub(crate) fn start_ticks(t: &Track<'_>, tl: &Timeline, firsts: &[u32]) -> Resul
 }
 
 /// First samples of the follower `t`'s segments for the leader's segment start times
-/// `times` (ns since time 0, increasing): sample 0 for the first, then the first
-/// sample presented at or after each time; times past its last sample end its list.
-/// Errors: two times that give the same sample (an empty segment: the leader's
+/// `times` (ns since time 0, increasing): sample 0 for the first, then
+/// [`follower_first`] of each further time; a time past its last sample ends the
+/// list. Errors: two times that give the same sample (an empty segment: the leader's
 /// composition offsets vary by more than the target duration).
 pub(crate) fn follower_firsts(t: &Track<'_>, tl: &Timeline, times: &[i128]) -> Result<Vec<u32>> {
     let mut firsts = vec![0u32];
     let mut dts = RunCursor::new(t.stts);
     for &ns in times.iter().skip(1) {
-        let src = tl.at_ns(ns)? - tl.shift;
-        let at = dts.first_dts_at_least(u128::try_from(src).unwrap_or(0));
-        let Some(s) = u32::try_from(at).ok().filter(|&s| s < t.samples) else {
+        let Some(s) = first_at(t, tl, &mut dts, ns)? else {
             break;
         };
         if s <= firsts[firsts.len() - 1] {
-            return Err(defect!(
-                "segment boundaries of a follower track do not increase (at sample {})",
-                s + 1
-            ));
+            return Err(not_increasing(s));
         }
         firsts.push(s);
     }
     Ok(firsts)
+}
+
+/// The follower `t`'s first sample presented at or after `ns` (ns since time 0), or
+/// `None` when its samples end before.
+pub(crate) fn follower_first(t: &Track<'_>, tl: &Timeline, ns: i128) -> Result<Option<u32>> {
+    first_at(t, tl, &mut RunCursor::new(t.stts), ns)
+}
+
+/// [`follower_first`] with a cursor that only moves forward.
+fn first_at(
+    t: &Track<'_>,
+    tl: &Timeline,
+    dts: &mut RunCursor<'_>,
+    ns: i128,
+) -> Result<Option<u32>> {
+    let src = tl.at_ns(ns)? - tl.shift;
+    let at = dts.first_dts_at_least(u128::try_from(src).unwrap_or(0));
+    Ok(u32::try_from(at).ok().filter(|&s| s < t.samples))
+}
+
+/// The error for a follower whose segment starting at sample `s` (0-based) would be
+/// empty.
+pub(crate) fn not_increasing(s: u32) -> crate::error::Mp4Error {
+    defect!(
+        "segment boundaries of a follower track do not increase (at sample {})",
+        u64::from(s) + 1
+    )
 }
