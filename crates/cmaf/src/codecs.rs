@@ -62,10 +62,53 @@ fn hevc(entry: &[u8; 4], c: &[u8]) -> Option<String> {
     Some(s)
 }
 
-/// `esds`: the DecoderConfigDescriptor's objectTypeIndication and, for MPEG-4 audio
-/// (0x40), the audio object type from the AudioSpecificConfig (ISO/IEC 14496-3
-/// §1.6.2.1: 5 bits, 31 meaning 32 plus the next 6).
-fn aac(c: &[u8]) -> Option<String> {
+/// The channel count a decoder outputs, from the configuration record: AAC's
+/// `channelConfiguration` (ISO/IEC 14496-3 §1.6.3.5; 7 means 8 channels, 0 a program
+/// config element, unknown here) or Opus's `OutputChannelCount` (`dOps`). `None` for
+/// other codecs or a record that does not say: the caller then uses the sample
+/// entry's `channelcount`, which muxers often leave at 2.
+pub fn audio_channels(entry: &[u8; 4], config: Option<&[u8]>) -> Option<u16> {
+    match entry {
+        b"mp4a" => {
+            let asc = audio_specific_config(config?)?;
+            let (aot_bits, rate_at) = if asc.first()? >> 3 == 31 {
+                (11, 11)
+            } else {
+                (5, 5)
+            };
+            let bits = u64::from_be_bytes(padded(asc));
+            let index = (bits >> (64 - rate_at - 4)) & 0xf;
+            let at = aot_bits + 4 + if index == 0xf { 24 } else { 0 };
+            match (bits >> (64 - at - 4)) & 0xf {
+                0 => None,
+                7 => Some(8),
+                c => Some(c as u16),
+            }
+        }
+        b"Opus" => config?.get(1).map(|&c| u16::from(c)),
+        _ => None,
+    }
+}
+
+/// The first 8 bytes of `b`, zero-padded.
+fn padded(b: &[u8]) -> [u8; 8] {
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    w
+}
+
+/// The AudioSpecificConfig bytes in an `esds` payload (the DecoderSpecificInfo of an
+/// MPEG-4 audio DecoderConfigDescriptor), if there are any.
+fn audio_specific_config(c: &[u8]) -> Option<&[u8]> {
+    let dc = decoder_config(c)?;
+    (*dc.first()? == 0x40)
+        .then(|| descriptor(dc.get(13..)?, 0x05))
+        .flatten()
+}
+
+/// The DecoderConfigDescriptor body of an `esds` payload.
+fn decoder_config(c: &[u8]) -> Option<&[u8]> {
     let es = descriptor(c.get(4..)?, 0x03)?;
     let flags = *es.get(2)?;
     let mut at = 3;
@@ -78,12 +121,18 @@ fn aac(c: &[u8]) -> Option<String> {
     if flags & 0x20 != 0 {
         at += 2;
     }
-    let dc = descriptor(es.get(at..)?, 0x04)?;
-    let oti = *dc.first()?;
+    descriptor(es.get(at..)?, 0x04)
+}
+
+/// `esds`: the DecoderConfigDescriptor's objectTypeIndication and, for MPEG-4 audio
+/// (0x40), the audio object type from the AudioSpecificConfig (ISO/IEC 14496-3
+/// §1.6.2.1: 5 bits, 31 meaning 32 plus the next 6).
+fn aac(c: &[u8]) -> Option<String> {
+    let oti = *decoder_config(c)?.first()?;
     if oti != 0x40 {
         return Some(format!("mp4a.{oti:02X}"));
     }
-    let asc = descriptor(dc.get(13..)?, 0x05)?;
+    let asc = audio_specific_config(c)?;
     let aot = match asc.first()? >> 3 {
         31 => 32 + ((u16::from(asc[0] & 0x07) << 3 | u16::from(*asc.get(1)? >> 5)) as u8),
         t => t,
@@ -202,6 +251,62 @@ mod tests {
             Some("mp4a.6B")
         );
         assert_eq!(codec_string(b"mp4a", Some(&esds[..20])), None, "cut short");
+    }
+
+    #[test]
+    fn channels_come_from_the_decoder_configuration() {
+        let esds = |asc: &[u8]| {
+            let mut v = vec![
+                0,
+                0,
+                0,
+                0,
+                0x03,
+                (3 + 2 + 13 + 2 + asc.len()) as u8,
+                0,
+                1,
+                0,
+            ];
+            v.extend_from_slice(&[
+                0x04,
+                (13 + 2 + asc.len()) as u8,
+                0x40,
+                0x15,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+            ]);
+            v.extend_from_slice(&[0x05, asc.len() as u8]);
+            v.extend_from_slice(asc);
+            v
+        };
+        // AAC LC 48 kHz (index 3): 00010 0011 CCCC: mono, stereo, 5.1, 7.1 (config 7).
+        for (asc, want) in [
+            ([0x11, 0x88], Some(1)),
+            ([0x11, 0x90], Some(2)),
+            ([0x11, 0xb0], Some(6)),
+            ([0x11, 0xb8], Some(8)),
+            ([0x11, 0x80], None),
+        ] {
+            assert_eq!(
+                audio_channels(b"mp4a", Some(&esds(&asc))),
+                want,
+                "{asc:02x?}"
+            );
+        }
+        // An explicit 24-bit sampling rate (index 15) before the channels: stereo.
+        let explicit = [0x17, 0x80, 0xbb, 0x80, 0x10];
+        assert_eq!(audio_channels(b"mp4a", Some(&esds(&explicit))), Some(2));
+        assert_eq!(audio_channels(b"Opus", Some(&[0, 6, 0, 0])), Some(6));
+        assert_eq!(audio_channels(b"avc1", Some(&[1, 2, 3])), None);
     }
 
     #[test]

@@ -57,6 +57,13 @@ impl Track {
         self.segments.iter().map(|s| s.duration).sum()
     }
 
+    /// Where its last segment ends, in media ticks on the segments' timeline.
+    pub fn end(&self) -> u64 {
+        self.segments
+            .last()
+            .map_or(self.origin, |s| s.start + s.duration)
+    }
+
     /// Bytes of all segments.
     pub fn bytes(&self) -> u64 {
         self.segments.iter().map(|s| s.bytes).sum()

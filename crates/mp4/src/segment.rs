@@ -262,7 +262,7 @@ impl<'a> Segmented<'a> {
             width: e.width,
             height: e.height,
             frame_rate: t.is_video().then(|| frame_rate(t)).flatten(),
-            channels: e.channels,
+            channels: codecs::audio_channels(&e.code, e.config).unwrap_or(e.channels),
             sample_rate: if e.sample_rate > 0 {
                 e.sample_rate
             } else {
