@@ -162,44 +162,14 @@ fn quoted(v: &str) -> String {
 }
 
 /// What a player's menu shows for an audio rendition: its language's English name
-/// when known, else its code, else "Audio N".
+/// when known, else its tag, else "Audio N".
 pub fn rendition_name(a: &Track) -> String {
     match a.language.as_deref() {
-        Some(code) => language_name(code).map_or_else(|| code.to_owned(), str::to_owned),
+        Some(tag) => {
+            crate::language::english_name(tag).map_or_else(|| tag.to_owned(), str::to_owned)
+        }
         None => format!("Audio {}", a.rendition.number),
     }
-}
-
-/// English names of common languages by ISO 639-2/T or ISO 639-1 code.
-fn language_name(code: &str) -> Option<&'static str> {
-    const NAMES: &[(&str, &str, &str)] = &[
-        ("eng", "en", "English"),
-        ("fra", "fr", "French"),
-        ("deu", "de", "German"),
-        ("spa", "es", "Spanish"),
-        ("ita", "it", "Italian"),
-        ("por", "pt", "Portuguese"),
-        ("nld", "nl", "Dutch"),
-        ("rus", "ru", "Russian"),
-        ("pol", "pl", "Polish"),
-        ("swe", "sv", "Swedish"),
-        ("nor", "no", "Norwegian"),
-        ("dan", "da", "Danish"),
-        ("fin", "fi", "Finnish"),
-        ("ces", "cs", "Czech"),
-        ("ell", "el", "Greek"),
-        ("tur", "tr", "Turkish"),
-        ("ara", "ar", "Arabic"),
-        ("heb", "he", "Hebrew"),
-        ("hin", "hi", "Hindi"),
-        ("jpn", "ja", "Japanese"),
-        ("kor", "ko", "Korean"),
-        ("zho", "zh", "Chinese"),
-    ];
-    NAMES
-        .iter()
-        .find(|(t, one, _)| *t == code || *one == code)
-        .map(|n| n.2)
 }
 
 #[cfg(test)]
@@ -260,14 +230,14 @@ mod tests {
         (v.codecs, v.width, v.height, v.frame_rate) =
             (Some("avc1.64000d".into()), 320, 180, Some((25, 1)));
         let mut a1 = track(Kind::Audio, 1, 48_000, &[288_000, 288_000]);
-        (a1.codecs, a1.language, a1.channels) = (Some("mp4a.40.2".into()), Some("eng".into()), 2);
+        (a1.codecs, a1.language, a1.channels) = (Some("mp4a.40.2".into()), Some("en".into()), 2);
         let mut a2 = a1.clone();
         (a2.rendition.number, a2.language) = (2, Some("x\"y".into()));
         let m = master_playlist(&[v.clone(), a1.clone(), a2]);
         let lines: Vec<&str> = m.lines().collect();
         assert_eq!(
             lines[3],
-            "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",LANGUAGE=\"eng\",NAME=\"English\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"index-a1.m3u8\""
+            "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",LANGUAGE=\"en\",NAME=\"English\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"index-a1.m3u8\""
         );
         assert!(
             lines[4].contains("LANGUAGE=\"xy\",NAME=\"xy\",DEFAULT=NO"),

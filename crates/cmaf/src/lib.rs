@@ -11,6 +11,7 @@
 //! - [`hls`]: multivariant and media playlists.
 //! - [`dash`]: the MPD.
 //! - [`codecs`]: RFC 6381 codec strings from decoder configuration records.
+//! - [`language`]: BCP 47 language tags and names.
 //! - `boxes`, `error`: the box writer and the error type.
 
 mod boxes;
@@ -20,6 +21,7 @@ mod error;
 pub mod fragment;
 pub mod hls;
 pub mod init;
+pub mod language;
 pub mod model;
 pub mod names;
 

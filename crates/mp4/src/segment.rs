@@ -22,7 +22,7 @@ use crate::track::Track;
 use loomiere_cmaf::fragment::{media_segment, segment_header_len, Fragment, SampleRow};
 use loomiere_cmaf::model::{Segment, Track as Summary};
 use loomiere_cmaf::names::{Kind, Rendition};
-use loomiere_cmaf::{codecs, dash, hls, init};
+use loomiere_cmaf::{codecs, dash, hls, init, language};
 use loomiere_plan::Plan;
 use timeline::Timeline;
 
@@ -258,7 +258,7 @@ impl<'a> Segmented<'a> {
             rendition: o.rendition,
             timescale: t.timescale,
             codecs: codecs::codec_string(&e.code, e.config),
-            language: h.language,
+            language: h.language.as_deref().map(language::bcp47),
             width: e.width,
             height: e.height,
             frame_rate: t.is_video().then(|| frame_rate(t)).flatten(),

@@ -116,11 +116,17 @@ fn extension_table() {
 fn within_film_table() {
     let table: &[(&str, Option<(&str, &str, &str)>)] = &[
         ("a.mp4/master.m3u8", Some(("a.mp4", "mp4", "master.m3u8"))),
-        ("films/x/A.MP4/seg-3-v1.m4s", Some(("films/x/A.MP4", "mp4", "seg-3-v1.m4s"))),
+        (
+            "films/x/A.MP4/seg-3-v1.m4s",
+            Some(("films/x/A.MP4", "mp4", "seg-3-v1.m4s")),
+        ),
         ("films/a.mp4", None),
         ("a.mp4", None),
         ("dir/master.m3u8", None),
-        ("a.b/c.mp4/init-v1.mp4", Some(("a.b/c.mp4", "mp4", "init-v1.mp4"))),
+        (
+            "a.b/c.mp4/init-v1.mp4",
+            Some(("a.b/c.mp4", "mp4", "init-v1.mp4")),
+        ),
         ("x/.mp4/master.m3u8", None),
     ];
     for (path, want) in table {
