@@ -43,6 +43,8 @@ pub struct Segmented<'a> {
     /// Target segment duration, ms.
     target_ms: u64,
     file_len: u64,
+    /// Bytes of the `moov` box.
+    moov_len: u64,
 }
 
 /// One rendition and where its boundaries come from.
@@ -83,6 +85,14 @@ impl<'a> Segmented<'a> {
             target_ms,
             file_len: file.len() as u64,
         })
+    }
+
+    /// A sample index of this file for the caller to keep (as [`crate::plan_indexed`]
+    /// returns one), when it was opened without a usable one and its `moov` is at
+    /// least [`crate::MIN_MOOV_FOR_INDEX`] bytes; `None` otherwise.
+    pub fn new_index(&self) -> Option<Vec<u8>> {
+        let worth = !self.movie.indexed && self.moov_len >= crate::MIN_MOOV_FOR_INDEX;
+        worth.then(|| sindex::build(&self.movie)).flatten()
     }
 
     /// The renditions, videos first, in track order.
