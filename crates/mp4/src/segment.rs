@@ -84,6 +84,7 @@ impl<'a> Segmented<'a> {
             offset_ns,
             target_ms,
             file_len: file.len() as u64,
+            moov_len: top.moov.len(),
         })
     }
 
