@@ -3,7 +3,7 @@
 //! and tcpsvd's own per-IP rules and limits as `runit/loomiere-stream` sets them up
 //! (in [`peers`]).
 
-mod nginx;
+pub mod nginx;
 mod peers;
 
 use crate::support::server::Spec;

@@ -9,6 +9,7 @@
 mod support;
 
 mod access;
+mod admin;
 mod config;
 mod corrupt;
 mod file;

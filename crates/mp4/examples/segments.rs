@@ -8,7 +8,7 @@
 //! example's `--index=`).
 
 use loomiere_cmaf::names::{Name, Rendition};
-use loomiere_mp4::segment::Segmented;
+use loomiere_mp4::Segmented;
 use loomiere_plan::Plan;
 use std::io::Write;
 

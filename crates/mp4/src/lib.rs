@@ -13,442 +13,85 @@
 //!
 //! The sample tables are codec-agnostic, so any codec and any number of tracks work.
 //! Every count read from the file is checked against the bytes present before use.
+//!
+//! # Modules
+//!
+//! Four stages, each importing only those before it: parse → walk → cut (or segment) → emit.
+//! `planner` drives them; the sample index is a layer on top that they never import.
+//!
+//! - `api`: the request and response types ([`Seek`], [`Planned`], [`Shape`], [`Timing`]).
+//! - `planner`: which shape a request gets, with the sample index; the public `plan*`.
+//! - `planner::stored`: a body without a seek: as stored, or `moov` moved first.
+//! - `planner::cut`: **where a cut is planned**: request, snap, tracks, layout, body.
+//! - `planner::segmented`: **where HLS and DASH are planned**: [`Segmented`], with the index.
+//! - `parse`: **where a box is parsed**: views of boxes and sample tables.
+//! - `parse::bytes`: big- and little-endian field readers, bounds-checked.
+//! - `parse::boxes`: box headers and bounded child iteration (§4.2).
+//! - `parse::top`: the top-level box scan: where `ftyp`, `moov` and `mdat` are.
+//! - `parse::entries`: fixed-size table entries bounded by their box; `stss`.
+//! - `parse::runs`: `stts`/`ctts`/`sbgp` run-length view; the entry holding a sample.
+//! - `parse::stsc`: the `stsc` view, checked and counted.
+//! - `parse::sizes`: `stsz`/`stz2`: a sample's size, the bytes of a range.
+//! - `parse::chunk_offsets`: `stco`/`co64`: a chunk's offset, a range's extremes.
+//! - `parse::columns`: scans down big-endian columns (sums, min/max).
+//! - `parse::checkpoints`: checkpoint views the table views consult (from an index).
+//! - `parse::track`: one `trak`: handler, timescale, edit list, sample tables.
+//! - `parse::movie`: `moov`: `mvhd` and its tracks.
+//! - `walk`: **where a sample is located**: the sample-table API and its cursors.
+//! - `walk::lookup`: range queries: dts, first sample at a time, bytes, chunk, offset, syncs.
+//! - `walk::samples`: every sample of a range with time, size, offset, sync, description.
+//! - `walk::run_cursor`: forward cursor over `stts`/`ctts`: decode times, offsets.
+//! - `walk::chunks`: chunk walk over `stsc`, skipping to the chunk holding a sample.
+//! - `walk::chunk_range`: consecutive chunks a body takes, the first entered part way.
+//! - `walk::duration`: presentation duration of a movie from its tables and edit lists.
+//! - `cut`: what a `?start=`/`end=` cut keeps of each track.
+//! - `cut::request`: the request checked against the movie's duration.
+//! - `cut::snap`: the start snapped back to a video sync sample.
+//! - `cut::cut_track`: each track's kept samples and new edit list.
+//! - `cut::span`: the kept chunks and bytes of a track, found from `stsc` entries.
+//! - `cut::stsc`: the `stsc` a cut keeps.
+//! - `cut::runs`: the `stts`/`ctts`/`sbgp` a cut keeps.
+//! - `cut::kept`: what a cut keeps of one track, with its new durations.
+//! - `segment`: the samples of HLS/DASH segments (a sibling of `cut`); bytes by `loomiere-cmaf`.
+//! - `segment::film`: a film's renditions, playlists, init and media segments.
+//! - `segment::bounds`: where segments start: key frames of the leader, times of followers.
+//! - `segment::timeline`: the segments' shifted times (edit lists applied, none dropped).
+//! - `segment::entry`: a track's headers: init-segment boxes, language, first sample entry.
+//! - `emit`: **where bytes are written**: the response body as slices.
+//! - `emit::out`: output under construction: plan pieces and chunk-offset placeholders.
+//! - `emit::rebuild`: rebuilding a box tree: copy, drop, replace or descend per box.
+//! - `emit::write`: writers of the boxes a cut rewrites (`stts`, `stsc`, `stsz`, `elst`...).
+//! - `emit::shifted`: source entries renumbered while sending (`stss`, `stsc`).
+//! - `emit::cut_moov`: the `moov` of a cut.
+//! - `emit::relocate`: the `moov`-first body of a file without a seek.
+//! - `emit::layout`: where source bytes land: stretches copied to output offsets.
+//! - `emit::placement`: where a cut's samples go: one stretch, or packed by chunk.
+//! - `emit::offsets`: output `stco`/`co64`, checked, then generated while sending.
+//! - `emit::assemble`: `ftyp`, `moov` with its chunk offsets, `mdat`; `co64` when needed.
+//! - `emit::time_map`: when each body byte is due, for throttling.
+//! - `index`: the sample index, a layer on top: checkpoints kept between requests.
+//! - `index::format`: its file format (magic, version, digest) and checked parser.
+//! - `index::build`: building it from a movie's whole tables.
+//! - `error`: [`Mp4Error`], [`Result`] and checked offset addition.
+//! - `time`: exact tick/nanosecond conversions.
 
-mod assemble;
-mod boxes;
-mod bytes;
-mod chunks;
+mod api;
 mod cut;
+mod emit;
 mod error;
 mod index;
-mod layout;
-mod marks;
-mod movie;
-mod offsets;
-mod out;
-mod rebuild;
-mod relocate;
-mod runs;
-pub mod segment;
-mod sindex;
-mod span;
-mod stsc;
-mod tables;
+mod parse;
+mod planner;
+mod segment;
 mod time;
-mod timing;
-mod track;
-mod trim;
-mod wide;
-mod write;
+mod walk;
 
 #[cfg(test)]
 mod tests;
 
+pub use api::{Planned, Seek, Shape, Timing};
 pub use error::{Mp4Error, Result};
-
-use assemble::{assemble, Pieces, TrackChunks};
-use error::{bad_seek, defect};
-use layout::Layout;
-use loomiere_plan::{Plan, TimeMap};
-use movie::Movie;
-use offsets::ChunkRange;
-use span::Span;
-use std::sync::Arc;
-use timing::TrackTiming;
-use trim::Kept;
-
-/// A seek request: `?start=` and `?end=` in milliseconds of presentation time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Seek {
-    /// Start, in milliseconds. `None` with an `end` means 0.
-    pub start_ms: Option<u64>,
-    /// End, in milliseconds (exclusive).
-    pub end_ms: Option<u64>,
-}
-
-impl Seek {
-    /// True when neither `start` nor `end` is given.
-    pub fn is_none(&self) -> bool {
-        self.start_ms.is_none() && self.end_ms.is_none()
-    }
-}
-
-/// How the body relates to the stored file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
-    /// Byte for byte as stored.
-    AsStored,
-    /// `moov` moved in front of the media data; nothing else changed.
-    MoovFirst,
-    /// Cut to a time range.
-    Cut,
-}
-
-/// A planned response body.
-#[derive(Debug)]
-pub struct Planned {
-    /// The body: exact length, slices in order.
-    pub plan: Plan,
-    /// How the body relates to the stored file.
-    pub shape: Shape,
-    /// For a cut: the presentation time (ms, rounded down) where the output starts,
-    /// after snapping back to a key frame.
-    pub start_ms: Option<u64>,
-    /// When each body byte is due at the player, from the samples' decode times
-    /// (empty when the file could not be parsed: such a body is never throttled).
-    pub time_map: TimeMap,
-    /// A sample index built for this file while planning a cut (see [`plan_indexed`]),
-    /// for the caller to keep.
-    pub new_index: Option<Vec<u8>>,
-}
-
-/// Version of the sample index format: a kept index of another version is not used.
-pub const SAMPLE_INDEX_VERSION: u32 = 2;
-
-/// Smallest `moov` (bytes) worth a sample index: 16 KiB (a 40-second film's). Below
-/// that, a cut reads a few pages of tables anyway.
-pub const MIN_MOOV_FOR_INDEX: u64 = 16 * 1024;
-
-/// Whether to compute the byte-to-time map (it costs a walk of every output chunk).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timing {
-    /// Compute it: the body may be throttled.
-    Map,
-    /// Skip it: throttling is off, so the map would not be used.
-    Skip,
-}
-
-/// Plans the response body for `file` (the whole file, usually memory-mapped), with
-/// its time map. See [`plan_body`].
-///
-/// Errors: as [`plan_body`].
-pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
-    plan_body(file, seek, Timing::Map)
-}
-
-/// Plans the response body for `file`; `timing` says whether to build the time map
-/// (without it, a moov-first file with no seek is not even parsed).
-///
-/// Errors: [`Mp4Error::BadSeek`] for a start at or past the duration, an end not after
-/// the start, or a seek on a fragmented file; [`Mp4Error::Defect`] for a malformed
-/// file, naming the defect.
-pub fn plan_body(file: &[u8], seek: Seek, timing: Timing) -> Result<Planned> {
-    plan_indexed(file, seek, timing, None, false)
-}
-
-/// [`plan_body`] with a sample index: `index`, one that planning this very file (same
-/// bytes: the caller keys it by the file's identity) returned before, lets a cut read a
-/// few pages of each sample table instead of all of them (about 3 MB for a 2-hour film).
-/// An index that does not parse or does not fit the file's tables is not used. With
-/// `build` and no usable index, a cut of a file whose `moov` is at least
-/// [`MIN_MOOV_FOR_INDEX`] bytes builds one (one more walk of every table) and returns it
-/// in [`Planned::new_index`]. The body is the same with or without an index.
-///
-/// Errors: as [`plan_body`].
-pub fn plan_indexed(
-    file: &[u8],
-    seek: Seek,
-    timing: Timing,
-    index: Option<&[u8]>,
-    build: bool,
-) -> Result<Planned> {
-    let len = file.len() as u64;
-    let top = index::scan(file);
-    if seek.is_none() {
-        match &top {
-            Ok(i) if !i.moov_first() => {}
-            // moov first, or not an MP4 we understand: the stored bytes are the answer.
-            _ => {
-                return as_stored(
-                    top.ok().map(|i| i.moov).filter(|_| timing == Timing::Map),
-                    len,
-                )
-            }
-        }
-    }
-    let top = top?;
-    let marks = index.and_then(sindex::parse);
-    let movie = movie::parse(top.moov, marks.as_deref())?;
-    if movie.fragmented {
-        if seek.is_none() {
-            return Ok(Planned {
-                plan: Plan::whole_file(0, len)?,
-                shape: Shape::AsStored,
-                start_ms: None,
-                time_map: TimeMap::new(),
-                new_index: None,
-            });
-        }
-        return Err(bad_seek!("fragmented MP4 (moof) cannot be cut by time"));
-    }
-    let prefix = match &top.ftyp {
-        Some(f) => Plan::whole_file(f.offset, f.len())?,
-        None => Plan::new(),
-    };
-    if seek.is_none() {
-        return relocated(&top, &movie, prefix, len, timing);
-    }
-    let worth = build && !movie.indexed && top.moov.len() >= MIN_MOOV_FOR_INDEX;
-    let new_index = if worth { sindex::build(&movie) } else { None };
-    Ok(Planned {
-        new_index,
-        ..cut(&movie, prefix, seek, len, timing)?
-    })
-}
-
-/// The stored file, with its time map when its `moov` parses (else none: a body we do
-/// not understand is sent unthrottled).
-fn as_stored(moov: Option<boxes::Bx<'_>>, len: u64) -> Result<Planned> {
-    let plan = Plan::whole_file(0, len)?;
-    let movie = moov
-        .and_then(|m| movie::parse(m, None).ok())
-        .filter(|m| !m.fragmented);
-    let time_map = match &movie {
-        Some(m) => whole_time_map(m, &Layout::single(0, len)?, 0).unwrap_or_default(),
-        None => TimeMap::new(),
-    };
-    Ok(Planned {
-        plan,
-        shape: Shape::AsStored,
-        start_ms: None,
-        time_map,
-        new_index: None,
-    })
-}
-
-/// The time map of a whole movie whose sample data lands through `layout` at body
-/// offset `base`.
-fn whole_time_map(movie: &Movie<'_>, layout: &Layout, base: u64) -> Result<TimeMap> {
-    let timings: Vec<TrackTiming<'_, '_>> = movie
-        .tracks
-        .iter()
-        .map(|t| TrackTiming {
-            track: t,
-            range: ChunkRange::all(&t.chunks),
-            first_sample: 0,
-            walk_from: chunks::WalkPlace::default(),
-            layout,
-            base,
-            origin_dts: 0,
-            media_time: t.edit.media_time,
-            empty: t.edit.empty,
-        })
-        .collect();
-    let span_ms = u64::try_from(duration_ns(movie)? / 1_000_000).unwrap_or(u64::MAX);
-    timing::time_map(&timings, movie.timescale, span_ms)
-}
-
-/// `moov` moved first: the layout is the file minus `ftyp` and `moov`, in order.
-fn relocated(
-    index: &index::Index<'_>,
-    movie: &Movie<'_>,
-    prefix: Plan,
-    len: u64,
-    timing: Timing,
-) -> Result<Planned> {
-    let mut holes: Vec<(u64, u64)> = index
-        .ftyp
-        .iter()
-        .chain([&index.moov])
-        .map(|b| (b.offset, b.len()))
-        .collect();
-    holes.sort_unstable();
-    let mut ranges = Vec::new();
-    let mut at = 0u64;
-    for (offset, size) in holes {
-        ranges.push((at, offset - at));
-        at = offset + size;
-    }
-    ranges.push((at, len - at));
-    let layout = Arc::new(Layout::in_order(ranges.into_iter().filter(|r| r.1 > 0))?);
-    let tracks = movie
-        .tracks
-        .iter()
-        .map(|t| {
-            let range = ChunkRange::all(&t.chunks);
-            Ok(TrackChunks {
-                table: t.chunks,
-                range,
-                max: offsets::check(&t.chunks, range, &layout)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces {
-        prefix,
-        layout: Arc::clone(&layout),
-        tracks,
-        new_mdat: false,
-    };
-    let (plan, base) = assemble(pieces, widths, |w| relocate::moov_out(movie, w))?;
-    let time_map = if timing == Timing::Map {
-        whole_time_map(movie, &layout, base)?
-    } else {
-        TimeMap::new()
-    };
-    Ok(Planned {
-        plan,
-        shape: Shape::MoovFirst,
-        start_ms: None,
-        time_map,
-        new_index: None,
-    })
-}
-
-/// A cut to `seek`.
-fn cut(movie: &Movie<'_>, prefix: Plan, seek: Seek, len: u64, timing: Timing) -> Result<Planned> {
-    samples_fit(movie, len)?;
-    let ts = movie.timescale;
-    let (start_ns, end_ns) =
-        cut::check_request(duration_ns(movie)?, seek.start_ms.unwrap_or(0), seek.end_ms)?;
-    let snap = cut::snap(&movie.tracks, ts, start_ns)?;
-    let cut_ns = snap.map_or(start_ns, |s| s.pts_ns);
-    let span_ns = end_ns.map(|e| e - cut_ns);
-    let mut kept: Vec<Kept<'_, '_>> = Vec::with_capacity(movie.tracks.len());
-    for (i, t) in movie.tracks.iter().enumerate() {
-        let c = cut::cut_track(
-            t,
-            ts,
-            cut_ns,
-            end_ns,
-            snap.as_ref().filter(|s| s.track == i),
-        )?;
-        let span = if c.end > c.first {
-            span::span(t, c.first, c.end, len)?
-        } else {
-            Span::default()
-        };
-        kept.push(Kept::new(t, c, span, ts, span_ns)?);
-    }
-    if kept.iter().all(Kept::is_empty) {
-        return Err(bad_seek!("no samples left between start and end"));
-    }
-    let (layout, maxima) = cut_layout(movie, &kept, len)?;
-    let layout = Arc::new(layout);
-    let tracks = kept
-        .iter()
-        .zip(maxima)
-        .map(|(k, max)| TrackChunks {
-            table: k.track.chunks,
-            range: k.span.chunks,
-            max,
-        })
-        .collect();
-    let widths = movie.tracks.iter().map(|t| t.chunks.width).collect();
-    let pieces = Pieces {
-        prefix,
-        layout: Arc::clone(&layout),
-        tracks,
-        new_mdat: true,
-    };
-    let (plan, base) = assemble(pieces, widths, |w| trim::moov_out(movie, &kept, w))?;
-    let start_ms = u64::try_from(cut_ns / 1_000_000).ok();
-    if timing == Timing::Skip {
-        return Ok(Planned {
-            plan,
-            shape: Shape::Cut,
-            start_ms,
-            time_map: TimeMap::new(),
-            new_index: None,
-        });
-    }
-    let timings: Vec<TrackTiming<'_, '_>> = kept
-        .iter()
-        .map(|k| TrackTiming {
-            track: k.track,
-            range: k.span.chunks,
-            first_sample: k.cut.first,
-            walk_from: k.span.first_chunk,
-            layout: &layout,
-            base,
-            origin_dts: runs::RunCursor::new(k.track.stts).dts(u64::from(k.cut.first)),
-            media_time: k.cut.media_time,
-            empty: k.cut.empty,
-        })
-        .collect();
-    let out_ms = kept
-        .iter()
-        .map(|k| k.duration)
-        .max()
-        .unwrap_or(0)
-        .saturating_mul(1000)
-        / u64::from(ts);
-    let time_map = timing::time_map(&timings, ts, out_ms)?;
-    Ok(Planned {
-        plan,
-        shape: Shape::Cut,
-        start_ms,
-        time_map,
-        new_index: None,
-    })
-}
-
-/// Where the kept samples go: one run when the file allows it (see
-/// [`span::single_run`]), else every kept chunk's samples packed in file order. With
-/// it, each track's largest output chunk offset. Errors: a kept chunk past the end of
-/// the file or outside the packed data.
-fn cut_layout(
-    movie: &Movie<'_>,
-    kept: &[Kept<'_, '_>],
-    len: u64,
-) -> Result<(Layout, Vec<Option<u64>>)> {
-    let spans: Vec<Option<Span>> = kept
-        .iter()
-        .map(|k| (!k.is_empty()).then(|| k.span.clone()))
-        .collect();
-    if let Some(found) = span::single_run(&movie.tracks, &spans)? {
-        return Ok(found);
-    }
-    let mut lists = Vec::with_capacity(kept.len());
-    for k in kept {
-        let ranges = if k.is_empty() {
-            Vec::new()
-        } else {
-            chunks::cut(k.track, k.cut.first, k.cut.end, len)?
-        };
-        lists.push(ranges);
-    }
-    let layout = Layout::packed(&lists.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
-    let maxima = kept
-        .iter()
-        .map(|k| offsets::check(&k.track.chunks, k.span.chunks, &layout))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((layout, maxima))
-}
-
-/// Checks that the samples of every track fit in the file. A constant `stsz` sample
-/// size (ISO/IEC 14496-12 §8.7.3.2) lets a few bytes claim 2^32 samples, and a cut walks
-/// samples one by one; this bounds every walk by the file size. (A size table bounds
-/// them by its own bytes, all present in the file.)
-fn samples_fit(movie: &Movie<'_>, len: u64) -> Result<()> {
-    for (i, t) in movie
-        .tracks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t.sizes, tables::Sizes::Constant { .. }))
-    {
-        let bytes = t.sizes.sum(0, t.samples);
-        if bytes > len {
-            return Err(defect!(
-                "track {}: {} samples of {bytes} bytes do not fit in the {len}-byte file",
-                i + 1,
-                t.samples
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Presentation duration of the movie in ns: the longest track, from its samples and
-/// edit list (more reliable than `mvhd`, which muxers sometimes leave at 0).
-fn duration_ns(movie: &Movie<'_>) -> Result<i128> {
-    let mut longest = time::ticks_to_ns(i128::from(movie.duration), movie.timescale)?;
-    for t in movie.tracks.iter().filter(|t| t.samples > 0) {
-        let total = runs::RunCursor::new(t.stts).dts(u64::from(t.samples));
-        let media = i128::try_from(total).unwrap_or(i128::MAX / 4) - i128::from(t.edit.media_time);
-        let d = time::ticks_to_ns(i128::from(t.edit.empty), movie.timescale)?
-            + time::ticks_to_ns(media, t.timescale)?;
-        longest = longest.max(d);
-    }
-    Ok(longest)
-}
+pub use index::format::SAMPLE_INDEX_VERSION;
+pub use index::MIN_MOOV_FOR_INDEX;
+pub use planner::segmented::Segmented;
+pub use planner::{plan, plan_body, plan_indexed};

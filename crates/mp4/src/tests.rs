@@ -6,19 +6,20 @@ mod build;
 mod corrupt;
 mod cuts;
 mod file;
+mod index;
 mod large;
 mod model;
 mod oracle;
 mod read;
+mod samples;
 mod shapes;
-mod sindex;
 mod span;
 mod tables;
 mod timing;
 mod truncate;
 
 use crate::{plan, Mp4Error, Planned, Result, Seek};
-use build::Mov;
+use file::Mov;
 use model::{model, Expect};
 use read::MovieTables;
 

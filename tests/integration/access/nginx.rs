@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// The expression of nginx's documentation; Loomiere's config says `$secret` and keeps
 /// `secret` in a file instead.
-const NGINX_MD5: &str = "$secure_link_expires$uri$remote_addr secret";
+pub const NGINX_MD5: &str = "$secure_link_expires$uri$remote_addr secret";
 const EXPIRES: &str = "2147483647";
 
 /// `echo -n TEXT | openssl md5 -binary | openssl base64 | tr +/ -_ | tr -d =`, as in
@@ -36,13 +36,13 @@ pub fn nginx_doc_hash(text: &str) -> String {
 }
 
 /// nginx in the foreground, one process, on a loopback port; killed on drop.
-struct Nginx {
+pub struct Nginx {
     child: Child,
     port: u16,
 }
 
 impl Nginx {
-    fn start(dir: &TempDir, root: &Path) -> Nginx {
+    pub fn start(dir: &TempDir, root: &Path) -> Nginx {
         let prefix = dir.join("nginx");
         std::fs::create_dir_all(&prefix).expect("nginx prefix");
         let port = TcpListener::bind("127.0.0.1:0")
@@ -90,7 +90,7 @@ impl Nginx {
     }
 
     /// The status nginx answers `GET target HTTP/1.0` with.
-    fn status(&self, target: &str) -> u16 {
+    pub fn status(&self, target: &str) -> u16 {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let mut stream =
             TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect to nginx");

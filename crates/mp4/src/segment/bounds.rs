@@ -14,51 +14,41 @@
 //! frame is never dropped).
 
 use crate::error::{defect, Result};
-use crate::runs::{RunCursor, RunPos};
+use crate::parse::runs::RunPos;
+use crate::parse::track::Track;
 use crate::segment::timeline::Timeline;
-use crate::track::Track;
+use crate::walk::lookup;
+use crate::walk::run_cursor::RunCursor;
 
 /// First samples (0-based) of the leader `t`'s segments, at most `limit` of them,
 /// for segments of at least `target` media ticks. Errors: `stss` entries that do not
 /// increase or lie past the samples.
 pub(crate) fn leader_firsts(t: &Track<'_>, target: u128, limit: usize) -> Result<Vec<u32>> {
     let mut firsts = vec![0u32];
-    let mut dts = RunCursor::new(t.stts);
     let mut last = 0u128;
     let target = target.max(1);
-    match t.stss {
-        Some(e) => {
-            let mut prev = 0u32;
-            for k in 0..e.count {
-                if firsts.len() >= limit {
-                    break;
-                }
-                let s = e.u32(k, 4, 0);
-                if s <= prev || s > t.samples {
-                    return Err(defect!(
-                        "stss entry {k} ({s}) is not increasing or past the {} samples",
-                        t.samples
-                    ));
-                }
-                prev = s;
-                let d = dts.dts(u64::from(s - 1));
-                if s > 1 && d >= last + target {
-                    firsts.push(s - 1);
-                    last = d;
-                }
+    if t.stss.is_some() {
+        for item in lookup::syncs_between(t, 0, t.samples)? {
+            let (s, d) = item?;
+            if firsts.len() >= limit {
+                break;
+            }
+            if s > 0 && u128::from(d) >= last + target {
+                firsts.push(s);
+                last = u128::from(d);
             }
         }
-        None => {
-            while firsts.len() < limit {
-                let next = dts.first_dts_at_least(last + target);
-                let Ok(s) = u32::try_from(next) else { break };
-                if s >= t.samples {
-                    break;
-                }
-                firsts.push(s.max(firsts[firsts.len() - 1] + 1));
-                last = dts.dts(u64::from(s));
-            }
+        return Ok(firsts);
+    }
+    let mut dts = RunCursor::new(t.stts);
+    while firsts.len() < limit {
+        let next = dts.first_dts_at_least(last + target);
+        let Ok(s) = u32::try_from(next) else { break };
+        if s >= t.samples {
+            break;
         }
+        firsts.push(s.max(firsts[firsts.len() - 1] + 1));
+        last = dts.dts(u64::from(s));
     }
     Ok(firsts)
 }

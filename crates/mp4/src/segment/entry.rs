@@ -4,10 +4,10 @@
 //! from the first sample entry its code, its decoder configuration record and its
 //! display size or channels and sampling rate (§12.1.3, §12.2.3).
 
-use crate::boxes::{Bx, Children};
-use crate::bytes::u32_at;
 use crate::error::{defect, Result};
-use crate::track::Track;
+use crate::parse::boxes::{Bx, Children};
+use crate::parse::bytes::u32_at;
+use crate::parse::track::Track;
 use loomiere_cmaf::init::TrackBoxes;
 
 /// The first sample entry of a track.

@@ -9,8 +9,8 @@
 //! stays, presented just before `P`.
 
 use crate::error::{defect, Result};
+use crate::parse::track::Track;
 use crate::time::{ns_to_ticks, ns_to_ticks_up, ticks_to_ns};
-use crate::track::Track;
 
 /// How one track's times map onto the segments' timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -111,6 +111,9 @@ pub(super) struct Trk {
     pub size_box: SizeBox,
     /// Samples per chunk, chunk by chunk.
     pub chunks: Vec<u32>,
+    /// `sample_description_index` of each chunk (`stsc`), with as many `stsd` entries
+    /// as the largest; `None`: 1 for every chunk.
+    pub descriptions: Option<Vec<u32>>,
     pub co64: bool,
     /// `elst` entries `(segment_duration in movie ticks, media_time)`.
     pub edits: Option<Vec<(u64, i64)>>,
@@ -161,6 +164,7 @@ impl Trk {
             sizes,
             size_box: SizeBox::Stsz,
             chunks,
+            descriptions: None,
             co64: false,
             edits: None,
             sdtp: false,
@@ -233,8 +237,20 @@ impl Trk {
     pub fn stbl(&self, offsets: &[u64]) -> Vec<u8> {
         let n = self.sizes.len() as u32;
         let entry = bx(b"test", &[0, 0, 0, 0, 0, 0, 0, 1]);
-        let mut kids: Vec<([u8; 4], Vec<u8>)> =
-            vec![(*b"stsd", full(b"stsd", 0, 0, &[be(&[1]), entry].concat()))];
+        let n_entries = self
+            .descriptions
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(1);
+        let entries = (0..n_entries)
+            .flat_map(|_| entry.clone())
+            .collect::<Vec<_>>();
+        let mut kids: Vec<([u8; 4], Vec<u8>)> = vec![(
+            *b"stsd",
+            full(b"stsd", 0, 0, &[be(&[n_entries]), entries].concat()),
+        )];
         kids.push((*b"stts", run_table(b"stts", 0, &[], &self.deltas)));
         if let Some((v, cto)) = &self.cto {
             let vals: Vec<u32> = cto.iter().map(|&c| c as u32).collect();
@@ -284,17 +300,23 @@ impl Trk {
         )
     }
 
+    /// `sample_description_index` of chunk `c` (0-based).
+    pub fn description(&self, c: usize) -> u32 {
+        self.descriptions.as_ref().map_or(1, |d| d[c])
+    }
+
     fn stsc(&self) -> Vec<u8> {
-        let mut entries: Vec<(u32, u32)> = Vec::new();
+        let mut entries: Vec<(u32, u32, u32)> = Vec::new();
         for (c, &spc) in self.chunks.iter().enumerate() {
-            if entries.last().is_none_or(|l| l.1 != spc) {
-                entries.push((c as u32 + 1, spc));
+            let sdi = self.description(c);
+            if entries.last().is_none_or(|l| (l.1, l.2) != (spc, sdi)) {
+                entries.push((c as u32 + 1, spc, sdi));
             }
         }
         let mut body = be(&[entries.len() as u32]);
         entries
             .iter()
-            .for_each(|(f, s)| body.extend(be(&[*f, *s, 1])));
+            .for_each(|(f, s, d)| body.extend(be(&[*f, *s, *d])));
         full(b"stsc", 0, 0, &body)
     }
 
@@ -338,5 +360,3 @@ impl Trk {
         }
     }
 }
-
-pub(super) use super::file::{Built, Mov};

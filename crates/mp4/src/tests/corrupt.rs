@@ -1,7 +1,8 @@
 //! Corrupt inputs: each must give `Mp4Error::Defect` naming the defect, never a panic,
 //! never an allocation sized by a count from the file.
 
-use super::build::{be, bx, chunks_cycling, full, Mov, SizeBox, Trk, Tweak};
+use super::build::{be, bx, chunks_cycling, full, SizeBox, Trk, Tweak};
+use super::file::Mov;
 use super::read::{find, u32at};
 use super::{defect, oracle, seek};
 use crate::{plan, Mp4Error, Shape};
@@ -405,7 +406,7 @@ fn broken_box_structure_is_a_named_defect() {
 }
 
 /// Regression: a 2 KB file with a constant `stsz` claiming 2^32 - 1 one-byte samples
-/// (and `stts`/`stsc` runs to match) made a seek walk billions of samples, for minutes.
+/// (and `stts`/`stsc` entries to match) made a seek walk billions of samples, for minutes.
 #[test]
 fn a_constant_sample_size_cannot_claim_more_samples_than_the_file_holds() {
     let mut v = Trk::video(10, 5);

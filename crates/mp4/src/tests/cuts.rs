@@ -1,7 +1,8 @@
 //! Cuts by time: where each track starts and ends, pre-roll, B-frames, dropped tracks,
 //! and a sweep of many seeks compared with the model.
 
-use super::build::{Mov, Trk};
+use super::build::Trk;
+use super::file::Mov;
 use super::model::expect;
 use super::read::MovieTables;
 use super::shapes::av;

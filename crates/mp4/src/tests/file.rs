@@ -32,6 +32,8 @@ pub(super) struct Mov {
 pub(super) struct Built {
     pub len: u64,
     pub parts: Vec<(u64, Vec<u8>)>,
+    /// Per track, the file offset of each chunk, as the builder laid it out.
+    pub chunk_offsets: Vec<Vec<u64>>,
 }
 
 impl Built {
@@ -155,7 +157,11 @@ impl Mov {
             len += moov_len;
         }
         parts.retain(|p| !p.1.is_empty());
-        Built { len, parts }
+        Built {
+            len,
+            parts,
+            chunk_offsets: offsets,
+        }
     }
 
     fn moov(&self, offsets: &[Vec<u64>]) -> Vec<u8> {

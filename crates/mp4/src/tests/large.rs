@@ -1,7 +1,8 @@
 //! Files past 4 GiB: written sparsely to a temporary file (no disk is used for the
-//! holes) and memory-mapped; the planner and the oracle read only what they index.
+//! holes) and memory-mapped; the planner and the oracle read only what they look up.
 
-use super::build::{Built, Mov, Trk};
+use super::build::Trk;
+use super::file::{Built, Mov};
 use super::{against_model, oracle, read, seek};
 use crate::plan;
 use memmap2::Mmap;

@@ -3,8 +3,11 @@
 //! of every track. Hand-written expectations in the cases pin the model down; loops
 //! over many seeks then compare the planner with the model.
 
-use super::build::{Mov, Trk};
+use super::build::Trk;
+use super::file::Mov;
+use crate::walk::samples::Sample;
 use crate::Seek;
+use std::collections::HashSet;
 
 /// Nanoseconds per second.
 pub(super) const NS: i128 = 1_000_000_000;
@@ -74,6 +77,33 @@ impl Trk {
             empty += d;
         }
         (empty, 0)
+    }
+
+    /// Every sample as the description gives it (what `walk::samples` must yield);
+    /// `chunk_offsets`: where the builder put the chunks.
+    pub fn sample_model(&self, chunk_offsets: &[u64]) -> Vec<Sample> {
+        let syncs: Option<HashSet<u32>> = self.sync.as_ref().map(|s| s.iter().copied().collect());
+        let (mut out, mut dts, mut i) = (Vec::new(), 0u64, 0u32);
+        for (c, &n) in self.chunks.iter().enumerate() {
+            let mut offset = chunk_offsets[c];
+            for _ in 0..n {
+                let k = i as usize;
+                out.push(Sample {
+                    number: i,
+                    dts,
+                    duration: self.deltas[k],
+                    cto: self.cto.as_ref().map_or(0, |c| c.1[k]),
+                    size: self.sizes[k],
+                    offset,
+                    is_sync: syncs.as_ref().is_none_or(|s| s.contains(&(i + 1))),
+                    sample_description_index: self.description(c),
+                });
+                dts += u64::from(self.deltas[k]);
+                offset += u64::from(self.sizes[k]);
+                i += 1;
+            }
+        }
+        out
     }
 
     /// Sync samples, 0-based.

@@ -1,7 +1,8 @@
 //! The oracle: reads a planned body back through its slices and checks it against the
 //! input, sample by sample. Every check here is one a broken planner would fail.
 
-use super::build::{group_of, sample_parts, sdtp_byte, Mov, DENSE};
+use super::build::{group_of, sample_parts, sdtp_byte, DENSE};
+use super::file::Mov;
 use super::model::{ns, Expect, NS};
 use super::read::{self, Hdr, MovieTables, Tables, View};
 use crate::{Planned, Shape};
@@ -52,7 +53,7 @@ pub(super) fn open(view: &View<'_>) -> (Vec<Hdr>, MovieTables) {
 
 /// Checks a cut against the builder's description `m` and the expected kept ranges:
 /// `ftyp`, `moov`, one `mdat` of exactly the kept samples, in order, with every table
-/// trimmed to them, decode times from 0, and presentation times shifted by the cut.
+/// cut to them, decode times from 0, and presentation times shifted by the cut.
 pub(super) fn cut(src: &[u8], m: &Mov, p: &Planned, exp: &Expect) -> MovieTables {
     assert_eq!(p.shape, Shape::Cut);
     assert_eq!(
@@ -101,7 +102,7 @@ pub(super) fn cut(src: &[u8], m: &Mov, p: &Planned, exp: &Expect) -> MovieTables
         };
     }
     // Every kept sample, plus at most 1/1024 of bytes of dropped samples that lie
-    // between them (a single-run copy, see span::single_run).
+    // between them (a single-stretch copy, see emit::placement::single_stretch).
     let payload = data.1 - data.0;
     assert!(
         payload >= total && payload - total <= payload / 1024,

@@ -1,7 +1,8 @@
 //! The three shapes of a body (as stored, moov first, cut) and requests refused as
 //! `BadSeek`.
 
-use super::build::{bx, sample_parts, Mov, Trk};
+use super::build::{bx, sample_parts, Trk};
+use super::file::Mov;
 use super::{oracle, read, seek};
 use crate::{plan, Mp4Error, Shape};
 

@@ -1,10 +1,16 @@
 //! The chunk span of a cut, found from the `stsc` entries, against the chunk-by-chunk
-//! walk; and the choice between one copied run and chunk-by-chunk packing.
+//! walk; and the choice between one copied stretch and chunk-by-chunk packing.
 
-use super::build::{chunks_cycling, Mov, Trk};
+use super::build::{chunks_cycling, Trk};
+use super::file::Mov;
 use super::shapes::av;
 use super::{against_model, seek};
-use crate::{chunks, index, movie, plan, span};
+use crate::cut::span;
+use crate::parse::track::Track;
+use crate::parse::{movie, top};
+use crate::plan;
+use crate::walk::chunks::ChunkWalk;
+use crate::walk::lookup::file_ranges;
 use loomiere_plan::Slice;
 
 /// Movies whose `stsc` has one entry, several, and one per chunk.
@@ -21,10 +27,10 @@ fn movies() -> Vec<Mov> {
 }
 
 /// Runs `check` on every track of every movie of [`movies`], with the file's length.
-fn each_track(mut check: impl FnMut(&crate::track::Track<'_>, u64)) {
+fn each_track(mut check: impl FnMut(&Track<'_>, u64)) {
     for m in movies() {
         let file = m.build().bytes();
-        let mv = movie::parse(index::scan(&file).unwrap().moov, None).unwrap();
+        let mv = movie::parse(top::scan(&file).unwrap().moov, None).unwrap();
         for t in &mv.tracks {
             check(t, file.len() as u64);
         }
@@ -41,7 +47,7 @@ fn span_agrees_with_the_chunk_walk() {
                     continue;
                 }
                 let s = span::span(t, first, end, len).unwrap();
-                let ranges = chunks::cut(t, first, end, len).unwrap();
+                let ranges = file_ranges(t, first, end, len).unwrap();
                 let ctx = format!("samples {first}..{end} of {n}");
                 assert_eq!(
                     s.stsc.entries(&t.stsc),
@@ -66,14 +72,14 @@ fn span_agrees_with_the_chunk_walk() {
 fn a_walk_resumed_at_a_chunk_yields_what_the_first_walk_yielded_from_there() {
     each_track(|t, _| {
         let count = t.chunks.count();
-        let mut walk = chunks::ChunkWalk::new(&t.stsc, count);
+        let mut walk = ChunkWalk::new(&t.stsc, count);
         let mut seen = Vec::new();
         while let Some(c) = walk.next() {
             seen.push((walk.place_of(c), c));
         }
         assert_eq!(seen.len(), count as usize);
         for (k, (place, _)) in seen.iter().enumerate() {
-            let resumed: Vec<_> = chunks::ChunkWalk::resume(&t.stsc, count, *place).collect();
+            let resumed: Vec<_> = ChunkWalk::resume(&t.stsc, count, *place).collect();
             let rest: Vec<_> = seen[k..].iter().map(|s| s.1).collect();
             assert_eq!(resumed, rest, "resumed at chunk {k}");
         }
@@ -82,10 +88,10 @@ fn a_walk_resumed_at_a_chunk_yields_what_the_first_walk_yielded_from_there() {
 
 /// The `stsc` of a cut keeping samples `first..end`, chunk by chunk from chunk 0: each
 /// kept chunk's kept samples and description, an entry wherever they change.
-fn walked_stsc(t: &crate::track::Track<'_>, first: u32, end: u32) -> Vec<(u32, u32, u32)> {
+fn walked_stsc(t: &Track<'_>, first: u32, end: u32) -> Vec<(u32, u32, u32)> {
     let mut out: Vec<(u32, u32, u32)> = Vec::new();
     let mut kept = 0u32;
-    for c in chunks::ChunkWalk::new(&t.stsc, t.chunks.count()) {
+    for c in ChunkWalk::new(&t.stsc, t.chunks.count()) {
         let (from, to) = (
             c.first_sample.max(u64::from(first)),
             (c.first_sample + u64::from(c.samples)).min(u64::from(end)),
@@ -106,7 +112,7 @@ fn walked_stsc(t: &crate::track::Track<'_>, first: u32, end: u32) -> Vec<(u32, u
 fn data_slices(m: &Mov, start_ms: u64) -> usize {
     let file = m.build().bytes();
     against_model(m, &file, seek(Some(start_ms), None));
-    let moov = index::scan(&file).unwrap().moov;
+    let moov = top::scan(&file).unwrap().moov;
     let data_at = moov.offset + moov.len();
     let p = plan(&file, seek(Some(start_ms), None)).unwrap();
     p.plan
@@ -145,25 +151,25 @@ fn staggered() -> Mov {
 }
 
 #[test]
-fn a_few_dropped_bytes_inside_one_long_run_are_sent_along() {
+fn a_few_dropped_bytes_inside_one_long_stretch_are_sent_along() {
     let m = staggered();
     assert_eq!(
         data_slices(&m, 3_000),
         1,
-        "five dropped audio samples of ~24 bytes in a ~350 KB run"
+        "five dropped audio samples of ~24 bytes in a ~350 KB stretch"
     );
     assert!(
         data_slices(&m, 95_000) > 1,
-        "the same five samples in a ~20 KB run are packed out"
+        "the same five samples in a ~20 KB stretch are packed out"
     );
 }
 
 #[test]
-fn interleaved_data_goes_as_one_run_and_gaps_are_packed_out() {
+fn interleaved_data_goes_as_one_stretch_and_gaps_are_packed_out() {
     assert_eq!(
         data_slices(&time_interleaved(), 3_000),
         1,
-        "interleaved in time, nothing dropped in between: one run"
+        "interleaved in time, nothing dropped in between: one stretch"
     );
     assert_eq!(
         data_slices(&time_interleaved(), 3_100),

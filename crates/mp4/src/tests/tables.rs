@@ -1,7 +1,8 @@
-//! Table encodings and layouts: several `stsc` runs, `stz2`, constant `stsz`, `co64`,
+//! Table encodings and layouts: several `stsc` entries, `stz2`, constant `stsz`, `co64`,
 //! 64-bit `mdat`, version 1 headers, empty edits, signed `ctts`, `sdtp`, `sbgp`.
 
-use super::build::{bx, chunks_cycling, Mov, SizeBox, Trk};
+use super::build::{bx, chunks_cycling, SizeBox, Trk};
+use super::file::Mov;
 use super::model::{expect, model};
 use super::shapes::av;
 use super::{against_model, cut_checked, oracle, seek};
@@ -27,7 +28,7 @@ fn sweep(m: &Mov) {
 }
 
 #[test]
-fn several_stsc_runs_cut_mid_chunk_at_both_ends() {
+fn several_stsc_entries_cut_mid_chunk_at_both_ends() {
     let mut v = Trk::video(150, 25);
     v.chunks = chunks_cycling(150, &[3, 5, 5, 2, 7, 7, 7, 1]);
     let mut a = Trk::audio(282);
@@ -160,7 +161,7 @@ fn signed_ctts_without_an_edit_list() {
 }
 
 #[test]
-fn sdtp_and_sample_groups_are_trimmed() {
+fn sdtp_and_sample_groups_are_cut() {
     for version in [0, 1] {
         let mut m = av();
         m.tracks[0].sdtp = true;

@@ -2,7 +2,8 @@
 //! rising by at least the granule, starting at 0 at the snapped start and ending with
 //! the body's media.
 
-use super::build::{chunked, chunks_cycling, Mov, Trk, Tweak};
+use super::build::{chunked, chunks_cycling, Trk, Tweak};
+use super::file::Mov;
 use super::oracle::open;
 use super::read::{Tables, View};
 use super::seek;
@@ -223,7 +224,7 @@ const SEEKS: [(Option<u64>, Option<u64>); 5] = [
 #[test]
 fn the_map_follows_every_chunk_of_films_within_a_granule() {
     // Video of variable frame durations (many stts entries) in chunks of changing
-    // sizes (several stsc runs, key frames inside chunks, so cuts move chunk 0).
+    // sizes (several stsc entries, key frames inside chunks, so cuts move chunk 0).
     let mut vfr = Trk::video(500, 12);
     vfr.deltas = (0..500)
         .map(|i| [512, 256, 1024, 512, 768, 0][i % 6])
@@ -236,7 +237,7 @@ fn the_map_follows_every_chunk_of_films_within_a_granule() {
     late.edits = Some(vec![(400, -1), (19_000, 2048)]);
     let cases = [
         ("film", Mov::new(vec![Trk::video(500, 25), Trk::audio(937)])),
-        ("runs", Mov::new(vec![vfr.clone(), audio.clone()])),
+        ("stsc entries", Mov::new(vec![vfr.clone(), audio.clone()])),
         ("edits", Mov::new(vec![Trk::bframes(500), late])),
         ("one track", Mov::new(vec![vfr])),
         (

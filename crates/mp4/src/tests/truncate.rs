@@ -4,7 +4,8 @@
 //! plans a cut gives exactly the body of the whole file (its `moov` is intact and the
 //! kept samples lie inside the prefix).
 
-use super::build::{Mov, SizeBox, Trk};
+use super::build::{SizeBox, Trk};
+use super::file::Mov;
 use super::{oracle, seek};
 use crate::{plan, Mp4Error, Seek, Shape};
 use std::panic::catch_unwind;
