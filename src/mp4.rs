@@ -64,6 +64,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
             Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
             Mp4Error::BadSeek(s) => Refusal::new(400, s),
+            Mp4Error::NotFound(s) => Refusal::new(404, s),
         })?;
     let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
     notes.extend(unusable);

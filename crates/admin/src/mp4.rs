@@ -32,7 +32,7 @@ pub fn build_index(film: &[u8]) -> Result<Built, String> {
     };
     match plan_indexed(film, seek, Timing::Skip, None, true) {
         Ok(planned) => Ok(planned.new_index.map_or(Built::NotWorth, Built::Index)),
-        Err(Mp4Error::BadSeek(s)) => Ok(Built::Uncuttable(s)),
+        Err(Mp4Error::BadSeek(s) | Mp4Error::NotFound(s)) => Ok(Built::Uncuttable(s)),
         Err(Mp4Error::Defect(s)) => Err(format!("defective: {s}")),
     }
 }

@@ -24,14 +24,30 @@ impl Target {
     /// `Some("mp4")` for `films/a.MP4`. `None` when that segment has no dot, starts
     /// with its only dot, or ends with a dot.
     pub fn extension(&self) -> Option<String> {
-        let last = self.path.rsplit('/').next()?;
-        let dot = last.rfind('.')?;
-        let ext = last.get(dot.checked_add(1)?..)?;
-        if dot == 0 || ext.is_empty() {
-            return None;
-        }
-        Some(ext.to_ascii_lowercase())
+        extension_of(self.path.rsplit('/').next()?)
     }
+
+    /// For a name inside a film, as segmented URLs have them
+    /// (`films/a.mp4/seg-3-v1.m4s`): the film's path (`films/a.mp4`), its extension
+    /// (lower-cased, as [`Target::extension`] gives it) and the last segment
+    /// (`seg-3-v1.m4s`). `None` when the path has one segment, or the segment before
+    /// the last has no extension.
+    pub fn within_film(&self) -> Option<(&str, String, &str)> {
+        let (film, name) = self.path.rsplit_once('/')?;
+        let ext = extension_of(film.rsplit('/').next()?)?;
+        Some((film, ext, name))
+    }
+}
+
+/// The lower-cased text after the last `.` of one path segment (see
+/// [`Target::extension`]).
+fn extension_of(segment: &str) -> Option<String> {
+    let dot = segment.rfind('.')?;
+    let ext = segment.get(dot.checked_add(1)?..)?;
+    if dot == 0 || ext.is_empty() {
+        return None;
+    }
+    Some(ext.to_ascii_lowercase())
 }
 
 /// Resolves a raw request-target (RFC 9112 §3.2).

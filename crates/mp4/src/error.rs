@@ -9,6 +9,8 @@ pub enum Mp4Error {
     /// The request cannot be met for this file (HTTP 400): a start at or past the
     /// duration, an end before the start, a seek on a fragmented file.
     BadSeek(String),
+    /// The request names a rendition or segment the file does not have (HTTP 404).
+    NotFound(String),
 }
 
 impl fmt::Display for Mp4Error {
@@ -16,6 +18,7 @@ impl fmt::Display for Mp4Error {
         match self {
             Mp4Error::Defect(s) => write!(f, "mp4 defect: {s}"),
             Mp4Error::BadSeek(s) => write!(f, "bad seek: {s}"),
+            Mp4Error::NotFound(s) => write!(f, "not found: {s}"),
         }
     }
 }
@@ -42,6 +45,12 @@ macro_rules! bad_seek {
     ($($arg:tt)*) => { $crate::error::Mp4Error::BadSeek(format!($($arg)*)) };
 }
 pub(crate) use bad_seek;
+
+/// Builds an [`Mp4Error::NotFound`] from format arguments.
+macro_rules! not_found {
+    ($($arg:tt)*) => { $crate::error::Mp4Error::NotFound(format!($($arg)*)) };
+}
+pub(crate) use not_found;
 
 /// Checked `u64` addition that names what overflowed.
 #[inline]

@@ -16,13 +16,14 @@
 //!
 //! # Modules
 //!
-//! Four stages, each importing only those before it: parse → walk → cut → emit.
+//! Four stages, each importing only those before it: parse → walk → cut (or segment) → emit.
 //! `planner` drives them; the sample index is a layer on top that they never import.
 //!
 //! - `api`: the request and response types ([`Seek`], [`Planned`], [`Shape`], [`Timing`]).
 //! - `planner`: which shape a request gets, with the sample index; the public `plan*`.
 //! - `planner::stored`: a body without a seek: as stored, or `moov` moved first.
 //! - `planner::cut`: **where a cut is planned**: request, snap, tracks, layout, body.
+//! - `planner::segmented`: **where HLS and DASH are planned**: [`Segmented`], with the index.
 //! - `parse`: **where a box is parsed**: views of boxes and sample tables.
 //! - `parse::bytes`: big- and little-endian field readers, bounds-checked.
 //! - `parse::boxes`: box headers and bounded child iteration (§4.2).
@@ -51,6 +52,11 @@
 //! - `cut::stsc`: the `stsc` a cut keeps.
 //! - `cut::runs`: the `stts`/`ctts`/`sbgp` a cut keeps.
 //! - `cut::kept`: what a cut keeps of one track, with its new durations.
+//! - `segment`: the samples of HLS/DASH segments (a sibling of `cut`); bytes by `loomiere-cmaf`.
+//! - `segment::film`: a film's renditions, playlists, init and media segments.
+//! - `segment::bounds`: where segments start: key frames of the leader, times of followers.
+//! - `segment::timeline`: the segments' shifted times (edit lists applied, none dropped).
+//! - `segment::entry`: a track's headers: init-segment boxes, language, first sample entry.
 //! - `emit`: **where bytes are written**: the response body as slices.
 //! - `emit::out`: output under construction: plan pieces and chunk-offset placeholders.
 //! - `emit::rebuild`: rebuilding a box tree: copy, drop, replace or descend per box.
@@ -76,6 +82,7 @@ mod error;
 mod index;
 mod parse;
 mod planner;
+mod segment;
 mod time;
 mod walk;
 
@@ -86,4 +93,5 @@ pub use api::{Planned, Seek, Shape, Timing};
 pub use error::{Mp4Error, Result};
 pub use index::format::SAMPLE_INDEX_VERSION;
 pub use index::MIN_MOOV_FOR_INDEX;
+pub use planner::segmented::Segmented;
 pub use planner::{plan, plan_body, plan_indexed};

@@ -111,3 +111,32 @@ fn extension_table() {
         assert_eq!(t.extension().as_deref(), *want, "{path:?}");
     }
 }
+
+#[test]
+fn within_film_table() {
+    let table: &[(&str, Option<(&str, &str, &str)>)] = &[
+        ("a.mp4/master.m3u8", Some(("a.mp4", "mp4", "master.m3u8"))),
+        (
+            "films/x/A.MP4/seg-3-v1.m4s",
+            Some(("films/x/A.MP4", "mp4", "seg-3-v1.m4s")),
+        ),
+        ("films/a.mp4", None),
+        ("a.mp4", None),
+        ("dir/master.m3u8", None),
+        (
+            "a.b/c.mp4/init-v1.mp4",
+            Some(("a.b/c.mp4", "mp4", "init-v1.mp4")),
+        ),
+        ("x/.mp4/master.m3u8", None),
+    ];
+    for (path, want) in table {
+        let t = Target {
+            path: (*path).to_owned(),
+            query: String::new(),
+            host: None,
+        };
+        let got = t.within_film();
+        let got = got.as_ref().map(|(f, e, n)| (*f, e.as_str(), *n));
+        assert_eq!(got, *want, "{path:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! stored, `moov` moved first, or a cut), with the sample index when one is given.
 
 mod cut;
+pub(crate) mod segmented;
 mod stored;
 
 use crate::api::{Planned, Seek, Shape, Timing};

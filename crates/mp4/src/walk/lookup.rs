@@ -181,7 +181,6 @@ fn check_stss(t: &Track<'_>) -> Result<()> {
 /// O(`stss` entries) to check `stss`, a binary search to the first, then
 /// O(`stts` entries) for all the decode times. Errors: not a range of the track's
 /// samples, or as [`syncs`].
-#[cfg_attr(not(test), allow(dead_code))] // for HLS segments (coming)
 pub(crate) fn syncs_between<'t>(
     t: &'t Track<'_>,
     from: u32,

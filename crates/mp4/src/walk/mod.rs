@@ -12,6 +12,4 @@ pub(crate) mod chunks;
 pub(crate) mod duration;
 pub(crate) mod lookup;
 pub(crate) mod run_cursor;
-// HLS segments (coming) are its first user outside the tests.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod samples;
