@@ -112,9 +112,15 @@ fn extension_table() {
     }
 }
 
+/// (path, the film, its extension and the name `within_film` finds, if any).
+type WithinCase = (
+    &'static str,
+    Option<(&'static str, &'static str, &'static str)>,
+);
+
 #[test]
 fn within_film_table() {
-    let table: &[(&str, Option<(&str, &str, &str)>)] = &[
+    let table: &[WithinCase] = &[
         ("a.mp4/master.m3u8", Some(("a.mp4", "mp4", "master.m3u8"))),
         (
             "films/x/A.MP4/seg-3-v1.m4s",
