@@ -1,0 +1,22 @@
+"""The parts of `scripts/bench`, in their default order.
+
+A part is one function `run(bench) -> report.Result` (its docstring's first line is
+what the bench logs) and one entry in PARTS. `bench` (run.Bench) gives the settings,
+the binaries, shared servers by name (`bench.port("nginx")`, started on first use),
+`bench.loomiere(...)` for a server of the part's own, and `bench.media(NAME)`. The
+timed client is `client.get`; `common.interleaved` takes requests in rounds. The
+result's targets go to the scoreboard; BENCHMARKS.md is rendered from the JSON.
+"""
+
+from . import instructions, memory, seek, small, startup, throttle, throughput, viewers
+
+PARTS = {
+    "seek": seek.run,
+    "throttle": throttle.run,
+    "startup": startup.run,
+    "small": small.run,
+    "memory": memory.run,
+    "throughput": throughput.run,
+    "viewers": viewers.run,
+    "instructions": instructions.run,
+}
