@@ -65,8 +65,8 @@ class Bench:
             "Loomiere config: the shipped `etc/loomiere/stream.conf` with `root`, `index_dir` (a private "
             "cache directory, owned by the streamers' user, mode 0700) and the keys named above appended; "
             "the package will turn `index_dir` on by default, until it does the bench sets it",
-            f"supervisor: {servers.FLAGS_NOTE}; the config is named by `LOOMIERE_CONFIG` in the environment "
-            "(as the run file's `chpst -e ./env`)",
+            f"supervisor: {servers.FLAGS_NOTE}; the environment is `PATH` plus `LOOMIERE_CONFIG` naming the "
+            "config (as runsv and the run file's `chpst -e ./env` give)",
         ]
 
     def _start(self, name):

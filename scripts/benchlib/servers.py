@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .install import BenchError, log, need
 from .procs import children, wait_for_text
-from .settings import OUT, REPO, STATIC_DIR
+from .settings import OUT, REPO, SERVICE_ENV, STATIC_DIR
 
 USER = "nobody"
 PEERS = REPO / "runit" / "loomiere-stream" / "peers"
@@ -116,7 +116,7 @@ class Tcpsvd:
         cmd = ["tcpsvd", "-v", "-c", str(maxconn), "-b", "1024", "-u", USER, "-i", str(PEERS)]
         cmd += ["-l", "localhost", "127.0.0.1", str(port)] + [str(a) for a in argv]
         self.argv = cmd
-        self.proc = procs.start(cmd, self.log, env=dict(os.environ, **(env or {})))
+        self.proc = procs.start(cmd, self.log, env=dict(SERVICE_ENV, **(env or {})))
         # Not a probe connection: it would start a streamer of its own.
         wait_for_text(self.log, "listening on", proc=self.proc)
 

@@ -26,6 +26,12 @@ PORT_OFFSETS = {
 }
 
 
+# The environment of every server and program the bench starts, as runsv gives a
+# service (plus what the part sets): the same for each run, so instruction counts do not
+# move with the caller's environment (the front copies it to exec a streamer).
+SERVICE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
+
+
 def env_int(name, default):
     """The integer in environment variable NAME, or default."""
     value = os.environ.get(name, "")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .client import request
 from .install import BenchError, need
-from .settings import MIB, OUT
+from .settings import MIB, OUT, SERVICE_ENV
 
 WRK_LUA = """done = function(summary, latency, requests)
   local e = summary.errors
@@ -62,7 +62,7 @@ def one_connection(argv, path, env=None, mark=None, timeout=120.0, user=None):
     with conn:
         ids = {"user": user, "group": "nogroup", "extra_groups": []} if user else {}
         p = subprocess.Popen(argv, stdin=conn, stdout=conn, stderr=subprocess.DEVNULL,
-                             env=dict(os.environ, **tcp_env, **(env or {})), **ids)
+                             env=dict(SERVICE_ENV, **tcp_env, **(env or {})), **ids)
     body, head, head_len = 0, b"", 0
     with client:
         client.settimeout(timeout)
