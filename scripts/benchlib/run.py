@@ -46,6 +46,11 @@ class Bench:
         self.port(name)
         return self.running[name].pid
 
+    def supervisors(self, entries):
+        """{entry name: tcpsvd's pid} for ENTRIES ((name, port, path), ...) whose
+        server (the name's first word) runs under tcpsvd; for common.interleaved."""
+        return {e[0]: self.pid(e[0].split()[0]) for e in entries if e[0].split()[0] != "nginx"}
+
     def describe(self, *names):
         """The configuration lines for the shared servers NAMES, then how Loomiere's
         configs and tcpsvd are set up (once)."""

@@ -97,12 +97,16 @@ def write_config(path, media, **keys):
 
 
 def readable_by_user(path):
-    """Makes every directory from / to PATH searchable by others (the streamers' USER
-    must reach the media and binaries)."""
+    """Checks that the streamers' USER can reach PATH (media, binaries): every
+    directory on the way must be searchable by others. Directories under target/ are
+    made so; others are left alone (BenchError)."""
     p = Path(path).resolve()
     for d in [p] + list(p.parents):
-        if d.is_dir() and not os.stat(d).st_mode & 0o001:
-            os.chmod(d, os.stat(d).st_mode | 0o005)
+        if not d.is_dir() or os.stat(d).st_mode & 0o001:
+            continue
+        if not d.is_relative_to(REPO / "target"):
+            raise BenchError(f"{d} is not searchable by others: {USER} cannot reach {p}")
+        os.chmod(d, os.stat(d).st_mode | 0o005)
 
 
 class Tcpsvd:
@@ -136,7 +140,7 @@ def loomiere(procs, name, port, bins, media, program="loomiere-stream", maxconn=
 
 def nginx(procs, port, media):
     """Debian's nginx (mp4 and flv modules) from scripts/nginx-bench.conf, in the
-    foreground, one worker; returns (Popen, master pid file)."""
+    foreground, one worker; returns its Popen (the master)."""
     need("nginx:nginx")
     check_free(port)
     prefix = OUT / "nginx"

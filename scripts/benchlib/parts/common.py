@@ -1,19 +1,36 @@
 """Helpers the parts share: interleaved rounds of timed requests, and their medians."""
 
+import time
+
 from .. import client
 from ..install import BenchError, log
+from ..procs import children
 from ..stats import median
 
 
-def interleaved(runs, entries, **get_args):
+def settle(pid, limit=0.2):
+    """Waits (up to LIMIT seconds) until the supervisor PID has no child left: the
+    process that served the last request has exited, so it does not compete with the
+    next request for the 2 cores."""
+    deadline = time.perf_counter() + limit
+    while children(pid) and time.perf_counter() < deadline:
+        time.sleep(0.0002)
+
+
+def interleaved(runs, entries, supervisors=None, **get_args):
     """RUNS rounds; each round one request to each of ENTRIES ((name, port, path), ...)
     in turn, the first entry moving by one every round, so that a noisy moment of the
-    shared machine falls on every server alike. Returns {name: [Fetch, ...]}."""
+    shared machine falls on every server alike. supervisors: {name: tcpsvd's pid};
+    after a request to one of those the next waits until its process has exited
+    (`settle`). Returns {name: [Fetch, ...]}."""
     got = {name: [] for name, _, _ in entries}
+    supervisors = supervisors or {}
     for r in range(runs):
         for i in range(len(entries)):
             name, port, path = entries[(r + i) % len(entries)]
             got[name].append(client.get(port, path, **get_args))
+            if name in supervisors:
+                settle(supervisors[name])
     return got
 
 

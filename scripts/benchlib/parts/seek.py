@@ -24,7 +24,7 @@ def run(bench):
     # Alike for all: two reads to the first MiB (the first seek of a film, through
     # Loomiere, also writes its sample index).
     warmed = warm(entries, times=2, until="mark")
-    got = interleaved(s.runs, entries, until="mark")
+    got = interleaved(s.runs, entries, bench.supervisors(entries), until="mark")
     med = {name: medians(f, MIB) for name, f in got.items()}
     res = Result("Seek latency")
     res.raw = {
@@ -39,7 +39,8 @@ def run(bench):
         f"bench). One Python process times every request (`client.get`, sockets and "
         f"`time.perf_counter`) from `connect()` to the first response byte and to the "
         f"1,048,576th body byte, then closes. Median of {s.runs} requests each, taken in interleaved "
-        "rounds (each round one request to each server, the first server moving by one each round), "
+        "rounds (each round one request to each server, the first server moving by one each round; a "
+        "request to Loomiere is followed by a wait until its process has exited), "
         "after two warm-up requests to each server alike (the first seek of a film through Loomiere "
         "writes its sample index into `index_dir`). Ratios are ours/nginx of the medians."
     )

@@ -21,14 +21,15 @@ def run(bench):
     poster = bench.media("poster.jpg")
     entries = [(n, bench.port(n), "/poster.jpg" if not n.startswith("floor") else "/") for n, _ in SERVERS]
     warm(entries)
-    got = interleaved(s.runs, entries, until="end")
+    got = interleaved(s.runs, entries, bench.supervisors(entries), until="end")
     med = {n: medians(f) for n, f in got.items()}
     res = Result("Start-up and binary size")
     res.raw = {"runs": s.runs, "medians": med, "seconds": {n: series(f) for n, f in got.items()}, "sizes": {}}
     res.config = bench.describe(*[n for n, _ in SERVERS])
     res.text.append(
         f"`/poster.jpg` ({commas(poster.stat().st_size)} bytes): from `connect()` to the first and the last "
-        f"byte (one Python client, median of {s.runs} requests each, interleaved rounds). Loomiere pays a fork "
+        f"byte (one Python client, median of {s.runs} requests each, interleaved rounds, each request "
+        "to a tcpsvd server followed by a wait until its process has exited). Loomiere pays a fork "
         "and two execs per request; nginx answers from a running worker. The floors answer `/` with a "
         "fixed 2-byte body."
     )
