@@ -57,8 +57,8 @@ class Result:
         self.targets.append(Target(measure, figure, target, verdict))
 
 
-def machine():
-    """"nproc N, Linux RELEASE, CPU MODEL, load average L1 L5 L15 at start"."""
+def machine(niceness):
+    """"nproc N, Linux RELEASE, CPU MODEL, load average L1 L5 L15 at start, niceness N"."""
     model = ""
     try:
         with open("/proc/cpuinfo") as f:
@@ -67,7 +67,8 @@ def machine():
         pass
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
-    return f"nproc {os.cpu_count()}, Linux {platform.release()}, {model}, load average {load} at start"
+    return (f"nproc {os.cpu_count()}, Linux {platform.release()}, {model}, load average {load} at start; "
+            f"bench, servers and clients at niceness {niceness}")
 
 
 def head_commit():
@@ -77,14 +78,14 @@ def head_commit():
     return (done.stdout.strip() or "unknown") + (" (crates/src modified)" if dirty else "")
 
 
-def context(command, bins, nginx_version):
+def context(command, bins, nginx_version, niceness):
     """The run's context, recorded at a part's start."""
     built = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime((bins.dir / "loomiere-stream").stat().st_mtime))
     where = str(bins.dir.relative_to(REPO)) if bins.dir.is_relative_to(REPO) else str(bins.dir)
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "command": command,
-        "machine": machine(),
+        "machine": machine(niceness),
         "build": f"`{where}` ({bins.kind}), built {built}; HEAD {head_commit()}; {nginx_version}",
     }
 
