@@ -7,7 +7,7 @@ import time
 
 from . import media, render, report, servers
 from .install import BenchError, log, need
-from .parts import PARTS
+from .parts import DEFAULT, PARTS
 from .procs import Processes
 from .settings import OUT, REPO, Settings, command_line
 
@@ -106,7 +106,7 @@ def raise_priority():
 
 
 def usage():
-    return f"usage: scripts/bench [PART...]   parts: {' '.join(PARTS)} (default: all)"
+    return f"usage: scripts/bench [PART...]   parts: {' '.join(PARTS)} (default: {' '.join(DEFAULT)})"
 
 
 def main(argv):
@@ -117,7 +117,7 @@ def main(argv):
     if unknown:
         print(f"bench: unknown part: {' '.join(unknown)}\n{usage()}", file=sys.stderr)
         return 100
-    parts = argv or list(PARTS)
+    parts = argv or DEFAULT
     need("tcpsvd:ipsvd", "nginx:nginx", "ffmpeg:ffmpeg", "ffprobe:ffmpeg")
     OUT.mkdir(parents=True, exist_ok=True)
     niceness = raise_priority()
