@@ -11,6 +11,17 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def quantile(values, q):
+    """The Q-quantile (0..1, by linear interpolation) of the numbers in values, or None."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    at = q * (len(values) - 1)
+    lo = int(at)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (at - lo)
+
+
 def ratio(a, b):
     """a / b, or None when either is missing or b is not positive."""
     if a is None or b is None or b <= 0:

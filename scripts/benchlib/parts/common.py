@@ -5,7 +5,7 @@ import time
 from .. import client
 from ..install import BenchError, log
 from ..procs import children
-from ..stats import median
+from ..stats import median, quantile
 
 
 def settle(pid, limit=0.2):
@@ -59,6 +59,8 @@ def medians(fetches, mark=None):
         "first_byte": median(f.first_byte for f in good),
         "at_mark": median(f.at_mark for f in good),
         "last_byte": median(f.last_byte for f in good),
+        "first_byte_p25": quantile((f.first_byte for f in good), 0.25),
+        "at_mark_p25": quantile((f.at_mark for f in good), 0.25),
         "failed": failed,
         "n": len(fetches),
     }

@@ -80,6 +80,15 @@ def targets(res, med):
         f"(2-minute seek first MiB: {times(r('direct short', 'nginx short', 'at_mark'))}); the front's exec "
         f"costs {ms(_diff(med, 'front long', 'direct long'))} of first byte."
     )
+    q = [times(r(a, b, m)) for a, b, m in (("front long", "nginx long", "first_byte_p25"),
+                                          ("front long", "nginx long", "at_mark_p25"),
+                                          ("front short", "nginx short", "at_mark_p25"),
+                                          ("front_throttled long", "front long", "at_mark_p25"))]
+    res.notes.append(
+        "The same rows from the lower quartiles instead of the medians (less sensitive to the other work "
+        f"on this machine, which delays a new process more than nginx's running worker): 2-hour first byte "
+        f"{q[0]}, first MiB {q[1]}; 2-minute first MiB {q[2]}; throttled against unthrottled first MiB {q[3]}."
+    )
     if any(t.verdict == MISSED for t in res.targets):
         res.notes.append("Where the time goes: see the `instructions` part (instructions, system calls and "
                          "the writes that carry the first MiB, per request).")
