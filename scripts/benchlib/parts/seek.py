@@ -90,8 +90,8 @@ def targets(res, med):
         f"{q[0]}, first MiB {q[1]}; 2-minute first MiB {q[2]}; throttled against unthrottled first MiB {q[3]}."
     )
     if any(t.verdict == MISSED for t in res.targets):
-        res.notes.append("Where the time goes: see the `instructions` part (instructions, system calls and "
-                         "the writes that carry the first MiB, per request).")
+        res.notes.append("Where the time goes: see the `instructions` and `profile` parts (instructions, system calls, "
+                         "the writes that carry the first MiB, instructions by function).")
 
 
 def _diff(med, a, b):
