@@ -91,6 +91,7 @@ def write_config(path, media, **keys):
     text = SHIPPED_CONF.read_text()
     extra = {"root": media, "index_dir": private_index_dir(), **keys}
     text += "\n# ---- set by scripts/bench\n" + "".join(f"{k} = {v}\n" for k, v in extra.items())
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text)
     os.chmod(path, 0o644)
     return path
