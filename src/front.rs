@@ -3,6 +3,8 @@
 //! (`streamer.<ext>` in the config) and `execve()`s it with the raw head handed over
 //! (`LOOMIERE_REQUEST`, or a descriptor for a long head: see
 //! [`loomiere_connection::handover`]), so no response byte passes through the front.
+//! One exception: a request routed to `loomiere-file` (plain files) is served here,
+//! with that streamer's own code linked in ([`crate::file`]), saving a program start.
 
 use loomiere_config::cli::Args;
 use loomiere_config::Config;
@@ -12,9 +14,9 @@ use loomiere_connection::stdin;
 use loomiere_http::Refusal;
 use loomiere_serve::request::limits;
 use loomiere_serve::route::{program_path, streamer_for};
-use loomiere_serve::{admit, start, Exchange, Startup};
+use loomiere_serve::{admit, serve_in_front, start, Exchange, Startup};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// Runs the front. Returns only when it could not hand over to a streamer.
@@ -36,6 +38,16 @@ pub fn run() -> ExitCode {
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
         Ok(()) => match route(&head, &base, &mut ex) {
+            Ok(program) if serves_in_front(&program) => {
+                return serve_in_front(
+                    &head,
+                    &base,
+                    &mut ex,
+                    FILE_STREAMER,
+                    crate::file::FORMAT_VERSION,
+                    crate::file::handle,
+                )
+            }
             Ok(program) => exec(&program, &args, &head),
             Err(r) => r,
         },
@@ -50,6 +62,16 @@ pub fn run() -> ExitCode {
 fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
     let admitted = admit(head, config, ex)?;
     Ok(program_path(streamer_for(config, &admitted.target)?))
+}
+
+/// The plain-file streamer, whose requests the front serves itself.
+const FILE_STREAMER: &str = "loomiere-file";
+
+/// True when `program` is the plain-file streamer (its file name is
+/// [`FILE_STREAMER`], wherever the configuration puts it): the front then runs that
+/// streamer's flow itself ([`serve_in_front`]) instead of execing it.
+fn serves_in_front(program: &Path) -> bool {
+    program.file_name().is_some_and(|n| n == FILE_STREAMER)
 }
 
 /// Replaces this process with the streamer. Returns the refusal when `execve` fails.

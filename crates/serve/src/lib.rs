@@ -14,9 +14,12 @@
 //! - [`route`]: which streamer serves a request ([`route::streamer_for`]).
 //! - [`streamer`]: a streamer's flow ([`run_streamer`]) and what its format handler is
 //!   given and gives back ([`Context`], [`Body`]).
+//! - [`in_front`]: that flow run by the front itself, for plain files
+//!   ([`serve_in_front`]).
 
 pub mod exchange;
 pub mod exit;
+pub mod in_front;
 pub mod refuse;
 pub mod request;
 pub mod route;
@@ -24,6 +27,7 @@ pub mod startup;
 pub mod streamer;
 
 pub use exchange::Exchange;
+pub use in_front::serve_in_front;
 pub use request::{admit, Admitted};
 pub use startup::{start, Startup};
 pub use streamer::{run_streamer, Body, Context, Handler};

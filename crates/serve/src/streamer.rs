@@ -63,12 +63,12 @@ pub struct Body {
 pub type Handler = fn(&Context<'_>) -> Result<Body, Refusal>;
 
 /// One streamer program: what [`run_streamer`] is given.
-struct Streamer {
+pub(crate) struct Streamer {
     /// The program's name (`loomiere-mp4`): log lines, and the routing check.
-    program: &'static str,
+    pub program: &'static str,
     /// Part of every `ETag`.
-    format_version: u32,
-    handler: Handler,
+    pub format_version: u32,
+    pub handler: Handler,
 }
 
 /// Runs one streamer process end to end. `format_version` is part of every `ETag` and
@@ -108,7 +108,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
 /// Serves a request whose head has been read (by `source`): checks it (and, when no
 /// front chose this streamer for it, that the configuration routes it here), plans
 /// the answer, sends it. Refusals come back as `Err`.
-fn serve(
+pub(crate) fn serve(
     head: &[u8],
     source: Source,
     config: &Config,
