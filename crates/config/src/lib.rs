@@ -32,6 +32,7 @@ pub mod cli;
 mod error;
 mod keys;
 mod line;
+mod lines;
 pub mod read;
 mod roots;
 pub mod settings;

@@ -61,6 +61,14 @@ fn value(input: &str) -> IResult<&str, &str> {
 /// Errors are messages without a line number: a line that does not start with a
 /// key, a key not followed by `=`, or an empty value.
 pub(crate) fn parse_line(input: &str) -> Result<Line<'_>, String> {
+    // Comment and blank lines, nearly all of the shipped file, skip the parser: it
+    // was ~40 % of a process's instructions before its request was read.
+    if matches!(
+        input.bytes().find(|&b| b != b' ' && b != b'\t'),
+        None | Some(b'#')
+    ) {
+        return Ok(Line::Blank);
+    }
     let (input, _) = ws(input);
     if line_end(input).is_ok() {
         return Ok(Line::Blank);

@@ -3,7 +3,7 @@
 
 use crate::error::ConfigError;
 use crate::settings::Config;
-use crate::{keys, line};
+use crate::{keys, line, lines};
 use loomiere_log::Quoted;
 use std::io::Read;
 use std::path::Path;
@@ -22,9 +22,9 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     // code; nor a BTreeMap (~1.5 KiB): a file sets tens of keys, and each
     // `streamer.`/`type.` line already searches its table in order (`set_ext`).
     let mut seen: Vec<(String, usize)> = Vec::new();
-    for (index, raw) in text.split('\n').enumerate() {
+    for (index, raw) in lines::split_lines(text).enumerate() {
         let number = index.saturating_add(1);
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let raw = raw.strip_suffix("\r").unwrap_or(raw);
         let err = |message: String| ConfigError::at_line(number, message);
         let (key, value) = match line::parse_line(raw).map_err(err)? {
             line::Line::Blank => continue,
