@@ -4,7 +4,7 @@
 //! one-exec floor through the front, 0.75× for `loomiere-file` run alone).
 
 use crate::exchange::Exchange;
-use crate::streamer::{serve, Streamer};
+use crate::streamer::{serve, Opens, Streamer};
 use crate::Handler;
 use loomiere_config::Config;
 use loomiere_connection::intake::Source;
@@ -26,6 +26,7 @@ pub fn serve_in_front(
         program,
         format_version,
         handler,
+        opens: Opens::Target,
     };
     serve(head, Source::Front, config, ex, &streamer).unwrap_or_else(|r| ex.refuse(&r))
 }

@@ -30,4 +30,4 @@ pub use exchange::Exchange;
 pub use in_front::serve_in_front;
 pub use request::{admit, Admitted};
 pub use startup::{start, Startup};
-pub use streamer::{run_streamer, Body, Context, Handler};
+pub use streamer::{run_segmenter, run_streamer, Body, Context, Handler, Opens};
