@@ -95,7 +95,13 @@ impl<'a> RunCursor<'a> {
                 return self.start;
             }
             if delta > 0 {
-                let k = (target - self.acc).div_ceil(u128::from(delta));
+                // A u64 division when the gap fits (always, in a real film): the u128
+                // one is a call of ~50 instructions, once per time-map point.
+                let gap = target - self.acc;
+                let k = match u64::try_from(gap) {
+                    Ok(g) => u128::from(g.div_ceil(u64::from(delta))),
+                    Err(_) => gap.div_ceil(u128::from(delta)),
+                };
                 if k < u128::from(count) {
                     // k < count <= u32::MAX.
                     return self.start + k as u64;
