@@ -69,6 +69,8 @@ def run(bench):
         ("`loomiere-mp4`, 2-minute seek, `throttle = 0`, to the last byte", [b.path("loomiere-mp4")], seek2, "off", None),
         ("`loomiere-stream` (the front) up to its `execve` (2-hour seek; measured with the streamer "
          "missing, so it includes writing a 500)", [b.path("loomiere-stream")], seek, "no_streamer", None),
+        (f"`loomiere-stream` (the front), `/{IMAGE}`: it serves plain files itself, so this is the "
+         "whole request", [b.path("loomiere-stream")], f"/{IMAGE}", "off", None),
         (f"`loomiere-file`, `/{IMAGE}`", [b.path("loomiere-file")], f"/{IMAGE}", "off", None),
         ("floor (static C, 2-byte response)", [servers.floor_binary()], "/", "off", None),
     ]

@@ -8,7 +8,7 @@ from .load import totals, wrk_rounds
 
 SERVERS = [
     ("nginx", "nginx"),
-    ("front", "**Loomiere (front)**: tcpsvd, exec `loomiere-stream`, exec `loomiere-file`"),
+    ("front", "**Loomiere (front)**: tcpsvd, exec `loomiere-stream`, which serves the file itself"),
     ("file_direct", "`loomiere-file` run directly by tcpsvd"),
     ("floor1", "floor: one exec"),
     ("floor2", "floor: two execs"),

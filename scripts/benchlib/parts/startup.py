@@ -6,7 +6,7 @@ from .common import interleaved, medians, series, warm
 
 SERVERS = [
     ("nginx", "nginx"),
-    ("front", "**Loomiere (front)**: fork, exec `loomiere-stream`, exec `loomiere-file`"),
+    ("front", "**Loomiere (front)**: fork, exec `loomiere-stream`, which serves the file itself"),
     ("file_direct", "`loomiere-file` directly: fork, one exec"),
     ("floor1", "floor, one exec (static C, 2-byte body)"),
     ("floor2", "floor, two execs"),
@@ -30,7 +30,8 @@ def run(bench):
         f"`/poster.jpg` ({commas(poster.stat().st_size)} bytes): from `connect()` to the first and the last "
         f"byte (one Python client, median of {s.runs} requests each, interleaved rounds, each request "
         "to a tcpsvd server followed by a wait until its process has exited). Loomiere pays a fork "
-        "and two execs per request; nginx answers from a running worker. The floors answer `/` with a "
+        "and one exec per image (the front serves plain files itself; an MP4 costs a second exec); "
+        "nginx answers from a running worker. The floors answer `/` with a "
         "fixed 2-byte body."
     )
     t = res.table("server", "first byte", "last byte", "ratio to nginx (first byte)", "ratio to one-exec floor")
