@@ -13,7 +13,7 @@ use std::time::Duration;
 #[command(
     name = "loomiere",
     version,
-    about = "Check the Loomiere config, sign links, build seek indexes",
+    about = "Check the Loomiere config, sign links, build seek indexes, probe films",
     long_about = "The operator's command for the Loomiere streamers (loomiere-stream, \
                   loomiere-mp4, loomiere-flv, loomiere-file).\n\n\
                   Exit status: 0 when all is fine, 1 when a check found a problem or a \
@@ -59,6 +59,20 @@ pub enum Command {
                       entries their own user wrote)."
     )]
     Index(Index),
+    /// Tell what each film is and whether ?start= and HLS can serve it
+    #[command(
+        long_about = "For each FILM: the container (MP4, FLV or other), where the MP4 moov \
+                      is (start or end), whether it is fragmented, and each track: handler, \
+                      codec string (RFC 6381), language, duration, sample count and the \
+                      key-frame interval (min/median/max seconds between sync samples). For \
+                      FLV: the duration, the codecs from the tag headers and whether \
+                      onMetaData has a keyframes index. Then whether a ?start= seek and \
+                      HLS can serve the film, planned as the streamers plan them, and why \
+                      not if not.\n\n\
+                      Exit status 1 when a film cannot be read or cannot be served a way \
+                      that applies to it (fragmented MP4: no ?start=, no HLS)."
+    )]
+    Probe(Probe),
     /// Show the open streams (needs the streamers' scoreboard, which does not exist yet)
     #[command(
         long_about = "Shows the open streams from the streamers' scoreboard. These \
@@ -127,6 +141,17 @@ pub struct Index {
     pub user: Option<String>,
     #[command(flatten)]
     pub config: ConfigFile,
+}
+
+/// `loomiere probe FILM... [--json]`.
+#[derive(Debug, Args)]
+pub struct Probe {
+    /// The films (MP4 or FLV files)
+    #[arg(value_name = "FILM", required = true)]
+    pub films: Vec<PathBuf>,
+    /// Print a JSON array, one object a film, for scripts
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The clap command, for the man page and the completions.

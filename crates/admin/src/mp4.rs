@@ -1,4 +1,4 @@
-//! Every call into the MP4 planner (`loomiere_mp4`) is in this file, so that when its
+//! Every call into the MP4 planner and its facts (`loomiere_mp4`) is in this file, so that when its
 //! shape changes only this file follows.
 
 use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Timing, SAMPLE_INDEX_VERSION};
@@ -34,5 +34,99 @@ pub fn build_index(film: &[u8]) -> Result<Built, String> {
         Ok(planned) => Ok(planned.new_index.map_or(Built::NotWorth, Built::Index)),
         Err(Mp4Error::BadSeek(s) | Mp4Error::NotFound(s)) => Ok(Built::Uncuttable(s)),
         Err(Mp4Error::Defect(s)) => Err(format!("defective: {s}")),
+    }
+}
+
+pub use loomiere_mp4::facts::{Film as Mp4Film, Spread, TrackFacts};
+
+/// Target segment duration the probe asks HLS for, milliseconds (RFC 8216 leaves it
+/// to the server; 6 s is what Apple's authoring guidance recommends).
+pub const SEGMENT_MS: u64 = 6000;
+
+/// The facts of an MP4 film (`loomiere_mp4::facts`). Errors, in words: a defective
+/// file (no `moov`, a malformed box or table).
+pub fn facts(film: &[u8]) -> Result<Mp4Film, String> {
+    loomiere_mp4::facts::facts(film).map_err(|e| reason(&e))
+}
+
+/// Whether the MP4 streamer can serve `?start=` on `film`: a cut planned from the
+/// middle of it, as the streamer plans one. Errors: why not, in words.
+pub fn cut_verdict(film: &[u8], facts: &Mp4Film) -> Result<(), String> {
+    no_keyless_video(facts)?;
+    // A non-negative finite duration in seconds, as whole milliseconds, halved.
+    let middle_ms = (facts.duration_s.max(0.0) * 500.0) as u64;
+    let seek = Seek {
+        start_ms: Some(middle_ms),
+        end_ms: None,
+    };
+    match loomiere_mp4::plan_body(film, seek, Timing::Skip) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(reason(&e)),
+    }
+}
+
+/// What HLS would offer of a film.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Hls {
+    /// The renditions' names (`v1`, `a1`, ...), videos first.
+    pub renditions: Vec<String>,
+    /// The number of media segments of the first rendition.
+    pub segments: usize,
+}
+
+/// Whether segmented delivery can serve `film` in segments of [`SEGMENT_MS`]: its
+/// multivariant playlist, and for each rendition its media playlist, init segment
+/// and first and last media segments planned as the streamer plans them. Errors:
+/// why not, in words.
+pub fn hls_verdict(film: &[u8], facts: &Mp4Film) -> Result<Hls, String> {
+    no_keyless_video(facts)?;
+    let s = loomiere_mp4::Segmented::open(film, None, SEGMENT_MS).map_err(|e| reason(&e))?;
+    s.master().map_err(|e| reason(&e))?;
+    let mut out = Hls {
+        renditions: Vec::new(),
+        segments: 0,
+    };
+    for r in s.renditions() {
+        let playlist = s.media_playlist(r).map_err(|e| reason(&e))?;
+        s.init(r).map_err(|e| reason(&e))?;
+        let n = playlist.matches("#EXTINF:").count();
+        let last = u32::try_from(n).map_err(|_| format!("{r}: {n} segments"))?;
+        if last == 0 {
+            return Err(format!("rendition {r} has no segments"));
+        }
+        for k in [1, last] {
+            s.segment(k, r)
+                .map_err(|e| format!("segment {k} of {r}: {}", reason(&e)))?;
+        }
+        if out.renditions.is_empty() {
+            out.segments = n;
+        }
+        out.renditions.push(r.to_string());
+    }
+    Ok(out)
+}
+
+/// Errors when the first video track with samples has an `stss` without entries: no
+/// frame a cut or a segment could start decoding at.
+fn no_keyless_video(facts: &Mp4Film) -> Result<(), String> {
+    let first = facts
+        .tracks
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.is_video() && t.samples > 0);
+    match first {
+        Some((i, t)) if t.sync_samples == 0 => Err(format!(
+            "video track {} has no sync samples (its stss is empty): no frame to start decoding at",
+            i + 1
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The planner's words for why, without the kind prefix.
+fn reason(e: &Mp4Error) -> String {
+    match e {
+        Mp4Error::Defect(s) => format!("defective: {s}"),
+        Mp4Error::BadSeek(s) | Mp4Error::NotFound(s) => s.clone(),
     }
 }

@@ -65,7 +65,8 @@ pub struct Stream {
     /// AVC/HEVC decoder configuration record (ISO/IEC 14496-15) or an AAC
     /// AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1).
     pub config: Option<Vec<u8>>,
-    /// Media tags: every tag of the kind except sequence headers.
+    /// Media tags: every tag of the kind except sequence headers and end-of-sequence
+    /// tags (the packets a demuxer returns).
     pub tags: u64,
     /// Timestamps of the key frames (video `FrameType` 1 with a coded frame; every
     /// audio tag), milliseconds, in file order.
@@ -121,6 +122,9 @@ fn walk(file: &[u8], head: &Head, film: &mut Film) {
             Kind::Script => continue,
         };
         let s = slot.get_or_insert_with(|| stream(file, &t));
+        if t.kind == Kind::Video && sequence_end(file, &t) {
+            continue;
+        }
         match role {
             Role::VideoConfig | Role::AudioConfig => s.config = config(file, &t, role),
             Role::VideoKey | Role::Audio => s.add(t.ts, true),
@@ -141,6 +145,21 @@ impl Stream {
             self.key_frames_ms.push(ts);
         }
     }
+}
+
+/// True for an end-of-sequence video tag, which holds no frame: AVC/HEVC
+/// `AVCPacketType` 2 (§E.4.3.1), or enhanced-RTMP `PacketType` 2 (`SequenceEnd`).
+fn sequence_end(file: &[u8], t: &Tag) -> bool {
+    let (Some(first), Some(second)) = (
+        (t.size > 1).then(|| byte(file, t.data())).flatten(),
+        (t.size > 1).then(|| byte(file, t.data() + 1)).flatten(),
+    ) else {
+        return false;
+    };
+    if first & 0x80 != 0 {
+        return first & 0x0f == 2;
+    }
+    matches!(first & 0x0f, 7 | 12) && second == 2
 }
 
 /// A stream for the kind of `t`, its codec from `t`'s first data byte.

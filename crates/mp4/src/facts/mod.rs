@@ -7,13 +7,15 @@ mod keys;
 
 pub use keys::Spread;
 
+use crate::cut::cut_track::presentation_end;
 use crate::error::Result;
 use crate::parse::movie::{self, Movie};
+use crate::parse::runs::RunPos;
 use crate::parse::top;
 use crate::parse::track::Track;
 use crate::segment::entry;
-use crate::time::NS;
-use crate::walk::duration;
+use crate::time::{ticks_to_ns, NS};
+use crate::walk::{duration, lookup};
 use loomiere_cmaf::{codecs, language};
 
 /// The facts of one MP4 film (ISO/IEC 14496-12).
@@ -49,8 +51,9 @@ pub struct TrackFacts {
     pub language_tag: Option<String>,
     /// Media timescale (`mdhd`), ticks per second.
     pub timescale: u32,
-    /// Presentation duration in seconds: the samples' decode times (`stts`) with the
-    /// edit list (`elst`: leading empty edits added, the first media time taken off).
+    /// Presentation duration in seconds: to the latest composition end of its samples
+    /// (`stts` decode times with `ctts` offsets), with the edit list (`elst`: leading
+    /// empty edits added, the first media edit's media time taken off).
     pub duration_s: f64,
     /// Number of samples (`stsz`/`stz2`).
     pub samples: u32,
@@ -110,12 +113,24 @@ fn track_facts(movie: &Movie<'_>, t: &Track<'_>) -> Result<TrackFacts> {
         language_tag: headers.language.as_deref().map(language::bcp47),
         language: headers.language,
         timescale: t.timescale,
-        duration_s: seconds(duration::track_ns(t, movie.timescale)?),
+        duration_s: seconds(presented_ns(t, movie.timescale)?),
         samples: t.samples,
         sync_samples: keys.count,
         has_stss: t.stss.is_some(),
         key_frame_interval: keys.interval,
     })
+}
+
+/// How long track `t` presents, in ns: from its first media edit's start to the
+/// latest composition end of its samples (`stts` with `ctts`), with its leading empty
+/// edits (ticks of `movie_ts`) before. Errors: a time past `i128` ns.
+fn presented_ns(t: &Track<'_>, movie_ts: u32) -> Result<i128> {
+    let end = match t.ctts {
+        Some(_) => presentation_end(t, 0, t.samples, RunPos::default())?.0,
+        None => lookup::dts(t, t.samples)?,
+    };
+    let media = i128::from(end) - i128::from(t.edit.media_time);
+    Ok(ticks_to_ns(i128::from(t.edit.empty), movie_ts)? + ticks_to_ns(media, t.timescale)?)
 }
 
 /// Nanoseconds as seconds.
