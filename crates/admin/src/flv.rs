@@ -3,7 +3,12 @@
 
 use loomiere_flv::{FlvError, Seek, Timing, Units};
 
-pub use loomiere_flv::facts::{Film as FlvFilm, IndexState, Stream};
+/// The facts of an FLV file (`loomiere_flv::facts::Film`).
+pub type FlvFilm = loomiere_flv::facts::Film;
+/// Its `keyframes` index.
+pub type IndexState = loomiere_flv::facts::IndexState;
+/// Its audio or video tags.
+pub type Stream = loomiere_flv::facts::Stream;
 
 /// The facts of an FLV file (`loomiere_flv::facts`). Errors, in words: not FLV, or
 /// a defective header, head or `onMetaData`.

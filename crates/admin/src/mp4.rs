@@ -37,7 +37,12 @@ pub fn build_index(film: &[u8]) -> Result<Built, String> {
     }
 }
 
-pub use loomiere_mp4::facts::{Film as Mp4Film, Spread, TrackFacts};
+/// The facts of an MP4 film (`loomiere_mp4::facts::Film`).
+pub type Mp4Film = loomiere_mp4::facts::Film;
+/// The facts of one of its tracks.
+pub type TrackFacts = loomiere_mp4::facts::TrackFacts;
+/// Least, median and greatest of durations, seconds.
+pub type Spread = loomiere_mp4::facts::Spread;
 
 /// Target segment duration the probe asks HLS for, milliseconds (RFC 8216 leaves it
 /// to the server; 6 s is what Apple's authoring guidance recommends).
