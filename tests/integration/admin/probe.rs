@@ -213,7 +213,7 @@ fn probe_refuses_fragmented_non_media_and_truncated_films_with_a_reason() {
         (&missing, "No such file"),
     ];
     for (path, why) in cases {
-        let (code, reports) = probe_json(&[path.clone()]);
+        let (code, reports) = probe_json(std::slice::from_ref(path));
         assert_eq!(code, Some(1), "{}", path.display());
         let r = &reports[0];
         assert_eq!(r["ok"], false, "{}", path.display());
@@ -226,7 +226,7 @@ fn probe_refuses_fragmented_non_media_and_truncated_films_with_a_reason() {
             path.display()
         );
     }
-    let (_, reports) = probe_json(&[fragmented.clone()]);
+    let (_, reports) = probe_json(std::slice::from_ref(&fragmented));
     assert_eq!(reports[0]["fragmented"], true);
     assert_eq!(reports[0]["start"]["ok"], false);
     assert_eq!(reports[0]["hls"]["ok"], false);
