@@ -68,7 +68,9 @@ pub enum Command {
                       FLV: the duration, the codecs from the tag headers and whether \
                       onMetaData has a keyframes index. Then whether a ?start= seek and \
                       HLS can serve the film, planned as the streamers plan them, and why \
-                      not if not.\n\n\
+                      not if not. HLS segments last segment_duration from the config, \
+                      and a film whose extension has no segmenter.<ext> is said to get no \
+                      HLS.\n\n\
                       Exit status 1 when a film cannot be read or cannot be served a way \
                       that applies to it (fragmented MP4: no ?start=, no HLS)."
     )]
@@ -152,6 +154,8 @@ pub struct Probe {
     /// Print a JSON array, one object a film, for scripts
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigFile,
 }
 
 /// The clap command, for the man page and the completions.

@@ -44,10 +44,6 @@ pub type TrackFacts = loomiere_mp4::facts::TrackFacts;
 /// Least, median and greatest of durations, seconds.
 pub type Spread = loomiere_mp4::facts::Spread;
 
-/// Target segment duration the probe asks HLS for, milliseconds (RFC 8216 leaves it
-/// to the server; 6 s is what Apple's authoring guidance recommends).
-pub const SEGMENT_MS: u64 = 6000;
-
 /// The facts of an MP4 film (`loomiere_mp4::facts`). Errors, in words: a defective
 /// file (no `moov`, a malformed box or table).
 pub fn facts(film: &[u8]) -> Result<Mp4Film, String> {
@@ -70,27 +66,19 @@ pub fn cut_verdict(film: &[u8], facts: &Mp4Film) -> Result<(), String> {
     }
 }
 
-/// What HLS would offer of a film.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Hls {
-    /// The renditions' names (`v1`, `a1`, ...), videos first.
-    pub renditions: Vec<String>,
-    /// The number of media segments of the first rendition.
-    pub segments: usize,
-}
+/// What HLS would offer of a film: each rendition's name (`v1`, `a1`, ...; videos
+/// first) with its number of media segments.
+pub type Hls = Vec<(String, usize)>;
 
-/// Whether segmented delivery can serve `film` in segments of [`SEGMENT_MS`]: its
-/// multivariant playlist, and for each rendition its media playlist, init segment
-/// and first and last media segments planned as the streamer plans them. Errors:
-/// why not, in words.
-pub fn hls_verdict(film: &[u8], facts: &Mp4Film) -> Result<Hls, String> {
+/// Whether segmented delivery can serve `film` in segments of `segment_ms`
+/// milliseconds (the config's `segment_duration`): its multivariant playlist, and
+/// for each rendition its media playlist, init segment and first and last media
+/// segments planned as the streamer plans them. Errors: why not, in words.
+pub fn hls_verdict(film: &[u8], facts: &Mp4Film, segment_ms: u64) -> Result<Hls, String> {
     no_keyless_video(facts)?;
-    let s = loomiere_mp4::Segmented::open(film, None, SEGMENT_MS).map_err(|e| reason(&e))?;
+    let s = loomiere_mp4::Segmented::open(film, None, segment_ms).map_err(|e| reason(&e))?;
     s.master().map_err(|e| reason(&e))?;
-    let mut out = Hls {
-        renditions: Vec::new(),
-        segments: 0,
-    };
+    let mut out = Hls::new();
     for r in s.renditions() {
         let playlist = s.media_playlist(r).map_err(|e| reason(&e))?;
         s.init(r).map_err(|e| reason(&e))?;
@@ -103,10 +91,7 @@ pub fn hls_verdict(film: &[u8], facts: &Mp4Film) -> Result<Hls, String> {
             s.segment(k, r)
                 .map_err(|e| format!("segment {k} of {r}: {}", reason(&e)))?;
         }
-        if out.renditions.is_empty() {
-            out.segments = n;
-        }
-        out.renditions.push(r.to_string());
+        out.push((r.to_string(), n));
     }
     Ok(out)
 }

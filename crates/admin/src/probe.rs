@@ -13,14 +13,30 @@ mod of_mp4;
 mod report;
 
 use crate::cli::Probe;
+use crate::runtime::{self, Loaded};
 use report::{Container, Report};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `probe`.
 pub fn run(args: &Probe) -> ExitCode {
+    let (path, explicit) = runtime::default_path(args.config.config.as_deref());
+    let loaded = match runtime::load(&path, explicit) {
+        Ok(l) => l,
+        Err(f) => return crate::exit::fail("probe", &f.text),
+    };
     crate::film::catch_sigbus();
-    let reports: Vec<Report> = args.films.iter().map(|f| probe(f)).collect();
+    let reports: Vec<Report> = args
+        .films
+        .iter()
+        .map(|f| {
+            let mut r = probe(f, loaded.segment_ms());
+            route_start(f, &mut r, &loaded, &path);
+            r.hls_off = hls_off(f, &r, &loaded, &path);
+            r.settle();
+            r
+        })
+        .collect();
     if args.json {
         match serde_json::to_string_pretty(&reports) {
             Ok(text) => println!("{text}"),
@@ -38,19 +54,68 @@ pub fn run(args: &Probe) -> ExitCode {
     }
 }
 
-/// The report on the film at `path`.
-fn probe(path: &Path) -> Report {
+/// The report on the film at `path`, with HLS segments of `segment_ms` ms.
+fn probe(path: &Path, segment_ms: u64) -> Report {
     let name = path.display().to_string();
     match crate::film::map(path) {
-        Ok(bytes) => report_of(name, &bytes),
+        Ok(bytes) => report_of(name, &bytes, segment_ms),
         Err(e) => failed(name, Container::Other, e),
     }
 }
 
-/// The report on the film `bytes`, named `name`.
-fn report_of(name: String, bytes: &[u8]) -> Report {
+/// Checks that the config at `config` sends the film at `path` to the streamer of
+/// its container (`streamer.<ext>`): when it names another program, that program
+/// cannot read it, so the `?start=` verdict becomes no; when it is off or unset, the
+/// film is not served, which [`Report::start_off`] says.
+fn route_start(path: &Path, r: &mut Report, loaded: &Loaded, config: &Path) {
+    let want = match (r.container, &r.start) {
+        (_, None) => return,
+        (Container::Mp4, _) => "loomiere-mp4",
+        (Container::Flv, _) => "loomiere-flv",
+        (Container::Other, _) => return,
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let config = config.display();
+    match loaded.streamer_name(ext) {
+        Some(name) if name == want => {}
+        _ if ext.is_empty() => {
+            r.start_off = Some("a file without an extension goes to no streamer".into());
+        }
+        Some(name) => {
+            let why = format!(
+                "streamer.{ext} is {name} in {config}, which cannot read this film: {want} can"
+            );
+            r.start = Some(report::Verdict::of(Err(why)));
+        }
+        None => r.start_off = Some(format!("streamer.{ext} is off or unset in {config}")),
+    }
+}
+
+/// Why the config at `config` offers no HLS for the MP4 film at `path` (no
+/// `segmenter.<ext>` for its extension), if it does not.
+fn hls_off(path: &Path, r: &Report, loaded: &Loaded, config: &Path) -> Option<String> {
+    r.hls.as_ref()?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    match loaded.segmenter_for(ext) {
+        Some(_) => None,
+        None if ext.is_empty() => Some("a file without an extension has no segmenter".into()),
+        None => Some(format!(
+            "segmenter.{ext} is off or unset in {}",
+            config.display()
+        )),
+    }
+}
+
+/// The report on the film `bytes`, named `name`, with HLS segments of `segment_ms` ms.
+fn report_of(name: String, bytes: &[u8], segment_ms: u64) -> Report {
     let mut r = match container(bytes) {
-        Container::Mp4 => of_mp4::report(name, bytes),
+        Container::Mp4 => of_mp4::report(name, bytes, segment_ms),
         Container::Flv => of_flv::report(name, bytes),
         Container::Other if bytes.is_empty() => {
             failed(name, Container::Other, "empty file".into())

@@ -5,10 +5,13 @@
 
 use super::ffprobe_streams::{self, spread};
 use super::{loomiere, texts};
-use crate::support::{media, tool, TempDir};
+use crate::support::client::parse;
+use crate::support::{bin, media, media_dir, tool, TempDir};
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::process::Stdio;
 
 /// The generated films `loomiere probe` must find fine (scripts/gen-media).
 const FILMS: &[&str] = &[
@@ -26,7 +29,15 @@ const FILMS: &[&str] = &[
 
 /// `loomiere probe --json PATHS`: exit status and the reports.
 fn probe_json(paths: &[PathBuf]) -> (Option<i32>, Vec<Value>) {
+    probe_json_with(None, paths)
+}
+
+/// `loomiere probe --json [--config CONFIG] PATHS`: exit status and the reports.
+fn probe_json_with(config: Option<&Path>, paths: &[PathBuf]) -> (Option<i32>, Vec<Value>) {
     let mut args = vec!["probe".as_ref(), "--json".as_ref()];
+    if let Some(c) = config {
+        args.extend(["--config".as_ref(), c.as_os_str()]);
+    }
     args.extend(paths.iter().map(|p| p.as_os_str()));
     let out = loomiere(args);
     let (stdout, stderr) = texts(&out);
@@ -241,4 +252,74 @@ fn probe_refuses_fragmented_non_media_and_truncated_films_with_a_reason() {
     assert!(stdout.contains("?start=: yes"), "{stdout}");
     assert!(stdout.contains("?start=: no: fragmented"), "{stdout}");
     assert!(stdout.contains("HLS: no: fragmented"), "{stdout}");
+}
+
+/// The HLS segments the probe counts at the config's `segment_duration` are the ones
+/// the real `loomiere-hls` lists in each rendition's media playlist; the config's
+/// routing is the streamers' too: with `segmenter.mp4 = off` HLS is off for the film
+/// (not a problem), and an FLV named `.mp4` goes to a streamer that cannot read it.
+#[test]
+fn probe_follows_the_config_as_the_streamers_do() {
+    let dir = TempDir::new("probe-config");
+    // allow_root: the tests may run as root, which the streamers refuse without it.
+    let config = dir.write("stream.conf", "segment_duration = 4\nallow_root = yes\n");
+    for name in FILMS.iter().filter(|f| f.ends_with(".mp4")) {
+        let (code, reports) = probe_json_with(Some(&config), &[media(name)]);
+        assert_eq!(code, Some(0), "{name}");
+        let renditions = reports[0]["hls_renditions"].as_array().unwrap();
+        assert!(!renditions.is_empty(), "{name}: {:#}", reports[0]);
+        for r in renditions {
+            let rendition = r["name"].as_str().unwrap();
+            let playlist = hls(&config, &format!("/{name}/index-{rendition}.m3u8"));
+            let listed = playlist.matches("#EXTINF:").count() as u64;
+            assert_eq!(
+                r["segments"].as_u64(),
+                Some(listed),
+                "{name} {rendition}: {playlist}"
+            );
+        }
+    }
+    let off = dir.write("off.conf", "segmenter.mp4 = off\n");
+    let (code, reports) = probe_json_with(Some(&off), &[media("h264-aac.mp4")]);
+    assert_eq!(code, Some(0), "HLS turned off is a choice, not a problem");
+    let why = reports[0]["hls_off"].as_str().unwrap_or_default();
+    assert!(why.contains("segmenter.mp4"), "{:#}", reports[0]);
+    let misnamed = dir.write(
+        "flv-named.mp4",
+        std::fs::read(media("h264-aac.flv")).unwrap(),
+    );
+    let (code, reports) = probe_json_with(Some(&config), &[misnamed]);
+    assert_eq!(code, Some(1), "{:#}", reports[0]);
+    let why = reports[0]["start"]["reason"].as_str().unwrap_or_default();
+    assert!(why.contains("loomiere-flv can"), "{:#}", reports[0]);
+}
+
+/// The body `loomiere-hls` answers `GET target` with, serving the media directory.
+fn hls(config: &Path, target: &str) -> String {
+    let mut child = Command::new(bin("loomiere-hls"))
+        .arg("--root")
+        .arg(media_dir())
+        .arg("--config")
+        .arg(config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run loomiere-hls");
+    let request = format!("GET {target} HTTP/1.0\r\n\r\n");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let response = parse(&out.stdout);
+    assert_eq!(
+        response.status,
+        200,
+        "{target}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(response.body).unwrap()
 }

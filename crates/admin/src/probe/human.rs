@@ -42,6 +42,12 @@ pub fn text(r: &Report) -> String {
         }
         None => {}
     }
+    if let Some(off) = &r.start_off {
+        let _ = writeln!(out, "  ?start= is off for it: {off}");
+    }
+    if let Some(off) = &r.hls_off {
+        let _ = writeln!(out, "  HLS is off for it: {off}");
+    }
     for n in &r.notes {
         let _ = writeln!(out, "  note: {n}");
     }

@@ -1,11 +1,12 @@
 //! The report on an MP4 film: its facts, and the verdicts of the `?start=` cut and of
 //! HLS, planned as the streamers plan them ([`crate::mp4`]).
 
-use super::report::{Container, Report, Track, Verdict};
-use crate::mp4::{self, Mp4Film, TrackFacts};
+use super::report::{Container, Rendition, Report, Track, Verdict};
+use crate::mp4::{self, TrackFacts};
 
-/// Reports on the MP4 film `bytes`, named `name`.
-pub fn report(name: String, bytes: &[u8]) -> Report {
+/// Reports on the MP4 film `bytes`, named `name`, with HLS segments of `segment_ms`
+/// milliseconds.
+pub fn report(name: String, bytes: &[u8], segment_ms: u64) -> Report {
     let mut r = Report::new(name, Container::Mp4);
     let facts = match mp4::facts(bytes) {
         Ok(f) => f,
@@ -19,7 +20,17 @@ pub fn report(name: String, bytes: &[u8]) -> Report {
     r.duration_s = Some(facts.duration_s);
     r.tracks = facts.tracks.iter().enumerate().map(track).collect();
     r.start = Some(Verdict::of(mp4::cut_verdict(bytes, &facts).map(|()| None)));
-    r.hls = Some(Verdict::of(hls(bytes, &facts)));
+    let hls = mp4::hls_verdict(bytes, &facts, segment_ms);
+    if let Ok(renditions) = &hls {
+        r.hls_renditions = renditions
+            .iter()
+            .map(|(name, segments)| Rendition {
+                name: name.clone(),
+                segments: *segments,
+            })
+            .collect();
+    }
+    r.hls = Some(Verdict::of(hls.map(|h| Some(summary(&h, segment_ms)))));
     if facts.fragmented {
         r.notes
             .push("fragmented: the tracks' samples are in moof fragments, not listed".into());
@@ -27,15 +38,15 @@ pub fn report(name: String, bytes: &[u8]) -> Report {
     r
 }
 
-/// The HLS verdict, with what it offers.
-fn hls(bytes: &[u8], facts: &Mp4Film) -> Result<Option<String>, String> {
-    let h = mp4::hls_verdict(bytes, facts)?;
-    Ok(Some(format!(
-        "renditions {}; {} segments of about {} s",
-        h.renditions.join(", "),
-        h.segments,
-        mp4::SEGMENT_MS / 1000
-    )))
+/// What HLS offers, in words: `renditions v1, a1; 7 segments of about 6 s`.
+fn summary(h: &mp4::Hls, segment_ms: u64) -> String {
+    let names: Vec<&str> = h.iter().map(|(n, _)| n.as_str()).collect();
+    let segments = h.first().map_or(0, |(_, n)| *n);
+    format!(
+        "renditions {}; {segments} segments of about {} s",
+        names.join(", "),
+        segment_ms as f64 / 1000.0
+    )
 }
 
 /// Track `i` (0-based).

@@ -41,8 +41,17 @@ pub struct Report {
     pub tracks: Vec<Track>,
     /// Whether `?start=` (MP4 seconds; FLV `units=s`) can be served, and why not.
     pub start: Option<Verdict>,
+    /// Why the config sends this film to no streamer of its format whatever
+    /// [`Report::start`] says (`streamer.<ext>` names another program, or is off);
+    /// `null` when it does.
+    pub start_off: Option<String>,
     /// Whether HLS can serve it (MP4 only: `null` for FLV), and why not.
     pub hls: Option<Verdict>,
+    /// Why the config offers no HLS for this film whatever [`Report::hls`] says
+    /// (`segmenter.<ext>` off or unset for its extension); `null` when it does.
+    pub hls_off: Option<String>,
+    /// HLS's renditions, when it can serve the film (empty otherwise).
+    pub hls_renditions: Vec<Rendition>,
     /// Remarks that do not stop delivery (a truncated last FLV tag).
     pub notes: Vec<String>,
 }
@@ -98,6 +107,15 @@ impl From<crate::mp4::Spread> for Interval {
     }
 }
 
+/// One HLS rendition (RFC 8216 §4.3.4.2 variant stream or §4.3.4.1 rendition).
+#[derive(Debug, Serialize)]
+pub struct Rendition {
+    /// Its name in the URLs: `v1`, `a1`, ... (`index-v1.m3u8`).
+    pub name: String,
+    /// Its media segments (`#EXTINF` entries of its media playlist).
+    pub segments: usize,
+}
+
 /// Whether a delivery can serve the film.
 #[derive(Debug, Serialize)]
 pub struct Verdict {
@@ -141,14 +159,20 @@ impl Report {
             keyframes_index_problem: None,
             tracks: Vec::new(),
             start: None,
+            start_off: None,
             hls: None,
+            hls_off: None,
+            hls_renditions: Vec::new(),
             notes: Vec::new(),
         }
     }
 
-    /// Sets [`Report::ok`]: no error, and every verdict given is yes.
+    /// Sets [`Report::ok`]: no error, and every verdict given is yes (each only when
+    /// the config offers that delivery for the film).
     pub fn settle(&mut self) {
         let yes = |v: &Option<Verdict>| v.as_ref().is_none_or(|v| v.ok);
-        self.ok = self.error.is_none() && yes(&self.start) && yes(&self.hls);
+        let start = self.start_off.is_some() || yes(&self.start);
+        let hls = self.hls_off.is_some() || yes(&self.hls);
+        self.ok = self.error.is_none() && start && hls;
     }
 }

@@ -111,7 +111,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn odd_files_get_a_clear_reason_never_a_panic() {
     for (what, file, container, words) in cases() {
-        let r = report_of(what.into(), &file);
+        let r = report_of(what.into(), &file, 6000);
         assert_eq!(r.container, container, "{what}");
         assert!(!r.ok, "{what}: reported fine");
         let reasons: Vec<&str> = [
@@ -136,7 +136,7 @@ fn odd_files_get_a_clear_reason_never_a_panic() {
 fn every_prefix_of_a_film_is_reported() {
     let film = cat(&[&ftyp(), &bx(b"moov", &mvhd(40_000)), &bx(b"mdat", &[0; 64])]);
     for n in 0..film.len() {
-        let r = report_of("prefix".into(), &film[..n]);
+        let r = report_of("prefix".into(), &film[..n], 6000);
         assert!(!r.ok, "prefix of {n} bytes reported fine");
     }
 }
