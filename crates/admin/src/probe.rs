@@ -30,7 +30,7 @@ pub fn run(args: &Probe) -> ExitCode {
         .films
         .iter()
         .map(|f| {
-            let mut r = probe(f, loaded.segment_ms());
+            let mut r = probe(f, hint(f, &loaded), loaded.segment_ms());
             route_start(f, &mut r, &loaded, &path);
             r.hls_off = hls_off(f, &r, &loaded, &path);
             r.settle();
@@ -54,12 +54,23 @@ pub fn run(args: &Probe) -> ExitCode {
     }
 }
 
-/// The report on the film at `path`, with HLS segments of `segment_ms` ms.
-fn probe(path: &Path, segment_ms: u64) -> Report {
+/// The report on the film at `path`, with HLS segments of `segment_ms` ms; `hint`
+/// is the container its extension's streamer reads.
+fn probe(path: &Path, hint: Option<Container>, segment_ms: u64) -> Report {
     let name = path.display().to_string();
     match crate::film::map(path) {
-        Ok(bytes) => report_of(name, &bytes, segment_ms),
+        Ok(bytes) => report_of(name, &bytes, hint, segment_ms),
         Err(e) => failed(name, Container::Other, e),
+    }
+}
+
+/// The container the streamer of `path`'s extension reads (`streamer.<ext>`).
+fn hint(path: &Path, loaded: &Loaded) -> Option<Container> {
+    let ext = path.extension().and_then(|e| e.to_str())?;
+    match loaded.streamer_name(ext)? {
+        "loomiere-mp4" => Some(Container::Mp4),
+        "loomiere-flv" => Some(Container::Flv),
+        _ => None,
     }
 }
 
@@ -113,14 +124,25 @@ fn hls_off(path: &Path, r: &Report, loaded: &Loaded, config: &Path) -> Option<St
 }
 
 /// The report on the film `bytes`, named `name`, with HLS segments of `segment_ms` ms.
-fn report_of(name: String, bytes: &[u8], segment_ms: u64) -> Report {
-    let mut r = match container(bytes) {
-        Container::Mp4 => of_mp4::report(name, bytes, segment_ms),
-        Container::Flv => of_flv::report(name, bytes),
-        Container::Other if bytes.is_empty() => {
+/// A file of neither container whose extension goes to a streamer (`hint`) is
+/// refused in its reader's words, as that streamer refuses it.
+fn report_of(name: String, bytes: &[u8], hint: Option<Container>, segment_ms: u64) -> Report {
+    let mut r = match (container(bytes), hint) {
+        (Container::Mp4, _) => of_mp4::report(name, bytes, segment_ms),
+        (Container::Flv, _) => of_flv::report(name, bytes),
+        (Container::Other, _) if bytes.is_empty() => {
             failed(name, Container::Other, "empty file".into())
         }
-        Container::Other => failed(
+        (Container::Other, Some(c @ (Container::Mp4 | Container::Flv))) => {
+            let read = if c == Container::Mp4 {
+                of_mp4::report(name, bytes, segment_ms)
+            } else {
+                of_flv::report(name, bytes)
+            };
+            let why = read.error.unwrap_or_else(|| "not a film".into());
+            failed(read.film, Container::Other, format!("not a film: {why}"))
+        }
+        (Container::Other, _) => failed(
             name,
             Container::Other,
             "not a film: it starts with neither an MP4 box (ISO/IEC 14496-12) nor the FLV signature".into(),

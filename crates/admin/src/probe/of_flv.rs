@@ -30,10 +30,10 @@ pub fn report(name: String, bytes: &[u8]) -> Report {
             r.tracks.push(track(number, s, video));
         }
     }
-    r.start = Some(Verdict::of(start(bytes, &facts, duration_s)));
-    if let Some(why) = facts.stopped {
-        r.notes.push(format!("the tags end early: {why}"));
-    }
+    r.start = Some(Verdict::of(match &facts.stopped {
+        Some(why) => Err(format!("the tags end early ({why}): seeks past there fail")),
+        None => start(bytes, &facts, duration_s),
+    }));
     r
 }
 

@@ -52,7 +52,7 @@ pub struct Report {
     pub hls_off: Option<String>,
     /// HLS's renditions, when it can serve the film (empty otherwise).
     pub hls_renditions: Vec<Rendition>,
-    /// Remarks that do not stop delivery (a truncated last FLV tag).
+    /// Remarks that do not stop delivery (a fragmented MP4's tracks not listed).
     pub notes: Vec<String>,
 }
 
