@@ -105,6 +105,12 @@ fn cases() -> Vec<Case> {
             Container::Flv,
             "runs past the end",
         ),
+        (
+            "FLV tags ending early",
+            flv_tags_end_early(),
+            Container::Flv,
+            "the tags end early",
+        ),
     ]
 }
 
