@@ -120,3 +120,45 @@ fn reason(e: &Mp4Error) -> String {
         Mp4Error::BadSeek(s) | Mp4Error::NotFound(s) => s.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A film whose video track has samples but an `stss` without entries.
+    fn keyless() -> Mp4Film {
+        let video = TrackFacts {
+            handler: *b"vide",
+            sample_entry: *b"avc1",
+            codec: None,
+            language: None,
+            language_tag: None,
+            timescale: 12800,
+            duration_s: 4.0,
+            samples: 100,
+            sync_samples: 0,
+            has_stss: true,
+            key_frame_interval: None,
+        };
+        Mp4Film {
+            moov_first: true,
+            fragmented: false,
+            duration_s: 4.0,
+            tracks: vec![video],
+        }
+    }
+
+    /// Regression for what the planner alone would allow: with no sync sample a cut
+    /// starts on a frame that cannot be decoded, so neither ?start= nor HLS is a yes.
+    #[test]
+    fn a_video_track_without_sync_samples_serves_neither_way() {
+        let f = keyless();
+        for verdict in [
+            cut_verdict(&[], &f).err(),
+            hls_verdict(&[], &f, 6000).err(),
+        ] {
+            let why = verdict.expect("a no");
+            assert!(why.contains("video track 1 has no sync samples"), "{why}");
+        }
+    }
+}
