@@ -153,10 +153,7 @@ mod tests {
     #[test]
     fn a_video_track_without_sync_samples_serves_neither_way() {
         let f = keyless();
-        for verdict in [
-            cut_verdict(&[], &f).err(),
-            hls_verdict(&[], &f, 6000).err(),
-        ] {
+        for verdict in [cut_verdict(&[], &f).err(), hls_verdict(&[], &f, 6000).err()] {
             let why = verdict.expect("a no");
             assert!(why.contains("video track 1 has no sync samples"), "{why}");
         }

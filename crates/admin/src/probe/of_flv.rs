@@ -30,6 +30,7 @@ pub fn report(name: String, bytes: &[u8]) -> Report {
             r.tracks.push(track(number, s, video));
         }
     }
+    r.notes.extend(meta_disagrees(&facts));
     r.start = Some(Verdict::of(match &facts.stopped {
         Some(why) => Err(format!("the tags end early ({why}): seeks past there fail")),
         None => start(bytes, &facts, duration_s),
@@ -62,6 +63,33 @@ fn start(bytes: &[u8], facts: &FlvFilm, duration_s: f64) -> Result<Option<String
         IndexState::Usable(_) => "time seeks use the keyframes index".into(),
         _ => "time seeks walk the tag headers: no usable keyframes index".into(),
     }))
+}
+
+/// Where `onMetaData`'s `videocodecid` or `audiocodecid` differs from the tag
+/// headers (players that trust `onMetaData` pick the wrong decoder).
+fn meta_disagrees(facts: &FlvFilm) -> Vec<String> {
+    let Some(meta) = &facts.meta else {
+        return Vec::new();
+    };
+    let pairs = [
+        ("videocodecid", meta.videocodecid, &facts.video),
+        ("audiocodecid", meta.audiocodecid, &facts.audio),
+    ];
+    let mut out = Vec::new();
+    for (key, said, stream) in pairs {
+        let Some(said) = said else { continue };
+        match stream {
+            Some(s) if s.fourcc.is_none() && said != f64::from(s.codec_id) => out.push(format!(
+                "onMetaData says {key} {said}, the tag headers {}",
+                s.codec_id
+            )),
+            None => out.push(format!(
+                "onMetaData says {key} {said}, but no such tags follow"
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `onMetaData`'s `duration` when it is a non-negative number, else the last media

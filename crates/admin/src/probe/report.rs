@@ -52,7 +52,8 @@ pub struct Report {
     pub hls_off: Option<String>,
     /// HLS's renditions, when it can serve the film (empty otherwise).
     pub hls_renditions: Vec<Rendition>,
-    /// Remarks that do not stop delivery (a fragmented MP4's tracks not listed).
+    /// Remarks that do not stop delivery (a fragmented MP4's tracks not listed, an
+    /// `onMetaData` codec id the tags contradict).
     pub notes: Vec<String>,
 }
 

@@ -157,3 +157,36 @@ fn every_prefix_of_a_film_is_reported() {
         assert!(!r.ok, "prefix of {n} bytes reported fine");
     }
 }
+
+/// An FLV tag of `kind` at `ms` with `data`, then its `PreviousTagSize`.
+fn flv_tag(kind: u8, ms: u32, data: &[u8]) -> Vec<u8> {
+    let size = u32::try_from(data.len()).unwrap().to_be_bytes();
+    let ts = ms.to_be_bytes();
+    let mut t = vec![
+        kind, size[1], size[2], size[3], ts[1], ts[2], ts[3], ts[0], 0, 0, 0,
+    ];
+    t.extend_from_slice(data);
+    t.extend_from_slice(&u32::try_from(11 + data.len()).unwrap().to_be_bytes());
+    t
+}
+
+/// Players that trust `onMetaData` pick their decoder from it: a codec id the tags
+/// contradict is said (and is not a reason to refuse the film).
+#[test]
+fn an_on_metadata_codec_the_tags_contradict_is_noted() {
+    let mut meta = b"\x02\x00\x0aonMetaData\x08\x00\x00\x00\x01\x00\x0cvideocodecid\x00".to_vec();
+    meta.extend_from_slice(&7f64.to_be_bytes());
+    meta.extend_from_slice(&[0, 0, 9]);
+    let mut f = b"FLV\x01\x01\x00\x00\x00\x09\x00\x00\x00\x00".to_vec();
+    f.extend(flv_tag(18, 0, &meta));
+    f.extend(flv_tag(9, 0, &[0x12, 0, 0, 0]));
+    f.extend(flv_tag(9, 40, &[0x22, 0, 0, 0]));
+    let r = report_of("spark.flv".into(), &f, None, 6000);
+    assert!(r.ok, "{r:?}");
+    assert_eq!(r.tracks[0].format, "Sorenson H.263");
+    assert_eq!(
+        r.notes,
+        ["onMetaData says videocodecid 7, the tag headers 2"],
+        "{r:?}"
+    );
+}
