@@ -4,16 +4,18 @@
 //!
 //! The facts come from the streamers' own readers (`loomiere_mp4::facts`,
 //! `loomiere_flv::facts`) and the verdicts from their own planners, so the probe
-//! says what the streamers would do. Exit status: 0 when every film can be served
-//! every way that applies to it, 1 otherwise.
+//! says what the streamers would do, with the config's `segment_duration` and its
+//! routing (`streamer.<ext>`, `segmenter.<ext>`: [`route`]). Exit status: 0 when
+//! every film can be served every way the config offers for it, 1 otherwise.
 
 mod human;
 mod of_flv;
 mod of_mp4;
 mod report;
+mod route;
 
 use crate::cli::Probe;
-use crate::runtime::{self, Loaded};
+use crate::runtime;
 use report::{Container, Report};
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,9 +32,9 @@ pub fn run(args: &Probe) -> ExitCode {
         .films
         .iter()
         .map(|f| {
-            let mut r = probe(f, hint(f, &loaded), loaded.segment_ms());
-            route_start(f, &mut r, &loaded, &path);
-            r.hls_off = hls_off(f, &r, &loaded, &path);
+            let mut r = probe(f, route::hint(f, &loaded), loaded.segment_ms());
+            route::start(f, &mut r, &loaded, &path);
+            r.hls_off = route::hls_off(f, &r, &loaded, &path);
             r.settle();
             r
         })
@@ -64,65 +66,6 @@ fn probe(path: &Path, hint: Option<Container>, segment_ms: u64) -> Report {
     }
 }
 
-/// The container the streamer of `path`'s extension reads (`streamer.<ext>`).
-fn hint(path: &Path, loaded: &Loaded) -> Option<Container> {
-    let ext = path.extension().and_then(|e| e.to_str())?;
-    match loaded.streamer_name(ext)? {
-        "loomiere-mp4" => Some(Container::Mp4),
-        "loomiere-flv" => Some(Container::Flv),
-        _ => None,
-    }
-}
-
-/// Checks that the config at `config` sends the film at `path` to the streamer of
-/// its container (`streamer.<ext>`): when it names another program, that program
-/// cannot read it, so the `?start=` verdict becomes no; when it is off or unset, the
-/// film is not served, which [`Report::start_off`] says.
-fn route_start(path: &Path, r: &mut Report, loaded: &Loaded, config: &Path) {
-    let want = match (r.container, &r.start) {
-        (_, None) => return,
-        (Container::Mp4, _) => "loomiere-mp4",
-        (Container::Flv, _) => "loomiere-flv",
-        (Container::Other, _) => return,
-    };
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let config = config.display();
-    match loaded.streamer_name(ext) {
-        Some(name) if name == want => {}
-        _ if ext.is_empty() => {
-            r.start_off = Some("a file without an extension goes to no streamer".into());
-        }
-        Some(name) => {
-            let why = format!(
-                "streamer.{ext} is {name} in {config}, which cannot read this film: {want} can"
-            );
-            r.start = Some(report::Verdict::of(Err(why)));
-        }
-        None => r.start_off = Some(format!("streamer.{ext} is off or unset in {config}")),
-    }
-}
-
-/// Why the config at `config` offers no HLS for the MP4 film at `path` (no
-/// `segmenter.<ext>` for its extension), if it does not.
-fn hls_off(path: &Path, r: &Report, loaded: &Loaded, config: &Path) -> Option<String> {
-    r.hls.as_ref()?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    match loaded.segmenter_for(ext) {
-        Some(_) => None,
-        None if ext.is_empty() => Some("a file without an extension has no segmenter".into()),
-        None => Some(format!(
-            "segmenter.{ext} is off or unset in {}",
-            config.display()
-        )),
-    }
-}
-
 /// The report on the film `bytes`, named `name`, with HLS segments of `segment_ms` ms.
 /// A file of neither container whose extension goes to a streamer (`hint`) is
 /// refused in its reader's words, as that streamer refuses it.
@@ -139,8 +82,11 @@ fn report_of(name: String, bytes: &[u8], hint: Option<Container>, segment_ms: u6
             } else {
                 of_flv::report(name, bytes)
             };
-            let why = read.error.unwrap_or_else(|| "not a film".into());
-            failed(read.film, Container::Other, format!("not a film: {why}"))
+            // A film whose first box is not one of FIRST_BOXES may still read.
+            match read.error {
+                Some(why) => failed(read.film, Container::Other, format!("not a film: {why}")),
+                None => read,
+            }
         }
         (Container::Other, _) => failed(
             name,
