@@ -54,6 +54,7 @@ pub fn facts(film: &[u8]) -> Result<Mp4Film, String> {
 /// middle of it, as the streamer plans one. Errors: why not, in words.
 pub fn cut_verdict(film: &[u8], facts: &Mp4Film) -> Result<(), String> {
     no_keyless_video(facts)?;
+    counts_fit(film, facts)?;
     // A non-negative finite duration in seconds, as whole milliseconds, halved.
     let middle_ms = (facts.duration_s.max(0.0) * 500.0) as u64;
     let seek = Seek {
@@ -76,6 +77,7 @@ pub type Hls = Vec<(String, usize)>;
 /// segments planned as the streamer plans them. Errors: why not, in words.
 pub fn hls_verdict(film: &[u8], facts: &Mp4Film, segment_ms: u64) -> Result<Hls, String> {
     no_keyless_video(facts)?;
+    counts_fit(film, facts)?;
     let s = loomiere_mp4::Segmented::open(film, None, segment_ms).map_err(|e| reason(&e))?;
     s.master().map_err(|e| reason(&e))?;
     let mut out = Hls::new();
@@ -113,6 +115,26 @@ fn no_keyless_video(facts: &Mp4Film) -> Result<(), String> {
     }
 }
 
+/// Errors when a track claims more samples than the film has bytes (a constant-size
+/// `stsz` can claim 2^32 - 1 in 20 bytes): such a film is defective, and the
+/// segmenter would hold one row per claimed sample of a segment in memory.
+fn counts_fit(film: &[u8], facts: &Mp4Film) -> Result<(), String> {
+    let bytes = film.len() as u64;
+    match facts
+        .tracks
+        .iter()
+        .enumerate()
+        .find(|(_, t)| u64::from(t.samples) > bytes)
+    {
+        Some((i, t)) => Err(format!(
+            "defective: track {} claims {} samples in a file of {bytes} bytes",
+            i + 1,
+            t.samples
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The planner's words for why, without the kind prefix.
 fn reason(e: &Mp4Error) -> String {
     match e {
@@ -145,6 +167,25 @@ mod tests {
             fragmented: false,
             duration_s: 4.0,
             tracks: vec![video],
+        }
+    }
+
+    /// Regression: a 1.5 MB film whose audio `stsz` claimed 2^32 - 1 samples made the
+    /// HLS verdict collect a segment of 4 billion samples (memory without end).
+    #[test]
+    fn more_samples_than_bytes_is_a_defect_for_both_ways() {
+        let mut f = keyless();
+        f.tracks[0].sync_samples = 1;
+        f.tracks[0].samples = 1_000;
+        for verdict in [
+            cut_verdict(&[0; 999], &f).err(),
+            hls_verdict(&[0; 999], &f, 6000).err(),
+        ] {
+            let why = verdict.expect("a no");
+            assert!(
+                why.contains("track 1 claims 1000 samples in a file of 999 bytes"),
+                "{why}"
+            );
         }
     }
 

@@ -61,3 +61,73 @@ fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
     assert_eq!((s.min, s.median, s.max), (1.0, 2.5, 4.0));
     assert_eq!(Spread::of(Vec::new()), None);
 }
+
+/// Without `stss` every sample is a sync sample; with `ctts`, the gaps between their
+/// presentation times, counted per table run, are the ones a walk sample by sample
+/// finds (a `ctts` shorter than the samples included: past its end offsets are 0).
+#[test]
+fn every_sample_a_sync_sample_with_composition_offsets() {
+    for short in [false, true] {
+        let mut t = Trk::bframes(60);
+        t.sync = None;
+        t.edits = None;
+        if short {
+            t.cto.as_mut().unwrap().1.truncate(40);
+        }
+        let (deltas, cto) = (t.deltas.clone(), t.cto.clone().unwrap().1);
+        let f = facts(&Mov::new(vec![t]).build().bytes()).unwrap();
+        let mut dts = 0i64;
+        let pts: Vec<i64> = (0..60)
+            .map(|i| {
+                let p = dts + i64::from(cto.get(i).copied().unwrap_or(0));
+                dts += i64::from(deltas[i]);
+                p
+            })
+            .collect();
+        let gaps = pts
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 / 12800.0)
+            .collect();
+        assert_eq!(f.tracks[0].sync_samples, 60);
+        assert_eq!(
+            f.tracks[0].key_frame_interval,
+            Spread::of(gaps),
+            "short ctts: {short}"
+        );
+    }
+}
+
+/// A constant-size `stsz` may claim 2^32 - 1 samples in 20 bytes: the facts come from
+/// the table entries (no allocation or step per claimed sample).
+#[test]
+fn a_huge_claimed_sample_count_costs_only_its_table_entries() {
+    use super::build::{be, full};
+    let mut t = Trk::audio(8);
+    t.tweak = Some(std::rc::Rc::new(|kids: &mut Vec<([u8; 4], Vec<u8>)>| {
+        for (typ, bytes) in kids.iter_mut() {
+            let body = match &*typ {
+                b"stsz" => Some(full(b"stsz", 0, 0, &be(&[1, u32::MAX]))),
+                b"stts" => Some(full(b"stts", 0, 0, &be(&[1, u32::MAX, 1024]))),
+                b"stsc" => Some(full(b"stsc", 0, 0, &be(&[1, 1, u32::MAX, 1]))),
+                _ => None,
+            };
+            if let Some(b) = body {
+                *bytes = b;
+            }
+        }
+    }));
+    let started = std::time::Instant::now();
+    let f = facts(&Mov::new(vec![t]).build().bytes()).unwrap();
+    let a = &f.tracks[0];
+    assert_eq!((a.samples, a.sync_samples), (u32::MAX, u32::MAX));
+    let gap = 1024.0 / 48000.0;
+    assert_eq!(
+        a.key_frame_interval,
+        Some(Spread {
+            min: gap,
+            median: gap,
+            max: gap
+        })
+    );
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
