@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::head::{self, Head, FLAG_AUDIO, FLAG_VIDEO};
 use crate::meta::{self, Keyframes};
 use crate::tag::{self, Kind, Role, Tag, Walk};
+use std::collections::BTreeMap;
 
 /// The facts of one FLV file.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,9 +69,13 @@ pub struct Stream {
     /// Media tags: every tag of the kind except sequence headers and end-of-sequence
     /// tags (the packets a demuxer returns).
     pub tags: u64,
-    /// Timestamps of the key frames (video `FrameType` 1 with a coded frame; every
-    /// audio tag), milliseconds, in file order.
-    pub key_frames_ms: Vec<u32>,
+    /// Key frames: video `FrameType` 1 tags with a coded frame; every audio tag.
+    pub key_frames: u64,
+    /// The gaps between consecutive key frames' timestamps, milliseconds, each with
+    /// how many times it occurs (memory by distinct gaps, not by tags).
+    pub key_frame_gaps_ms: BTreeMap<i128, u64>,
+    /// The last key frame's timestamp, milliseconds.
+    pub last_key_ms: Option<u32>,
     /// Timestamps of the first and last media tag, milliseconds.
     pub first_ms: u32,
     pub last_ms: u32,
@@ -142,7 +147,12 @@ impl Stream {
         self.tags += 1;
         self.last_ms = ts;
         if key {
-            self.key_frames_ms.push(ts);
+            if let Some(last) = self.last_key_ms {
+                let gap = i128::from(ts) - i128::from(last);
+                *self.key_frame_gaps_ms.entry(gap).or_default() += 1;
+            }
+            self.key_frames += 1;
+            self.last_key_ms = Some(ts);
         }
     }
 }
@@ -182,7 +192,9 @@ fn stream(file: &[u8], t: &Tag) -> Stream {
         fourcc,
         config: None,
         tags: 0,
-        key_frames_ms: Vec::new(),
+        key_frames: 0,
+        key_frame_gaps_ms: BTreeMap::new(),
+        last_key_ms: None,
         first_ms: 0,
         last_ms: 0,
     }

@@ -43,11 +43,7 @@ fn start(bytes: &[u8], facts: &FlvFilm, duration_s: f64) -> Result<Option<String
     if facts.video.is_none() && facts.audio.is_none() {
         return Err("no audio or video tags".into());
     }
-    if facts
-        .video
-        .as_ref()
-        .is_some_and(|v| v.key_frames_ms.is_empty())
-    {
+    if facts.video.as_ref().is_some_and(|v| v.key_frames == 0) {
         return Err("no video key frame (FrameType 1) to start decoding at".into());
     }
     let first = [&facts.video, &facts.audio]
@@ -110,11 +106,6 @@ fn duration_s(facts: &FlvFilm) -> f64 {
 
 /// Stream `number` (1-based).
 fn track(number: usize, s: &Stream, video: bool) -> Track {
-    let gaps = s
-        .key_frames_ms
-        .windows(2)
-        .map(|w| f64::from(w[1].wrapping_sub(w[0])) / 1000.0)
-        .collect();
     Track {
         number,
         kind: if video { "video" } else { "audio" },
@@ -125,8 +116,8 @@ fn track(number: usize, s: &Stream, video: bool) -> Track {
         language_tag: None,
         duration_s: None,
         samples: s.tags,
-        sync_samples: s.key_frames_ms.len() as u64,
-        key_frame_interval_s: Spread::of(gaps).map(Interval::from),
+        sync_samples: s.key_frames,
+        key_frame_interval_s: Spread::of_counts(&s.key_frame_gaps_ms, 1000).map(Interval::from),
     }
 }
 

@@ -38,6 +38,32 @@ impl Spread {
             max: values[n - 1],
         })
     }
+
+    /// The spread of `gaps`, durations in ticks (`ticks_per_second` of them a
+    /// second), each with how many times it occurs; `None` when there are none.
+    pub fn of_counts(gaps: &BTreeMap<i128, u64>, ticks_per_second: u32) -> Option<Spread> {
+        let total: u64 = gaps.values().sum();
+        let seconds = |ticks: i128| ticks as f64 / f64::from(ticks_per_second);
+        let nth = |i: u64| {
+            let mut seen = 0u64;
+            gaps.iter()
+                .find(|(_, &c)| {
+                    seen += c;
+                    seen > i
+                })
+                .map(|(&g, _)| seconds(g))
+        };
+        let median = match total {
+            0 => return None,
+            _ if total % 2 == 1 => nth(total / 2)?,
+            _ => (nth(total / 2 - 1)? + nth(total / 2)?) / 2.0,
+        };
+        Some(Spread {
+            min: seconds(*gaps.keys().next()?),
+            median,
+            max: seconds(*gaps.keys().next_back()?),
+        })
+    }
 }
 
 /// How many sync samples a track has and how far apart they present.
@@ -58,7 +84,7 @@ pub(super) fn key_frames(t: &Track<'_>) -> Result<KeyFrames> {
     };
     Ok(KeyFrames {
         count,
-        interval: spread(&gaps, t.timescale),
+        interval: Spread::of_counts(&gaps, t.timescale),
     })
 }
 
@@ -130,29 +156,4 @@ fn move_one(gaps: &mut Gaps, from: i128, to: i128) {
         }
     }
     *gaps.entry(to).or_default() += 1;
-}
-
-/// The spread of `gaps` (ticks at `timescale`) in seconds; `None` when empty.
-fn spread(gaps: &Gaps, timescale: u32) -> Option<Spread> {
-    let total: u64 = gaps.values().sum();
-    let seconds = |ticks: i128| ticks as f64 / f64::from(timescale);
-    let nth = |i: u64| {
-        let mut seen = 0u64;
-        gaps.iter()
-            .find(|(_, &c)| {
-                seen += c;
-                seen > i
-            })
-            .map(|(&g, _)| seconds(g))
-    };
-    let median = match total {
-        0 => return None,
-        _ if total % 2 == 1 => nth(total / 2)?,
-        _ => (nth(total / 2 - 1)? + nth(total / 2)?) / 2.0,
-    };
-    Some(Spread {
-        min: seconds(*gaps.keys().next()?),
-        median,
-        max: seconds(*gaps.keys().next_back()?),
-    })
 }
