@@ -17,7 +17,8 @@ pub fn report(name: String, bytes: &[u8], segment_ms: u64) -> Report {
     };
     r.moov = Some(if facts.moov_first { "start" } else { "end" });
     r.fragmented = Some(facts.fragmented);
-    r.duration_s = Some(facts.duration_s);
+    // A fragmented film's moov often says 0 (its samples are in the fragments).
+    r.duration_s = Some(facts.duration_s).filter(|&d| !facts.fragmented || d > 0.0);
     r.tracks = facts.tracks.iter().enumerate().map(track).collect();
     r.start = Some(Verdict::of(mp4::cut_verdict(bytes, &facts).map(|()| None)));
     let hls = mp4::hls_verdict(bytes, &facts, segment_ms);
