@@ -323,3 +323,27 @@ fn hls(config: &Path, target: &str) -> String {
     );
     String::from_utf8(response.body).unwrap()
 }
+
+/// Regression guard for the README: its `loomiere probe` example is what the command
+/// prints on the same films (paths as `media/NAME`).
+#[test]
+fn the_readme_example_is_what_probe_prints() {
+    let section = crate::support::manifest::readme_section("The admin command `loomiere`");
+    let command = "$ loomiere probe ";
+    let at = section
+        .find(command)
+        .expect("the README shows a probe example");
+    let line_end = at + section[at..].find('\n').unwrap();
+    let names: Vec<&str> = section[at + command.len()..line_end]
+        .split(' ')
+        .map(|p| p.trim_start_matches("media/"))
+        .collect();
+    let shown = &section[line_end + 1..];
+    let shown = &shown[..shown.find("```").expect("the example's end")];
+    let paths: Vec<PathBuf> = names.iter().map(|n| media(n)).collect();
+    let mut args = vec!["probe".as_ref()];
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    let (stdout, _) = texts(&loomiere(args));
+    let prefix = format!("{}/", media_dir().display());
+    assert_eq!(stdout.replace(&prefix, "media/"), shown);
+}
