@@ -68,11 +68,12 @@ pub enum Command {
                       FLV: the duration, the codecs from the tag headers and whether \
                       onMetaData has a keyframes index. Then whether a ?start= seek and \
                       HLS can serve the film, planned as the streamers plan them, and why \
-                      not if not. HLS segments last segment_duration from the config, \
-                      and a film whose extension has no segmenter.<ext> is said to get no \
-                      HLS.\n\n\
+                      not if not. HLS segments last segment_duration from the config; \
+                      when streamer.<ext> or segmenter.<ext> is off for the film's \
+                      extension it says so, and when streamer.<ext> names a program that \
+                      cannot read the film, ?start= is a no.\n\n\
                       Exit status 1 when a film cannot be read or cannot be served a way \
-                      that applies to it (fragmented MP4: no ?start=, no HLS)."
+                      the config offers for it (fragmented MP4: no ?start=, no HLS)."
     )]
     Probe(Probe),
     /// Show the open streams (needs the streamers' scoreboard, which does not exist yet)
