@@ -20,6 +20,9 @@ SHARED = {
     "file_direct": "`loomiere-file` alone under tcpsvd",
     "floor1": "floor, one exec: a static C program (musl-gcc -static) writing a fixed 2-byte response",
     "floor2": "floor, two execs: the same program run first with an argument, execing itself",
+    "nginx_vod": "nginx-vod-module 1.33-13 (kaltura, commit 26f0687) on Debian's nginx 1.22, its "
+                 "`nginx-vod.conf.in`: 6 s segments aligned to key frames, metadata cache on, no response "
+                 "cache, one worker",
 }
 
 
@@ -50,7 +53,7 @@ class Bench:
     def supervisors(self, entries):
         """{entry name: tcpsvd's pid} for ENTRIES ((name, port, path), ...) whose
         server (the name's first word) runs under tcpsvd; for common.interleaved."""
-        return {e[0]: self.pid(e[0].split()[0]) for e in entries if e[0].split()[0] != "nginx"}
+        return {e[0]: self.pid(e[0].split()[0]) for e in entries if not e[0].split()[0].startswith("nginx")}
 
     def describe(self, *names):
         """The configuration lines for the shared servers NAMES, then how Loomiere's
@@ -58,7 +61,9 @@ class Bench:
         lines = []
         for name in names:
             where = f"port {self.settings.port(name)}"
-            if name not in ("nginx", "floor1", "floor2"):
+            if name == "nginx_vod":
+                where = f"`target/bench/nginx-vod/run-{self.settings.port(name)}/nginx.conf`, {where}"
+            elif name not in ("nginx", "floor1", "floor2"):
                 where = f"`target/bench/conf/{name}.conf`, {where}"
             lines.append(f"{name}: {SHARED[name]} ({where})")
         return lines + self.common_config()
@@ -79,6 +84,8 @@ class Bench:
         s, port = self.settings, self.settings.port(name)
         if name == "nginx":
             return servers.nginx(self.procs, port, s.media)
+        if name == "nginx_vod":
+            return servers.nginx_vod(self.procs, port, s.media, s.nginx_vod_dir)
         if name in ("floor1", "floor2"):
             return servers.floor(self.procs, name, port, int(name[-1]))
         program = {"direct": "loomiere-mp4", "file_direct": "loomiere-file"}.get(name, "loomiere-stream")
