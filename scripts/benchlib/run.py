@@ -18,6 +18,7 @@ SHARED = {
     "front_throttled": "`loomiere-stream`, the shipped `throttle = 20`",
     "direct": "`loomiere-mp4` alone under tcpsvd (one port per format), `throttle = 0`",
     "file_direct": "`loomiere-file` alone under tcpsvd",
+    "hls_direct": "`loomiere-hls` alone under tcpsvd (a port for segmented names only), `throttle = 0`",
     "floor1": "floor, one exec: a static C program (musl-gcc -static) writing a fixed 2-byte response",
     "floor2": "floor, two execs: the same program run first with an argument, execing itself",
     "nginx_vod": "nginx-vod-module 1.33-13 (kaltura, commit 26f0687) on Debian's nginx 1.22, its "
@@ -88,7 +89,8 @@ class Bench:
             return servers.nginx_vod(self.procs, port, s.media, s.nginx_vod_dir)
         if name in ("floor1", "floor2"):
             return servers.floor(self.procs, name, port, int(name[-1]))
-        program = {"direct": "loomiere-mp4", "file_direct": "loomiere-file"}.get(name, "loomiere-stream")
+        program = {"direct": "loomiere-mp4", "file_direct": "loomiere-file", "hls_direct": "loomiere-hls"}
+        program = program.get(name, "loomiere-stream")
         keys = {} if name == "front_throttled" else {"throttle": 0}
         return servers.loomiere(self.procs, name, port, self.bins, s.media, program, **keys)
 

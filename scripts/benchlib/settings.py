@@ -24,6 +24,7 @@ PORT_OFFSETS = {
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
     "nginx_vod": 11,  # nginx-vod-module (the hls part's peer)
+    "hls_direct": 12,  # loomiere-hls under its own tcpsvd, no front
 }
 
 

@@ -12,6 +12,7 @@ mod model;
 mod oracle;
 mod read;
 mod samples;
+mod segmented;
 mod shapes;
 mod span;
 mod tables;

@@ -186,7 +186,12 @@ impl<'a> Film<'a> {
                 o.rendition
             )
         };
-        let k = n as usize - 1;
+        // Segments count from 1: segment 0 is no segment (the URL names never say 0,
+        // but this is a public entry).
+        let k = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .ok_or_else(|| not_found!("segment {n} of {}: segments count from 1", o.rendition))?;
         let Some(l) = o.leader else {
             let firsts = self.leader_firsts(t, k + 2)?;
             let first = *firsts.get(k).ok_or_else(|| missing(firsts.len()))?;
