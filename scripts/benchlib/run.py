@@ -146,7 +146,7 @@ def main(argv):
             path = report.save(name, ctx, result)
             log(f"part {name}: {time.monotonic() - t0:.0f} s; {path.relative_to(REPO)}")
             print(render.section(report.load_all([name])[0]), flush=True)
-            render.rewrite(REPO / "BENCHMARKS.md", report.load_all(list(PARTS)))
+            render.rewrite(REPO / "BENCHMARKS.md", report.load_all(list(PARTS)), list(PARTS))
     finally:
         bench.close()
     board = render.scoreboard([r for r in report.load_all(list(PARTS)) if r["part"] in parts])

@@ -3,6 +3,7 @@
 
 use super::build::Trk;
 use super::file::Mov;
+use super::read::find;
 use crate::{Mp4Error, Segmented};
 use loomiere_cmaf::names::{Kind, Rendition};
 
@@ -53,4 +54,23 @@ fn numbers_past_the_end_are_not_found() {
             );
         }
     }
+}
+
+/// A chunk in the middle of a segment that lies past the end of the file is a defect
+/// (500), not a planned body shorter than its Content-Length: only the segment's last
+/// sample was checked, but chunk offsets need not grow (the fuzz target's second crash).
+#[test]
+fn a_chunk_past_the_end_is_a_defect() {
+    let mut file = film();
+    let stco = find(&file, "moov/trak[0]/mdia/minf/stbl/stco");
+    // Payload: version and flags, entry count, then chunk offsets; the third chunk
+    // (video samples 11 to 15, in segment 1) moves past the end.
+    let at = (stco.at + stco.hdr + 8 + 2 * 4) as usize;
+    file[at..at + 4].copy_from_slice(&0xffff_ff00u32.to_be_bytes());
+    let f = Segmented::open(&file, None, 2000).expect("opens");
+    match f.segment(1, V1) {
+        Err(Mp4Error::Defect(s)) => assert!(s.contains("past the end of the file"), "{s}"),
+        other => panic!("segment 1 gave {:?}", other.map(|p| p.slices().to_vec())),
+    }
+    assert!(f.segment(1, A1).is_ok(), "the audio's chunks are untouched");
 }
