@@ -128,11 +128,17 @@ def timing_targets(res, med, missing):
                          "the system calls below.")
 
 
+def config_env(bench, name):
+    """The environment of a program run alone (tools.one_connection): LOOMIERE_CONFIG
+    naming target/bench/conf/NAME.conf, the front's config (`index_dir`, `throttle = 0`)."""
+    conf = servers.write_config(OUT / "conf" / f"{name}.conf", bench.settings.media, throttle=0)
+    return {"LOOMIERE_CONFIG": str(conf)}
+
+
 def memory(bench, res, film, short, seg):
     """Peak private memory of each program of a request through the front (peakmem.py
     under ptrace), on the 2-hour film and on its first 2 minutes."""
-    conf = servers.write_config(OUT / "conf" / "hls-memory.conf", bench.settings.media, throttle=0)
-    env = {"LOOMIERE_CONFIG": str(conf)}
+    env = config_env(bench, "hls-memory")
     front = bench.bins.path("loomiere-stream")
     servers.readable_by_user(bench.bins.dir)
     names = ["master.m3u8", "index-v1.m3u8", "index-a1.m3u8", "init-v1.mp4", "SEG-v1.m4s", "SEG-a1.m4s"]
@@ -193,8 +199,7 @@ def _kib(p):
 
 def instructions(bench, res, film, seg):
     """Callgrind's counts for `loomiere-hls` alone (as run directly under tcpsvd) per name."""
-    conf = servers.write_config(OUT / "conf" / "hls-instr.conf", bench.settings.media, throttle=0)
-    env = {"LOOMIERE_CONFIG": str(conf)}
+    env = config_env(bench, "hls-instr")
     hls = bench.bins.path("loomiere-hls")
     t = res.table("request (`loomiere-hls` alone)", "instructions (callgrind)")
     res.raw["instructions"] = []
@@ -214,7 +219,7 @@ def instructions(bench, res, film, seg):
 
 def syscalls(bench, res, film, seg):
     """strace -f -c of a playlist and a segment through the front (front + loomiere-hls)."""
-    env = {"LOOMIERE_CONFIG": str(OUT / "conf" / "hls-memory.conf")}
+    env = config_env(bench, "hls-strace")
     t = res.table("request (front + `loomiere-hls`, `strace -f -c`)", "system calls", "the most frequent")
     res.raw["syscalls"] = {}
     for name in ("index-v1.m3u8", f"seg-{seg}-v1.m4s"):
