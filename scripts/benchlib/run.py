@@ -14,7 +14,7 @@ from .settings import OUT, REPO, Settings, command_line
 SHARED = {
     # name: (what it is, how to start it) for servers several parts use.
     "nginx": "nginx 1.22 (Debian), scripts/nginx-bench.conf: mp4 module, sendfile, tcp_nopush, one worker",
-    "front": "`loomiere-stream` (the front, execs `loomiere-mp4`/`loomiere-file`), `throttle = 0`",
+    "front": "`loomiere-stream` (the front, execs `loomiere-mp4`/`loomiere-hls`/`loomiere-file`), `throttle = 0`",
     "front_throttled": "`loomiere-stream`, the shipped `throttle = 20`",
     "direct": "`loomiere-mp4` alone under tcpsvd (one port per format), `throttle = 0`",
     "file_direct": "`loomiere-file` alone under tcpsvd",
