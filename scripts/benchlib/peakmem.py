@@ -10,7 +10,9 @@ part's sampling of long-lived streams cannot see. "private" is `Private_Dirty +
 Anonymous`, as the memory part counts it; "anonymous" is `Anonymous` alone.
 
 Used by the hls part between the client's socket and loomiere-stream (as tcpsvd would
-run it); x86-64 Linux only (the syscall number is read from `orig_rax`).
+run it); x86-64 Linux only (the syscall number is read from `orig_rax`). It runs alone,
+copied into a scratch directory for the streamers' user, so it imports nothing of
+benchlib (its smaps reading repeats procs.memory_kib's, with `Anonymous` apart).
 """
 
 import ctypes

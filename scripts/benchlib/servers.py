@@ -148,19 +148,30 @@ def nginx(procs, port, media):
     prefix.mkdir(parents=True, exist_ok=True)
     user = "user root root;" if os.geteuid() == 0 else ""
     text = (REPO / "scripts" / "nginx-bench.conf").read_text()
-    for key, value in {"@PREFIX@": prefix, "@ROOT@": media, "@PORT@": port, "@USER@": user}.items():
-        text = text.replace(key, str(value))
-    conf = prefix / "nginx.conf"
-    conf.write_text(text)
+    conf = fill(text, prefix / "nginx.conf", {"@PREFIX@": prefix, "@ROOT@": media, "@PORT@": port, "@USER@": user})
     argv = ["nginx", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"]
-    p = procs.start(argv, prefix / "stdout.log")
+    return start_listening(procs, argv, prefix / "stdout.log", port, f"nginx did not start: see {prefix / 'error.log'}")
+
+
+def fill(template, path, values):
+    """Writes TEMPLATE with each key of VALUES (`@NAME@`) replaced to PATH; returns PATH."""
+    for key, value in values.items():
+        template = template.replace(key, str(value))
+    path.write_text(template)
+    return path
+
+
+def start_listening(procs, argv, log_path, port, failure):
+    """Starts ARGV (a server in the foreground) and waits up to 5 s until it accepts on
+    PORT; returns its Popen, or raises BenchError(FAILURE)."""
+    p = procs.start(argv, log_path)
     for _ in range(100):
         if port_open(port):
             return p
         if p.poll() is not None:
             break
         time.sleep(0.05)
-    raise BenchError(f"nginx did not start: see {prefix / 'error.log'}")
+    raise BenchError(failure)
 
 
 def nginx_vod_missing(peer_dir):
@@ -190,18 +201,10 @@ def nginx_vod(procs, port, media, peer_dir):
         (prefix / d).mkdir(parents=True, exist_ok=True)
     user = "user root root;" if os.geteuid() == 0 else ""
     text = (Path(peer_dir) / "nginx-vod.conf.in").read_text().replace("daemon on;", "daemon off;")
-    for key, value in {"@PREFIX@": prefix, "@MEDIA@": f"{media}/", "@PORT@": port, "@SO@": so, "@USER@": user}.items():
-        text = text.replace(key, str(value))
-    conf = prefix / "nginx.conf"
-    conf.write_text(text)
-    p = procs.start(["nginx", "-c", str(conf), "-p", f"{prefix}/"], prefix / "stdout.log")
-    for _ in range(100):
-        if port_open(port):
-            return p
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise BenchError(f"nginx-vod did not start: see {prefix / 'logs' / 'error.log'}")
+    values = {"@PREFIX@": prefix, "@MEDIA@": f"{media}/", "@PORT@": port, "@SO@": so, "@USER@": user}
+    conf = fill(text, prefix / "nginx.conf", values)
+    return start_listening(procs, ["nginx", "-c", str(conf), "-p", f"{prefix}/"], prefix / "stdout.log", port,
+                           f"nginx-vod did not start: see {prefix / 'logs' / 'error.log'}")
 
 
 def nginx_version():
