@@ -23,6 +23,8 @@ PORT_OFFSETS = {
     "file_direct": 8,  # loomiere-file under its own tcpsvd
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
+    "nginx_vod": 11,  # nginx-vod-module (the hls part's peer)
+    "hls_direct": 12,  # loomiere-hls under its own tcpsvd, no front
 }
 
 
@@ -56,6 +58,10 @@ class Settings:
         default_factory=lambda: Path(os.environ.get("BENCH_MEDIA", REPO / "media")).resolve()
     )
     bin_dir_env: str = field(default_factory=lambda: os.environ.get("BENCH_BIN_DIR", ""))
+    # The nginx-vod-module build files (README, build.sh, nginx-vod.conf.in), issue 12's peer.
+    nginx_vod_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("BENCH_NGINX_VOD", "/work/shared/peers/nginx-vod"))
+    )
 
     def port(self, name):
         """The TCP port of the server NAME (see PORT_OFFSETS)."""
