@@ -59,3 +59,21 @@ fn an_unconfigured_extension_is_404() {
         .start(&dir);
     direct.send(&get("/notes.txt")).expect(404);
 }
+
+#[test]
+fn the_front_serves_plain_files_itself_and_execs_the_others() {
+    // Both streamers named at paths where no program is: the front serves the image
+    // with loomiere-file's code linked in (no exec), and has to exec for the MP4.
+    let dir = TempDir::new("file-in-front");
+    let config = dir.config(
+        "stream.conf",
+        Some(media_dir()),
+        "streamer.jpg = /nonexistent/loomiere-file\nstreamer.mp4 = /nonexistent/loomiere-mp4\n",
+    );
+    let server = Server::stream(&dir, &config);
+    let r = server.send(&get("/poster.jpg"));
+    r.expect(200).complete();
+    assert_eq!(r.header("Content-Type"), Some("image/jpeg"));
+    assert!(r.body == std::fs::read(media("poster.jpg")).unwrap());
+    server.send(&get("/h264-aac.mp4")).expect(500);
+}
