@@ -92,6 +92,21 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "scoreboard",
+        set: |c, v| {
+            c.scoreboard = values::absolute_path_or_off(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "scoreboard_slots",
+        set: |c, v| {
+            let n = values::count(v, 1, 1 << 20)?;
+            c.scoreboard_slots = u64::try_from(n).map_err(|_| "too many slots".to_string())?;
+            Ok(())
+        },
+    },
+    Key {
         name: "allow_root",
         set: |c, v| {
             c.access.allow_root = values::flag(v, "yes", "no")?;

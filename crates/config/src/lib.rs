@@ -19,6 +19,8 @@
 //! | `max_request_head` | bytes, `k` suffix = 1024, 256 ..= 1 MiB | 8192 |
 //! | `max_header_lines` | 1 ..= 10000 | 100 |
 //! | `index_dir` | absolute path of the planning-index cache, or `off` | `off` |
+//! | `scoreboard` | absolute path of the scoreboard file, or `off` | `/run/loomiere/scoreboard` |
+//! | `scoreboard_slots` | slots of a new scoreboard file, 1 ..= 1048576 | 4096 |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
 //! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*` | see [`loomiere_access`] | |
@@ -41,4 +43,4 @@ mod values;
 
 pub use error::ConfigError;
 pub use read::{load, parse};
-pub use settings::{Config, DEFAULT_ROOT};
+pub use settings::{Config, DEFAULT_ROOT, DEFAULT_SCOREBOARD};

@@ -8,6 +8,9 @@ use std::time::Duration;
 /// The document root used when neither the file nor `--root` sets one.
 pub const DEFAULT_ROOT: &str = "/srv/loomiere";
 
+/// The scoreboard file used when the configuration does not say `scoreboard`.
+pub const DEFAULT_SCOREBOARD: &str = "/run/loomiere/scoreboard";
+
 const DEFAULT_STREAMERS: &[(&str, &str)] = &[
     ("mp4", "loomiere-mp4"),
     ("m4v", "loomiere-mp4"),
@@ -62,6 +65,13 @@ pub struct Config {
     /// Directory of the planning-index cache (`index_dir`, an absolute path), or
     /// `None` (`off`, the default) for no cache. See `loomiere-index-cache`.
     pub index_dir: Option<PathBuf>,
+    /// The scoreboard file (`scoreboard`, an absolute path; default
+    /// [`DEFAULT_SCOREBOARD`]), or `None` (`off`): no process records its stream.
+    /// See `loomiere-scoreboard`.
+    pub scoreboard: Option<PathBuf>,
+    /// Slots of a scoreboard file made anew (`scoreboard_slots`, 1 ..= 1048576,
+    /// default 4096): the most streams shown at once. An existing file keeps its own.
+    pub scoreboard_slots: u64,
     /// `(extension in lower case, program)`: which streamer serves an extension.
     pub streamers: Vec<(String, String)>,
     /// `(extension in lower case, media type)`: the `Content-Type` of an extension.
@@ -80,7 +90,8 @@ pub(crate) fn owned_table(table: &[(&str, &str)]) -> Vec<(String, String)> {
 impl Default for Config {
     /// No root (so [`DEFAULT_ROOT`]), 10 s request timeout, 60 s send timeout,
     /// throttling 20 s of media ahead at real time for bodies of 1 MiB or more,
-    /// 8192-byte head, 100 header lines, no index cache; MP4 family ->
+    /// 8192-byte head, 100 header lines, no index cache, a scoreboard of 4096 slots
+    /// at [`DEFAULT_SCOREBOARD`]; MP4 family ->
     /// `loomiere-mp4`, `flv` -> `loomiere-flv`, images -> `loomiere-file`; the
     /// usual media types for those.
     fn default() -> Config {
@@ -92,6 +103,8 @@ impl Default for Config {
             max_request_head: 8192,
             max_header_lines: 100,
             index_dir: None,
+            scoreboard: Some(PathBuf::from(DEFAULT_SCOREBOARD)),
+            scoreboard_slots: 4096,
             streamers: owned_table(DEFAULT_STREAMERS),
             content_types: owned_table(DEFAULT_TYPES),
             access: Rules::default(),

@@ -82,6 +82,14 @@ fn good_values() {
             c.index_dir = Some("/var/cache/loomiere".into())
         }),
         ("index_dir = /", |c| c.index_dir = Some("/".into())),
+        ("scoreboard = off", |c| c.scoreboard = None),
+        ("scoreboard = /tmp/sb", |c| {
+            c.scoreboard = Some("/tmp/sb".into())
+        }),
+        ("scoreboard_slots = 1", |c| c.scoreboard_slots = 1),
+        ("scoreboard_slots = 1048576", |c| {
+            c.scoreboard_slots = 1 << 20
+        }),
         ("streamer.mp4 = /opt/bin/mp4", |c| {
             c.streamers[0].1 = "/opt/bin/mp4".into()
         }),
@@ -177,6 +185,9 @@ fn bad_values() {
             "index_dir: expected an absolute path or 'off', got 'var/cache/loomiere'",
         ),
         ("index_dir = Off", 1, "absolute path or 'off'"),
+        ("scoreboard = run/sb", 1, "absolute path or 'off'"),
+        ("scoreboard_slots = 0", 1, "between 1 and 1048576"),
+        ("scoreboard_slots = 1048577", 1, "between 1 and 1048576"),
         ("index_dir = /a\x01b", 1, "control character"),
         (
             "index_dir = off\nindex_dir = /a",
