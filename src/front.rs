@@ -12,6 +12,7 @@ use loomiere_connection::stdin;
 use loomiere_http::Refusal;
 use loomiere_serve::request::limits;
 use loomiere_serve::route::{program_path, streamer_for};
+use loomiere_serve::watch::SLOT_ENV;
 use loomiere_serve::{admit, start, Exchange, Startup};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ pub fn run() -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    ex.watch(&base, "loomiere-stream");
     let head = match read_head(stdin(), &limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => return ex.intake_failed(&e),
@@ -36,7 +38,7 @@ pub fn run() -> ExitCode {
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
         Ok(()) => match route(&head, &base, &mut ex) {
-            Ok(program) => exec(&program, &args, &head),
+            Ok(program) => exec(&program, &args, &head, ex.watcher().index()),
             Err(r) => r,
         },
     };
@@ -52,9 +54,14 @@ fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Ref
     Ok(program_path(streamer_for(config, &admitted.target)?))
 }
 
-/// Replaces this process with the streamer. Returns the refusal when `execve` fails.
-fn exec(program: &PathBuf, args: &Args, head: &[u8]) -> Refusal {
+/// Replaces this process with the streamer, naming the scoreboard `slot` this
+/// process holds (the streamer adopts it: same pid). Returns the refusal when
+/// `execve` fails.
+fn exec(program: &PathBuf, args: &Args, head: &[u8], slot: Option<usize>) -> Refusal {
     let mut cmd = Command::new(program);
+    if let Some(i) = slot {
+        cmd.env(SLOT_ENV, i.to_string());
+    }
     if let Some(root) = &args.root {
         cmd.arg("--root").arg(root);
     }

@@ -177,6 +177,12 @@ pub fn fatal(program: &str, reason: &dyn Display) {
     write_stderr(format!("{program}: fatal: {reason}\n").as_bytes());
 }
 
+/// Writes `program: note: reason` to stderr, one `write(2)`: something that costs
+/// nothing but a feature (no scoreboard, say), never a failed request.
+pub fn note(program: &str, reason: &dyn Display) {
+    write_stderr(format!("{program}: note: {reason}\n").as_bytes());
+}
+
 /// Writes all of `bytes` to fd 2, retrying on `EINTR`; a short write (only
 /// possible past `PIPE_BUF` or on a signal) is continued; other errors are dropped.
 fn write_stderr(mut bytes: &[u8]) {

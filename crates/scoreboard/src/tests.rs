@@ -151,7 +151,7 @@ fn a_missing_directory_is_an_error_not_a_panic() {
 fn a_claimed_slot_is_listed_with_what_it_recorded_and_freed_on_drop() {
     let dir = TempDir::new("claim");
     let path = dir.0.join("scoreboard");
-    let mut slot = claim(&path, 8, None, 1, 1_700_000_000_123, "192.0.2.7").unwrap();
+    let slot = claim(&path, 8, None, 1, 1_700_000_000_123, "192.0.2.7").unwrap();
     slot.set_request("example.com", "/films/a.mp4?start=10");
     slot.set_state(State::Throttled);
     slot.set_answer(206, 1000);
@@ -259,7 +259,7 @@ fn claims_skip_live_owners_and_take_stale_slots() {
 fn the_end_of_an_exchange_counts_request_bytes_saved_and_reason() {
     let dir = TempDir::new("count");
     let path = dir.0.join("scoreboard");
-    let mut slot = claim(
+    let slot = claim(
         &path,
         4,
         None,

@@ -7,6 +7,7 @@ use crate::map::Mapping;
 use crate::names::{code_index, EndReason, State};
 use crate::slot::{self, META, PLANNED, SENT};
 use crate::text;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The slot this process owns in a mapped scoreboard. Dropping it frees the slot.
@@ -15,7 +16,7 @@ pub struct Slot {
     index: usize,
     streamer: usize,
     /// Body bytes sent as last stored (word 5) and added to the global counter.
-    sent: u64,
+    sent: Cell<u64>,
 }
 
 /// What a process tells the counters when its exchange ends.
@@ -74,7 +75,7 @@ impl Slot {
             map,
             index,
             streamer,
-            sent,
+            sent: Cell::new(sent),
         })
     }
 
@@ -114,12 +115,12 @@ impl Slot {
 
     /// Records `sent` body bytes sent so far (a running total) and adds the growth
     /// since the last call to the global counter.
-    pub fn set_sent(&mut self, sent: u64) {
-        let grown = sent.saturating_sub(self.sent);
+    pub fn set_sent(&self, sent: u64) {
+        let grown = sent.saturating_sub(self.sent.get());
         if grown == 0 {
             return;
         }
-        self.sent = sent;
+        self.sent.set(sent);
         self.words()[SENT].store(sent, Ordering::Relaxed);
         counters::add_sent(self.map.words(), grown);
     }
@@ -127,7 +128,7 @@ impl Slot {
     /// Counts the exchange's end: the request by streamer and status, the bytes sent
     /// not yet counted, the bytes saved (planned minus sent, when the viewer left:
     /// client-closed or send-timeout), the end reason.
-    pub fn finish(&mut self, outcome: &Outcome) {
+    pub fn finish(&self, outcome: &Outcome) {
         self.set_sent(outcome.sent);
         count(self.map.words(), self.streamer, outcome);
     }

@@ -12,6 +12,7 @@
 //! - [`request`]: the checks before a file is opened, the same in the front and in
 //!   every streamer ([`admit`]).
 //! - [`route`]: which streamer serves a request ([`route::streamer_for`]).
+//! - [`watch`]: the process's scoreboard slot, told each phase ([`Watcher`]).
 //! - [`streamer`]: a streamer's flow ([`run_streamer`]) and what its format handler is
 //!   given and gives back ([`Context`], [`Body`]).
 
@@ -22,8 +23,10 @@ pub mod request;
 pub mod route;
 pub mod startup;
 pub mod streamer;
+pub mod watch;
 
 pub use exchange::Exchange;
 pub use request::{admit, Admitted};
 pub use startup::{start, Startup};
 pub use streamer::{run_streamer, Body, Context, Handler};
+pub use watch::Watcher;

@@ -22,6 +22,12 @@ impl Exchange {
             &[]
         };
         let response = error_head(r.status, extra, self.is_head(), SystemTime::now());
+        let head_len = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(response.len(), |p| p + 4) as u64;
+        let planned = (response.len() as u64).saturating_sub(head_len);
+        self.watcher().answering(r.status, planned);
         let sent = send_response(
             stdout(),
             &response,
@@ -30,14 +36,13 @@ impl Exchange {
             None,
             self.send_timeout(),
         );
+        self.watcher().draining();
         finish_connection(stdout(), stdin());
         // As for every answer, the log counts body bytes: those after the blank line.
-        let head_len = response
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .map_or(response.len(), |p| p + 4) as u64;
         let body = sent.head_bytes.saturating_sub(head_len);
         self.log(r.status, body, &[&r.reason, sent.end.as_note()]);
+        self.watcher()
+            .finish(r.status, planned, body, Some(&sent.end));
         after_send(&sent.end)
     }
 

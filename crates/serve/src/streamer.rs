@@ -3,19 +3,22 @@
 //! sending, and one access-log line.
 //!
 //! The phases of a streamer process, each one step of [`run_streamer`] and the
-//! functions it calls, in order (a watcher of the process, such as a scoreboard slot,
-//! records them where they begin):
+//! functions it calls, in order; the process's scoreboard slot ([`crate::watch`])
+//! records each where it begins:
 //!
-//! 1. start-up ([`crate::startup::start`]);
-//! 2. reading the request head ([`acquire_head`]);
-//! 3. planning: the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
+//! 1. start-up ([`crate::startup::start`]), then the slot claimed
+//!    ([`Exchange::watch`]);
+//! 2. reading the request head ([`acquire_head`]): state `reading`;
+//! 3. planning (state `planning` once the request line is known): the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
 //!    format's plan (the [`Handler`]), the answer (`send`: validators, ranges, the
 //!    throttle's schedule): [`Body::plan`] is then the bytes planned;
-//! 4. sending: the first burst, then, when throttled, sending and resting in turn
-//!    (`loomiere_connection::send`, whose sender counts the bytes sent);
-//! 5. draining: the lingering close ([`finish_connection`]);
+//! 4. sending: the first burst (`bursting`, status and bytes planned recorded), then,
+//!    when throttled, sending and resting in turn (`throttled`;
+//!    `loomiere_connection::send`, whose sender reports the bytes sent);
+//! 5. draining: the lingering close ([`finish_connection`]), `draining`;
 //! 6. the end: the access-log line with the status and how the send ended
-//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]).
+//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]), counted in the
+//!    scoreboard's counters; the slot is freed when the exchange is dropped.
 
 use crate::exchange::Exchange;
 use crate::exit::after_send;
@@ -24,7 +27,9 @@ use crate::route::check_routed_to;
 use crate::startup::{start, Startup};
 use loomiere_config::Config;
 use loomiere_connection::intake::{acquire_head, Source};
-use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled};
+use loomiere_connection::send::{
+    finish_connection, is_socket, send_response_watched, send_throttled_watched,
+};
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
 use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
@@ -87,6 +92,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
         Ok(s) => s,
         Err(code) => return code,
     };
+    ex.watch(&base, program);
     let (head, source) = match acquire_head(&limits(&base), base.request_timeout) {
         Ok(h) => h,
         Err(e) => return ex.intake_failed(&e),
@@ -148,7 +154,7 @@ fn send(
     mut body: Body,
     version: u32,
     config: &Config,
-    ex: &Exchange,
+    ex: &mut Exchange,
 ) -> ExitCode {
     let etag = strong_etag(&file.identity, &body.variant, version);
     let rep = Representation {
@@ -164,10 +170,13 @@ fn send(
         ans.body,
     )
     .filter(|_| is_socket(stdout()));
+    let (start, end) = ans.body.unwrap_or((0, 0));
+    ex.answering(ans.status, end.saturating_sub(start));
+    let mut watch = ex.watcher();
     // Unmapped after the response, or before a throttled stream's first rest.
     let mapping = body.mapping.take();
     let sent = match &schedule {
-        Some(s) => send_throttled(
+        Some(s) => send_throttled_watched(
             stdout(),
             &ans.head,
             &body.plan,
@@ -175,20 +184,23 @@ fn send(
             config.send_timeout,
             s,
             mapping,
+            &mut watch,
         ),
         None => {
-            let sent = send_response(
+            let sent = send_response_watched(
                 stdout(),
                 &ans.head,
                 &body.plan,
                 ans.body,
                 Some(&file.file),
                 config.send_timeout,
+                &mut watch,
             );
             drop(mapping);
             sent
         }
     };
+    ex.watcher().draining();
     finish_connection(stdout(), stdin());
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {
