@@ -5,10 +5,13 @@
 //! - `loomiere-mp4` ([`mp4`]): MP4 with `?start=` / `?end=` in seconds.
 //! - `loomiere-file` ([`file`](mod@file)): images and other configured static types.
 //! - `loomiere-flv` ([`flv`]): FLV with `?start=` byte offsets or `units=s` seconds.
+//! - `loomiere-monitor` ([`monitor`]): the scoreboard as Prometheus metrics, JSON and
+//!   an HTML status page, on its own port.
 
 pub mod file;
 pub mod flv;
 pub mod front;
+pub mod monitor;
 pub mod mp4;
 
 /// Every binary's allocator: small blocks from dlmalloc, large ones mapped on their own

@@ -14,5 +14,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let _ = counters::read(&words);
     let s = scan(&words, layout, &|pid| pid % 3 != 0, true);
-    assert!(s.streams.len() + s.reclaimed + s.free == layout.slots);
+    assert!(s.streams.len() + s.reclaimed + s.free + s.busy == layout.slots);
 });

@@ -41,8 +41,10 @@ pub struct Scan {
     pub streams: Vec<Stream>,
     /// Slots whose owner was gone, freed by this scan (or, read-only, skipped).
     pub reclaimed: usize,
-    /// Slots free (or being claimed).
+    /// Slots free.
     pub free: usize,
+    /// Slots of live processes caught while claiming or rewriting them.
+    pub busy: usize,
 }
 
 /// Checks `words` (a whole file, read or mapped) as a scoreboard: its header against
@@ -67,18 +69,20 @@ pub fn scan(
     let mut out = Scan::default();
     for i in 0..layout.slots {
         let w = slot::words(words, layout, i);
-        match read_slot(w) {
-            None => out.free += 1,
-            Some(s) if !alive(s.pid) => {
-                if reclaim {
-                    slot::reclaim(w, s.pid);
-                }
-                out.reclaimed += 1;
+        let pid = w[PID].load(Ordering::Acquire);
+        if pid == 0 {
+            out.free += 1;
+        } else if !alive(pid) {
+            // Gone even while writing its texts (an odd sequence): freed all the same.
+            if reclaim {
+                slot::reclaim(w, pid);
             }
-            Some(mut s) => {
-                s.slot = i;
-                out.streams.push(s);
-            }
+            out.reclaimed += 1;
+        } else if let Some(mut s) = read_slot(w) {
+            s.slot = i;
+            out.streams.push(s);
+        } else {
+            out.busy += 1;
         }
     }
     out
@@ -88,12 +92,12 @@ pub fn scan(
 /// for more than a few tries.
 fn read_slot(w: &[AtomicU64]) -> Option<Stream> {
     for _ in 0..4 {
+        // Free (a slot never used has sequence 0), or being claimed or rewritten.
+        if w[PID].load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let seq = w[SEQ].load(Ordering::Acquire);
         if seq & 1 == 1 {
-            // Free, or its texts are being written: look again only if owned.
-            if w[PID].load(Ordering::Relaxed) == 0 {
-                return None;
-            }
             std::hint::spin_loop();
             continue;
         }

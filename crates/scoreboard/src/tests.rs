@@ -326,3 +326,17 @@ fn a_reader_survives_garbage_slots() {
         .all(|s| s.streamer == STREAMERS.len() - 1));
     let _ = counters::read(&words);
 }
+
+#[test]
+fn a_process_killed_while_writing_its_texts_is_reclaimed_too() {
+    let words = words_of(Layout::new(2));
+    let layout = check(&words).unwrap();
+    let w = &words[layout.slot_at(1)..layout.slot_at(2)];
+    w[0].store(4242, Ordering::Relaxed);
+    w[1].store(3, Ordering::Relaxed);
+    let live = scan(&words, layout, &|_| true, true);
+    assert_eq!((live.busy, live.streams.len()), (1, 0));
+    let gone = scan(&words, layout, &|_| false, true);
+    assert_eq!(gone.reclaimed, 1);
+    assert_eq!(w[0].load(Ordering::Relaxed), 0);
+}
