@@ -17,6 +17,9 @@ pub mod metrics;
 mod respond;
 pub mod view;
 
+#[cfg(test)]
+mod tests;
+
 use loomiere_config::Config;
 use loomiere_connection::intake::acquire_head;
 use loomiere_http::Refusal;
