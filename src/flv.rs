@@ -30,6 +30,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
             notes: vec![],
             time_map: TimeMap::new(),
             mapping: None,
+            fields: Vec::new(),
         });
     }
     // The time map is only worth its walk over the tags when throttling is on.
@@ -59,6 +60,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         notes,
         time_map: planned.time_map,
         mapping,
+        fields: Vec::new(),
     })
 }
 

@@ -15,6 +15,7 @@ mod corrupt;
 mod direct;
 mod file;
 mod flv;
+mod hls;
 mod hostile;
 mod http;
 mod monitor;

@@ -22,6 +22,9 @@
 //! | `scoreboard` | absolute path of the scoreboard file, or `off` | `/run/loomiere/scoreboard` |
 //! | `scoreboard_slots` | slots of a new scoreboard file, 1 ..= 1048576 | 4096 |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
+//! | `segmenter.<ext>` | program serving `/film.<ext>/<name>` (HLS, DASH), or `off` | `loomiere-hls` for `mp4`, `m4v`, `m4a`, `mov` |
+//! | `segment_duration` | target seconds of an HLS/DASH segment, 1 ..= 60 | 6 |
+//! | `segment_cache_control` | `Cache-Control` of playlists and segments, or `off` | `public, max-age=86400` |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
 //! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*` | see [`loomiere_access`] | |
 //!
@@ -43,4 +46,4 @@ mod values;
 
 pub use error::ConfigError;
 pub use read::{load, parse};
-pub use settings::{Config, DEFAULT_ROOT, DEFAULT_SCOREBOARD};
+pub use settings::{Config, DEFAULT_ROOT, DEFAULT_SCOREBOARD, DEFAULT_SEGMENT_CACHE_CONTROL};

@@ -21,6 +21,7 @@ pub fn bin(name: &str) -> &'static str {
         "loomiere-file" => env!("CARGO_BIN_EXE_loomiere-file"),
         "loomiere-flv" => env!("CARGO_BIN_EXE_loomiere-flv"),
         "loomiere-monitor" => env!("CARGO_BIN_EXE_loomiere-monitor"),
+        "loomiere-hls" => env!("CARGO_BIN_EXE_loomiere-hls"),
         other => panic!("no binary named {other}"),
     }
 }
