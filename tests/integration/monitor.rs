@@ -379,7 +379,7 @@ fn promtool(scrape: &str) -> (bool, String) {
 }
 
 /// The status page: HTML with the film's row, a progress bar, the bytes saved, and
-/// a reload, and nothing loaded from elsewhere.
+/// a reload, and nothing loaded from elsewhere; `loomiere status` shows the same row.
 #[test]
 fn the_status_page_shows_each_stream_with_a_bar_and_refreshes_itself() {
     let site = Site::new("monitor-page", "throttle = 2\n");
@@ -401,6 +401,24 @@ fn the_status_page_shows_each_stream_with_a_bar_and_refreshes_itself() {
     for banned in ["<script", "src=", "@import", "url("] {
         assert!(!page.contains(banned), "{banned} in {page}");
     }
+    // `loomiere status` reads the same scoreboard.
+    let config = site.dir.join("stream.conf");
+    let out = crate::admin::loomiere(["status".as_ref(), "--config".as_ref(), config.as_os_str()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(": 1 open of 64 slots;"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("/film.mp4?start=1"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        row.contains(" mp4 ") && row.contains(" 200 ") && row.contains("127.0.0.1"),
+        "{row}"
+    );
     viewer.leave();
     assert_eq!(site.page("/nothing").0, 404);
 }

@@ -4,14 +4,16 @@
 //!   key's effective value, and the paths it names checked for their user.
 //! - `sign PATH --expires 2h` ([`sign`]): a link for `secure_link_md5`.
 //! - `index DIR|FILM...` ([`index`]): the MP4 sample indexes, ahead of time.
-//! - `status` ([`status`]): open streams, once the streamers keep a scoreboard.
+//! - `status [--watch SECONDS]` ([`status`]): the open streams and the totals from
+//!   the streamers' scoreboard.
 //!
 //! Every call into the streamers' crates is in [`runtime`] (config, access rules,
-//! index cache) and [`mp4`] (the planner), so a change of their shape touches only
-//! those two files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
+//! index cache), [`mp4`] (the planner) and [`board`] (the scoreboard), so a change of
+//! their shape touches only those files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
 //! usage error (clap's).
 
 mod account;
+mod board;
 mod check;
 pub mod cli;
 pub mod exit;
@@ -33,6 +35,6 @@ pub fn main() -> ExitCode {
         cli::Command::CheckConfig(args) => check::run(args),
         cli::Command::Sign(args) => sign::run(args),
         cli::Command::Index(args) => index::run(args),
-        cli::Command::Status => status::run(),
+        cli::Command::Status(args) => status::run(args),
     }
 }

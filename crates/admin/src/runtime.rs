@@ -108,6 +108,11 @@ impl Loaded {
         self.config.index_dir.as_deref()
     }
 
+    /// The scoreboard file, `None` for `scoreboard = off`.
+    pub fn scoreboard(&self) -> Option<&Path> {
+        self.config.scoreboard.as_deref()
+    }
+
     pub fn allow_root(&self) -> bool {
         self.config.access.allow_root
     }
