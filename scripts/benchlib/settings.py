@@ -23,6 +23,9 @@ PORT_OFFSETS = {
     "file_direct": 8,  # loomiere-file under its own tcpsvd
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
+    "sb_on": 11,  # loomiere-stream with a scoreboard (the scoreboard part)
+    "sb_off": 12,  # loomiere-stream with scoreboard = off
+    "sb_monitor": 13,  # loomiere-monitor on the scoreboard part's board
 }
 
 

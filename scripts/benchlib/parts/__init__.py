@@ -26,7 +26,7 @@ plus `"hls": hls.run` below (and a port in settings.PORT_OFFSETS for a new serve
         return res
 """
 
-from . import instructions, memory, profile, seek, small, startup, throttle, throughput, viewers
+from . import instructions, memory, profile, scoreboard, seek, small, startup, throttle, throughput, viewers
 
 PARTS = {
     "seek": seek.run,
@@ -37,6 +37,7 @@ PARTS = {
     "throughput": throughput.run,
     "viewers": viewers.run,
     "instructions": instructions.run,
+    "scoreboard": scoreboard.run,
     "profile": profile.run,
 }
 # The parts `scripts/bench` runs without arguments (profile builds the binaries again).
