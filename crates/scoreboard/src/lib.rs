@@ -58,7 +58,7 @@ impl Board {
                 map,
                 writable: true,
             }),
-            Err(OpenError::Io(_, e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(OpenError::Io(_, e)) if e.raw_os_error() == Some(libc::EACCES) => {
                 map::open(path, false).map(|map| Board {
                     map,
                     writable: false,

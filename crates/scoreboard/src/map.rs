@@ -65,7 +65,8 @@ impl Drop for Mapping {
 /// Errors: [`OpenError::Io`] (no directory, no permission), [`OpenError::Damaged`].
 pub fn create_or_open(path: &Path, slots: u64) -> Result<Mapping, OpenError> {
     match open(path, true) {
-        Err(OpenError::Io(_, e)) if e.kind() == io::ErrorKind::NotFound => {
+        // raw_os_error, not kind(): the streamers need not carry std's errno table.
+        Err(OpenError::Io(_, e)) if e.raw_os_error() == Some(libc::ENOENT) => {
             create(path, Layout::new(slots))?;
             open(path, true)
         }
@@ -83,18 +84,33 @@ pub fn open(path: &Path, writable: bool) -> Result<Mapping, OpenError> {
         .write(writable)
         .open(path)
         .map_err(|e| OpenError::Io("open", e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| OpenError::Io("fstat", e))?
-        .len();
+    let len = file_len(&file).map_err(|e| OpenError::Io("fstat", e))?;
     let mut bytes = [0u8; HEADER_WORDS * 8];
     let got = read_up_to(&file, &mut bytes).map_err(|e| OpenError::Io("pread", e))?;
-    let header: Vec<u64> = bytes[..got - got % 8]
-        .chunks_exact(8)
-        .map(|c| u64::from_ne_bytes(c.try_into().unwrap_or_default()))
-        .collect();
-    let layout = Layout::check(&header, len).map_err(OpenError::Damaged)?;
+    let mut header = [0u64; HEADER_WORDS];
+    for (w, c) in header.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        *w = u64::from_ne_bytes(b);
+    }
+    let layout = Layout::check(&header[..got / 8], len).map_err(OpenError::Damaged)?;
     map(&file, layout, writable)
+}
+
+/// The size of `file` from fstat(2) (not std's metadata, which brings statx(2) and
+/// its fallbacks into every streamer: kilobytes they do not have to spare).
+fn file_len(file: &File) -> io::Result<u64> {
+    use std::os::fd::AsRawFd;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: fstat writes a whole `stat` into the buffer when it returns 0, and only
+    // then is it read.
+    let st = unsafe {
+        if libc::fstat(file.as_raw_fd(), st.as_mut_ptr()) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        st.assume_init()
+    };
+    u64::try_from(st.st_size).map_err(|_| io::Error::other("negative size"))
 }
 
 /// Reads into `buf` from offset 0 until it is full or the file ends; the bytes read.
@@ -104,7 +120,7 @@ fn read_up_to(file: &File, buf: &mut [u8]) -> io::Result<usize> {
         match file.read_at(&mut buf[got..], got as u64) {
             Ok(0) => break,
             Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
             Err(e) => return Err(e),
         }
     }
@@ -149,7 +165,7 @@ fn create(path: &Path, layout: Layout) -> Result<(), OpenError> {
     tmp.push(format!(".{}.tmp", std::process::id()));
     let tmp = Path::new(&tmp);
     let made = fill(tmp, layout).and_then(|()| match std::fs::hard_link(tmp, path) {
-        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(OpenError::Io("link", e)),
+        Err(e) if e.raw_os_error() != Some(libc::EEXIST) => Err(OpenError::Io("link", e)),
         _ => Ok(()),
     });
     let _ = std::fs::remove_file(tmp);
@@ -164,16 +180,20 @@ fn fill(tmp: &Path, layout: Layout) -> Result<(), OpenError> {
         .mode(0o600)
         .open(tmp)
         .map_err(|e| OpenError::Io("create", e))?;
-    file.set_len(layout.bytes())
-        .map_err(|e| OpenError::Io("ftruncate", e))?;
+    // ftruncate(2) itself: std's set_len brings its u64 -> i64 error path along.
+    use std::os::fd::AsRawFd;
+    let len = libc::off_t::try_from(layout.bytes()).unwrap_or(libc::off_t::MAX);
+    // SAFETY: a plain system call on a descriptor we own.
+    if unsafe { libc::ftruncate(file.as_raw_fd(), len) } != 0 {
+        return Err(OpenError::Io("ftruncate", io::Error::last_os_error()));
+    }
     let created = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let header: Vec<u8> = layout
-        .header(created)
-        .iter()
-        .flat_map(|w| w.to_ne_bytes())
-        .collect();
+    let mut header = [0u8; HEADER_WORDS * 8];
+    for (c, w) in header.chunks_exact_mut(8).zip(layout.header(created)) {
+        c.copy_from_slice(&w.to_ne_bytes());
+    }
     file.write_all_at(&header, 0)
         .map_err(|e| OpenError::Io("pwrite", e))
 }

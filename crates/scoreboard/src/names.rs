@@ -19,7 +19,11 @@ pub const OTHER_CODE: &str = "other";
 
 /// The index in [`STREAMERS`] of `program` (`loomiere-mp4`, a path to it, or `mp4`).
 pub fn streamer_index(program: &str) -> usize {
-    let name = program.rsplit('/').next().unwrap_or(program);
+    let base = program
+        .bytes()
+        .rposition(|b| b == b'/')
+        .map_or(0, |i| i + 1);
+    let name = program.get(base..).unwrap_or(program);
     let name = name.strip_prefix("loomiere-").unwrap_or(name);
     let last = STREAMERS.len() - 1;
     STREAMERS[..last]

@@ -3,7 +3,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Stores `text` in `words` (at most `words.len() * 8` bytes of it, cut at a
-/// character boundary; the rest NUL).
+/// character boundary; the rest NUL). Never inlined: one copy for every caller.
+#[inline(never)]
 pub(crate) fn store(words: &[AtomicU64], text: &str) {
     let mut end = text.len().min(words.len() * 8);
     while !text.is_char_boundary(end) {

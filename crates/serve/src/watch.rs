@@ -26,7 +26,7 @@ impl Watcher {
         let Some(path) = &config.scoreboard else {
             return Watcher::default();
         };
-        let hint = std::env::var(SLOT_ENV).ok().and_then(|v| v.parse().ok());
+        let hint = std::env::var_os(SLOT_ENV).and_then(|v| v.to_str()?.parse().ok());
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
