@@ -4,6 +4,7 @@
 //! no script and no font or style from elsewhere.
 
 use super::view::{code_label, seconds, View, VERSION};
+use loomiere_scoreboard::names::human_bytes as bytes;
 use loomiere_scoreboard::{END_REASONS, STREAMERS};
 use std::fmt::Write;
 
@@ -115,22 +116,6 @@ fn percent(part: u64, whole: u64) -> f64 {
         return 0.0;
     }
     (part as f64 * 100.0 / whole as f64).min(100.0)
-}
-
-/// `n` bytes for a person: `512 B`, `1.5 MiB`.
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
 }
 
 /// `text` with `&`, `<`, `>`, `"` and `'` as character references (HTML §13.1.4).

@@ -2,6 +2,8 @@
 //! rest of `loomiere status` sees plain rows and totals.
 
 use loomiere_scoreboard::{Board, END_REASONS, STREAMERS};
+
+pub use loomiere_scoreboard::names::human_bytes as bytes;
 use std::path::Path;
 
 /// One open stream, for display.

@@ -2,7 +2,7 @@
 //! streamers' scoreboard (config key `scoreboard`), once or, like top(1), again
 //! every SECONDS with the screen cleared on a terminal.
 
-use crate::board::{self, Reading, Row};
+use crate::board::{self, bytes, Reading, Row};
 use crate::cli::Status;
 use crate::runtime;
 use std::fmt::Write as _;
@@ -107,19 +107,4 @@ fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
-}
-
-/// `n` bytes for a person: `512B`, `1.5MiB`.
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let (mut v, mut unit) = (n as f64, 0);
-    while v >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n}B")
-    } else {
-        format!("{v:.1}{}", UNITS[unit])
-    }
 }
