@@ -5,6 +5,7 @@
 mod build;
 mod corrupt;
 mod cuts;
+mod facts;
 mod file;
 mod index;
 mod large;

@@ -1,5 +1,6 @@
 use crate::error::{bad_seek, defect, not_found, Result};
 use crate::parse::movie::Movie;
+use crate::parse::sizes::Sizes;
 use crate::parse::track::Track;
 use crate::segment::{bounds, entry, timeline};
 use crate::walk::run_cursor::RunCursor;
@@ -55,6 +56,9 @@ impl<'a> Film<'a> {
             return Err(bad_seek!("no video or audio track with samples to segment"));
         }
         let offered: Vec<&Track<'_>> = offers.iter().map(|o| &movie.tracks[o.track]).collect();
+        for (o, t) in offers.iter().zip(&offered) {
+            claims_fit(o.rendition, t, file_len)?;
+        }
         let offset_ns = timeline::offset_ns(&offered, movie.timescale)?;
         let target_ms = target_ms.max(MIN_SEGMENT_MS);
         Ok(Film {
@@ -269,6 +273,25 @@ impl<'a> Film<'a> {
 /// The offers of a movie's tracks: video and audio tracks with samples, numbered per
 /// kind in track order; the first video track leads every audio track (without video,
 /// the first audio track leads the others); further video tracks lead themselves.
+/// The sample count of `r`'s track `t` fits the file: a sample takes at least one
+/// byte, and a constant-size `stsz` (the one count no table's bytes bound) claims
+/// `count * size` bytes. Without this, a segment of a film claiming 2^32 - 1 one-byte
+/// samples would gather billions of rows. Errors: [`crate::Mp4Error::Defect`] naming
+/// the rendition.
+fn claims_fit(r: Rendition, t: &Track<'_>, file_len: u64) -> Result<()> {
+    let bytes = match t.sizes {
+        Sizes::Constant { size, count } => u64::from(size).saturating_mul(u64::from(count)),
+        Sizes::Table { .. } => 0,
+    };
+    if u64::from(t.samples) > file_len || bytes > file_len {
+        return Err(defect!(
+            "{r} claims {} samples in a file of {file_len} bytes",
+            t.samples
+        ));
+    }
+    Ok(())
+}
+
 fn offers(tracks: &[Track<'_>]) -> Vec<Offer> {
     let mut out = Vec::new();
     let (mut videos, mut audios) = (0u32, 0u32);
