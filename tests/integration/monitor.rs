@@ -329,8 +329,10 @@ fn viewers_are_listed_while_they_watch_counted_when_they_leave_and_reclaimed_whe
 #[test]
 fn promtool_passes_a_live_scrape() {
     let site = Site::new("monitor-promtool", "");
-    site.stream.send(&get("/poster.jpg")).expect(200);
-    site.stream.send(&get("/missing.jpg")).expect(404);
+    // Each process counts its request before it writes its line: once the line is
+    // there, so is the count.
+    site.stream.send_logged(&get("/poster.jpg")).0.expect(200);
+    site.stream.send_logged(&get("/missing.jpg")).0.expect(404);
     let r = site.monitor.send(&get("/metrics"));
     r.expect(200);
     assert_eq!(

@@ -116,13 +116,15 @@ impl Exchange {
         write_access_line(&line);
     }
 
-    /// Logs a completed send: how it ended, then `notes`.
+    /// Counts a completed send in the scoreboard, then logs it: how it ended, then
+    /// `notes`.
     pub fn sent(&self, status: u16, sent: &Sent, notes: &[&str]) {
         let mut all: Vec<&str> = vec![sent.end.as_note()];
         all.extend_from_slice(notes);
-        self.log(status, sent.body_bytes, &all);
+        // Counted before the line is written: whoever sees the line sees the count.
         let planned = self.planned;
         self.watcher
             .finish(status, planned, sent.body_bytes, Some(&sent.end));
+        self.log(status, sent.body_bytes, &all);
     }
 }

@@ -40,9 +40,9 @@ impl Exchange {
         finish_connection(stdout(), stdin());
         // As for every answer, the log counts body bytes: those after the blank line.
         let body = sent.head_bytes.saturating_sub(head_len);
-        self.log(r.status, body, &[&r.reason, sent.end.as_note()]);
         self.watcher()
             .finish(r.status, planned, body, Some(&sent.end));
+        self.log(r.status, body, &[&r.reason, sent.end.as_note()]);
         after_send(&sent.end)
     }
 
