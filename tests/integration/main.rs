@@ -12,6 +12,7 @@ mod access;
 mod admin;
 mod config;
 mod corrupt;
+mod cors;
 mod direct;
 mod file;
 mod flv;

@@ -4,7 +4,7 @@
 //! The rest of the command sees plain values: [`Loaded`] (a parsed config),
 //! [`Setting`] rows, paths, and the [`LinkQuery`] of a signed link.
 
-use loomiere_access::{request_host, Expression, Vars};
+use loomiere_access::{request_host, CorsOrigins, Expression, Vars};
 use loomiere_config::cli;
 use loomiere_config::{self as config, Config};
 use loomiere_http::{parse_head, parse_target, FileIdentity, Limits, Parsed};
@@ -295,7 +295,20 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         "secure_link_secret_file",
         a.secure_link_secret_file.display(),
     ));
+    v.push(row("cors_origins", cors_value(&a.cors_origins)));
     v
+}
+
+/// `cors_origins` as the file would say it.
+fn cors_value(origins: &CorsOrigins) -> String {
+    match origins {
+        CorsOrigins::Off => "off".to_owned(),
+        CorsOrigins::Any => "*".to_owned(),
+        CorsOrigins::List(list) => {
+            let words: Vec<String> = list.iter().map(ToString::to_string).collect();
+            words.join(" ")
+        }
+    }
 }
 
 fn row(key: &str, value: impl std::fmt::Display) -> (String, String) {
@@ -402,7 +415,8 @@ mod tests {
                     throttle_min_size = 1000\nmax_request_head = 4k\nindex_dir = /var/cache/l\n\
                     streamer.jpg = off\nstreamer.mkv = /opt/m\ntype.mkv = video/x-matroska\n\
                     referers = example.com .example.org\nreferer_empty = deny\n\
-                    secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n";
+                    secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n\
+                    cors_origins = https://example.com http://*.example.org:8080 http://[::1]:*\n";
         let loaded = parse(text).unwrap();
         let settings = loaded.settings(Some("\"$uri $secret\""));
         let back: String = settings
@@ -432,7 +446,8 @@ mod tests {
                 "referers",
                 "referer_empty",
                 "secure_link",
-                "secure_link_md5"
+                "secure_link_md5",
+                "cors_origins"
             ]
         );
     }

@@ -21,7 +21,7 @@
 //! | `index_dir` | absolute path of the planning-index cache, or `off` | `off` |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
-//! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*` | see [`loomiere_access`] | |
+//! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*`, `cors_origins` | see [`loomiere_access`] | |
 //!
 //! Modules: [`settings`] ([`Config`], plain values), [`read`] ([`parse`], [`load`]),
 //! `keys` (the table of keys), `values` (their value types), `line` (one line),

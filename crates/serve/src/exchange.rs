@@ -9,6 +9,7 @@
 //! is where a watcher of the process (such as a scoreboard slot) learns that the
 //! exchange moved on.
 
+use loomiere_access::Cors;
 use loomiere_config::Config;
 use loomiere_connection::send::Sent;
 use loomiere_http::{parse_head, Limits, Parsed, Request};
@@ -23,6 +24,7 @@ pub struct Exchange {
     target: String,
     is_head: bool,
     send_timeout: Duration,
+    cors: Cors,
 }
 
 impl Exchange {
@@ -35,6 +37,7 @@ impl Exchange {
             target: String::new(),
             is_head: false,
             send_timeout: Duration::from_secs(60),
+            cors: Cors::default(),
         }
     }
 
@@ -58,6 +61,17 @@ impl Exchange {
         if let Ok(Parsed::Complete { request, .. }) = parse_head(head, &Limits::default()) {
             self.set_request(&request);
         }
+    }
+
+    /// Records the CORS decision for the request ([`loomiere_access::cors::decide`]):
+    /// every answer sent from then on carries its fields.
+    pub fn set_cors(&mut self, cors: Cors) {
+        self.cors = cors;
+    }
+
+    /// The CORS decision for the request (none before [`Exchange::set_cors`]).
+    pub fn cors(&self) -> &Cors {
+        &self.cors
     }
 
     /// The client's address as the access log shows it (`-` when unknown).

@@ -27,7 +27,7 @@ use loomiere_connection::intake::{acquire_head, Source};
 use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled};
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
-use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
+use loomiere_http::{add_fields, answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_throttle::schedule_for;
 use std::process::ExitCode;
@@ -106,8 +106,8 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
 }
 
 /// Serves a request whose head has been read (by `source`): checks it (and, when no
-/// front chose this streamer for it, that the configuration routes it here), plans
-/// the answer, sends it. Refusals come back as `Err`.
+/// front chose this streamer for it, that the configuration routes it here), answers
+/// `OPTIONS`, or plans the answer and sends it. Refusals come back as `Err`.
 fn serve(
     head: &[u8],
     source: Source,
@@ -118,6 +118,9 @@ fn serve(
     let admitted = admit(head, config, ex)?;
     if source == Source::Client {
         check_routed_to(config, &admitted.target, streamer.program)?;
+    }
+    if admitted.request.method == "OPTIONS" {
+        return Ok(ex.options());
     }
     let file = open(&admitted)?;
     let body = (streamer.handler)(&Context {
@@ -141,7 +144,7 @@ fn open(admitted: &Admitted<'_, '_>) -> Result<OpenedFile, Refusal> {
 /// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
 /// it at full speed or paced by the throttle, closes the connection and logs the send.
 /// The head is made here, by [`answer`], from the representation alone; fields that
-/// depend on the request (CORS's, for its `Origin`) would join it here.
+/// depend on the request (CORS's, for its `Origin`) join it here ([`add_fields`]).
 fn send(
     request: &Request<'_>,
     file: &OpenedFile,
@@ -157,7 +160,10 @@ fn send(
         etag: &etag,
         last_modified: file.modified,
     };
-    let ans = answer(request, &rep, SystemTime::now());
+    let mut ans = answer(request, &rep, SystemTime::now());
+    let cors = ex.cors().fields();
+    let cors: Vec<(&str, &str)> = cors.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    add_fields(&mut ans.head, &cors);
     let schedule = schedule_for(
         &config.throttle,
         std::mem::take(&mut body.time_map),

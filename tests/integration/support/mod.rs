@@ -2,6 +2,7 @@
 //! ports, a tiny HTTP/1.x client, and `ffprobe`/`ffmpeg` judges.
 
 pub mod client;
+pub mod curl;
 pub mod manifest;
 pub mod media;
 pub mod probe;
@@ -9,6 +10,7 @@ pub mod server;
 pub mod temp;
 
 pub use client::{get, request, Response};
+pub use curl::curl;
 pub use media::{media, media_dir, tool};
 pub use server::Server;
 pub use temp::TempDir;
