@@ -23,6 +23,7 @@ PORT_OFFSETS = {
     "file_direct": 8,  # loomiere-file under its own tcpsvd
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
+    "tls": 11,  # stunnel4 in front of loomiere-stream (the tls part)
 }
 
 

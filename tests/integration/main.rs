@@ -24,3 +24,4 @@ mod readme;
 mod release;
 mod supervisors;
 mod throttle;
+mod tls;

@@ -26,7 +26,7 @@ plus `"hls": hls.run` below (and a port in settings.PORT_OFFSETS for a new serve
         return res
 """
 
-from . import instructions, memory, profile, seek, small, startup, throttle, throughput, viewers
+from . import instructions, memory, profile, seek, small, startup, throttle, throughput, tls, viewers
 
 PARTS = {
     "seek": seek.run,
@@ -38,6 +38,8 @@ PARTS = {
     "viewers": viewers.run,
     "instructions": instructions.run,
     "profile": profile.run,
+    "tls": tls.run,
 }
-# The parts `scripts/bench` runs without arguments (profile builds the binaries again).
-DEFAULT = [name for name in PARTS if name != "profile"]
+# The parts `scripts/bench` runs without arguments (profile builds the binaries again;
+# tls needs stunnel4 and is asked for by name).
+DEFAULT = [name for name in PARTS if name not in ("profile", "tls")]

@@ -8,6 +8,7 @@ pub mod media;
 pub mod probe;
 pub mod server;
 pub mod temp;
+pub mod tls;
 
 pub use client::{get, request, Response};
 pub use curl::curl;

@@ -130,6 +130,7 @@ impl Spec {
         cmd.arg(bin(self.program)).args(&self.args);
         // Nothing from the environment of `cargo test` may change what the servers do.
         cmd.env_remove("LOOMIERE_CONFIG")
+            .env_remove("REMOTE_HOST")
             .env_remove("LOOMIERE_REQUEST")
             .env_remove("LOOMIERE_REQUEST_FD");
         for (name, value) in &self.env {
