@@ -25,5 +25,6 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         notes: vec![],
         time_map: TimeMap::new(),
         mapping: None,
+        fields: Vec::new(),
     })
 }

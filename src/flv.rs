@@ -33,6 +33,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
             notes: vec![],
             time_map: TimeMap::new(),
             mapping: None,
+            fields: Vec::new(),
         });
     }
     // The time map is only worth its walk over the tags when throttling is on.
@@ -69,6 +70,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         notes,
         time_map: planned.time_map,
         mapping,
+        fields: Vec::new(),
     })
 }
 

@@ -1,21 +1,16 @@
 //! The MP4 streamer: `?start=S&end=E` in seconds (ms precision, parsed like nginx's
 //! `ngx_http_mp4_module`), planned by [`loomiere_mp4::plan`].
 
-use loomiere_http::{parse_seconds_ms, query_param, FileIdentity, Refusal};
-use loomiere_index_cache as index_cache;
-use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing, SAMPLE_INDEX_VERSION};
+use crate::sample_index;
+use loomiere_http::{parse_seconds_ms, query_param, Refusal};
+use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Shape, Timing};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_serve::{Body, Context};
-use std::path::Path;
 
 /// Output format version, part of every `ETag`; bump it when output bytes change.
 /// 2: a cut may carry up to 1/1024 of its sample data in bytes of dropped samples
 /// (the one-run layout), so the same request's bytes differ from version 1.
 pub const FORMAT_VERSION: u32 = 2;
-
-/// Kind of the sample indexes this streamer keeps in `index_dir` (see
-/// [`loomiere_index_cache`]).
-const INDEX_KIND: [u8; 4] = *b"mp4 ";
 
 /// Plans the body for one MP4 request. With `index_dir` set, a cut plans with the
 /// film's kept sample index, or builds one and keeps it (see
@@ -41,6 +36,7 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
             notes: vec![],
             time_map: TimeMap::new(),
             mapping: None,
+            fields: Vec::new(),
         });
     }
     if ctx.file.len == 0 {
@@ -59,28 +55,13 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         Timing::Map
     };
     let dir = ctx.config.index_dir.as_deref().filter(|_| !seek.is_none());
-    let (kept, build, unusable) = index_to_use(dir, &ctx.file.identity);
+    let index = sample_index::to_use(dir, &ctx.file.identity);
     let planned =
-        plan_indexed(&map, seek, timing, kept.as_deref(), build).map_err(|e| match e {
-            Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
-            Mp4Error::BadSeek(s) => Refusal::new(400, s),
-            Mp4Error::NotFound(s) => Refusal::new(404, s),
-        })?;
+        plan_indexed(&map, seek, timing, index.kept.as_deref(), index.build).map_err(refusal)?;
     let (variant, mut notes) = describe(planned.shape, planned.start_ms, seek.end_ms);
-    notes.extend(unusable);
+    notes.extend(index.note);
     if let (Some(d), Some(built)) = (dir, &planned.new_index) {
-        notes.push(
-            match index_cache::store(
-                d,
-                &ctx.file.identity,
-                INDEX_KIND,
-                SAMPLE_INDEX_VERSION,
-                built,
-            ) {
-                Ok(()) => "index-built".to_owned(),
-                Err(e) => format!("index-not-stored: {e}"),
-            },
-        );
+        notes.push(sample_index::keep(d, &ctx.file.identity, built));
     }
     Ok(Body {
         plan: planned.plan,
@@ -89,27 +70,17 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
         notes,
         time_map: planned.time_map,
         mapping: Some(map.retire()),
+        fields: Vec::new(),
     })
 }
 
-/// For a seek with `index_dir` set (`dir`): the film's kept sample index, whether a
-/// new one may be built (the planner builds one only when the kept one is missing or
-/// unusable; without one kept, only when the directory can take it), and a log note
-/// when it cannot: building an index nobody can keep would cost every seek a walk of
-/// every table.
-fn index_to_use(
-    dir: Option<&Path>,
-    film: &FileIdentity,
-) -> (Option<index_cache::Payload>, bool, Option<String>) {
-    let Some(dir) = dir else {
-        return (None, false, None);
-    };
-    if let Some(kept) = index_cache::load(dir, film, INDEX_KIND, SAMPLE_INDEX_VERSION) {
-        return (Some(kept), true, None);
-    }
-    match index_cache::writable(dir) {
-        Ok(()) => (None, true, None),
-        Err(e) => (None, false, Some(format!("index-dir-unusable: {e}"))),
+/// The answer to a planner's error: 500 naming a defect, 400 for a seek the file
+/// cannot give, 404 for something the film does not have.
+pub fn refusal(e: Mp4Error) -> Refusal {
+    match e {
+        Mp4Error::Defect(s) => Refusal::new(500, format!("mp4 defect: {s}")),
+        Mp4Error::BadSeek(s) => Refusal::new(400, s),
+        Mp4Error::NotFound(s) => Refusal::new(404, s),
     }
 }
 

@@ -16,6 +16,7 @@ mod cors;
 mod direct;
 mod file;
 mod flv;
+mod hls;
 mod hostile;
 mod http;
 mod mp4_index;

@@ -4,7 +4,7 @@
 use loomiere_mp4::{plan_indexed, Mp4Error, Seek, Timing, SAMPLE_INDEX_VERSION};
 
 /// The kind of the MP4 streamer's entries in `index_dir` (`INDEX_KIND` in the root
-/// package's `src/mp4.rs`; the `index` integration test fails when they differ).
+/// package's `src/sample_index.rs`; the `index` integration test fails when they differ).
 pub const INDEX_KIND: [u8; 4] = *b"mp4 ";
 
 /// The format version of the sample index the planner builds and accepts.

@@ -245,9 +245,15 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         row("max_request_head", c.max_request_head),
         row("max_header_lines", c.max_header_lines),
         row("index_dir", path_or_off(c.index_dir.as_deref())),
+        row("segment_duration", seconds(c.segment_duration)),
+        row(
+            "segment_cache_control",
+            c.segment_cache_control.as_deref().unwrap_or("off"),
+        ),
     ];
     for (prefix, table, default) in [
         ("streamer.", &c.streamers, Config::default().streamers),
+        ("segmenter.", &c.segmenters, Config::default().segmenters),
         ("type.", &c.content_types, Config::default().content_types),
     ] {
         let mut exts: Vec<&str> = Vec::new();
@@ -413,6 +419,7 @@ mod tests {
     fn settings_parse_back_to_the_same_config() {
         let text = "root = /srv/x\nrequest_timeout = 2.5\nthrottle = 0\nthrottle_rate = 1.25\n\
                     throttle_min_size = 1000\nmax_request_head = 4k\nindex_dir = /var/cache/l\n\
+                    segment_duration = 4\nsegment_cache_control = no-store\nsegmenter.mov = off\n\
                     streamer.jpg = off\nstreamer.mkv = /opt/m\ntype.mkv = video/x-matroska\n\
                     referers = example.com .example.org\nreferer_empty = deny\n\
                     secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n\
@@ -440,8 +447,11 @@ mod tests {
                 "throttle_min_size",
                 "max_request_head",
                 "index_dir",
+                "segment_duration",
+                "segment_cache_control",
                 "streamer.jpg",
                 "streamer.mkv",
+                "segmenter.mov",
                 "type.mkv",
                 "referers",
                 "referer_empty",

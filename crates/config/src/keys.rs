@@ -92,6 +92,20 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "segment_duration",
+        set: |c, v| {
+            c.segment_duration = values::seconds_within(v, 1, 60)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "segment_cache_control",
+        set: |c, v| {
+            c.segment_cache_control = off_or(v, values::field_value)?;
+            Ok(())
+        },
+    },
+    Key {
         name: "allow_root",
         set: |c, v| {
             c.access.allow_root = values::flag(v, "yes", "no")?;
@@ -152,6 +166,14 @@ const FAMILIES: &[Family] = &[
         suffix: values::extension,
         set: |c, ext, v| {
             set_ext(&mut c.streamers, ext, off_or(v, values::program)?);
+            Ok(())
+        },
+    },
+    Family {
+        prefix: "segmenter.",
+        suffix: values::extension,
+        set: |c, ext, v| {
+            set_ext(&mut c.segmenters, ext, off_or(v, values::program)?);
             Ok(())
         },
     },

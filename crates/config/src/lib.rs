@@ -20,6 +20,9 @@
 //! | `max_header_lines` | 1 ..= 10000 | 100 |
 //! | `index_dir` | absolute path of the planning-index cache, or `off` | `off` |
 //! | `streamer.<ext>` | program name, absolute path, or `off` | see [`Config::default`] |
+//! | `segmenter.<ext>` | program serving `/film.<ext>/<name>` (HLS, DASH), or `off` | `loomiere-hls` for `mp4`, `m4v`, `m4a`, `mov` |
+//! | `segment_duration` | target seconds of an HLS/DASH segment, 1 ..= 60 | 6 |
+//! | `segment_cache_control` | `Cache-Control` of playlists and segments, or `off` | `public, max-age=86400` |
 //! | `type.<ext>` | media type `type/subtype`, or `off` | see [`Config::default`] |
 //! | `allow_root`, `vhost.<pattern>`, `referers`, `referer_empty`, `secure_link*`, `cors_origins` | see [`loomiere_access`] | |
 //!
@@ -41,4 +44,4 @@ mod values;
 
 pub use error::ConfigError;
 pub use read::{load, parse};
-pub use settings::{Config, DEFAULT_ROOT};
+pub use settings::{Config, DEFAULT_ROOT, DEFAULT_SEGMENT_CACHE_CONTROL};

@@ -25,6 +25,18 @@ const DEFAULT_STREAMERS: &[(&str, &str)] = &[
     ("flv", "loomiere-flv"),
 ];
 
+/// Which segmenting streamer serves `/film.<ext>/<name>` (HLS and DASH from the film).
+const DEFAULT_SEGMENTERS: &[(&str, &str)] = &[
+    ("mp4", "loomiere-hls"),
+    ("m4v", "loomiere-hls"),
+    ("m4a", "loomiere-hls"),
+    ("mov", "loomiere-hls"),
+];
+
+/// The `Cache-Control` of playlists and segments by default: a day in any cache
+/// (RFC 9111 §5.2.2.9, §5.2.2.1); the same URL always gives the same bytes.
+pub const DEFAULT_SEGMENT_CACHE_CONTROL: &str = "public, max-age=86400";
+
 pub(crate) const DEFAULT_TYPES: &[(&str, &str)] = &[
     ("mp4", "video/mp4"),
     ("m4v", "video/mp4"),
@@ -64,6 +76,14 @@ pub struct Config {
     pub index_dir: Option<PathBuf>,
     /// `(extension in lower case, program)`: which streamer serves an extension.
     pub streamers: Vec<(String, String)>,
+    /// `(extension in lower case, program)`: which segmenting streamer serves the
+    /// names inside a film with that extension (`/a.mp4/master.m3u8`).
+    pub segmenters: Vec<(String, String)>,
+    /// Target duration of HLS/DASH segments (`segment_duration`, 1 s ..= 60 s).
+    pub segment_duration: Duration,
+    /// `Cache-Control` value of playlists and segments (`segment_cache_control`), or
+    /// `None` (`off`) for none.
+    pub segment_cache_control: Option<String>,
     /// `(extension in lower case, media type)`: the `Content-Type` of an extension.
     pub content_types: Vec<(String, String)>,
     /// Running as root, virtual hosts, the `Referer` allowlist, secure links.
@@ -81,8 +101,9 @@ impl Default for Config {
     /// No root (so [`DEFAULT_ROOT`]), 10 s request timeout, 60 s send timeout,
     /// throttling 20 s of media ahead at real time for bodies of 1 MiB or more,
     /// 8192-byte head, 100 header lines, no index cache; MP4 family ->
-    /// `loomiere-mp4`, `flv` -> `loomiere-flv`, images -> `loomiere-file`; the
-    /// usual media types for those.
+    /// `loomiere-mp4`, `flv` -> `loomiere-flv`, images -> `loomiere-file`; names
+    /// inside an `mp4`/`m4v`/`m4a`/`mov` film -> `loomiere-hls`, 6 s segments cached
+    /// for a day ([`DEFAULT_SEGMENT_CACHE_CONTROL`]); the usual media types.
     fn default() -> Config {
         Config {
             root: None,
@@ -93,6 +114,9 @@ impl Default for Config {
             max_header_lines: 100,
             index_dir: None,
             streamers: owned_table(DEFAULT_STREAMERS),
+            segmenters: owned_table(DEFAULT_SEGMENTERS),
+            segment_duration: Duration::from_secs(6),
+            segment_cache_control: Some(DEFAULT_SEGMENT_CACHE_CONTROL.to_owned()),
             content_types: owned_table(DEFAULT_TYPES),
             access: Rules::default(),
         }
@@ -116,6 +140,12 @@ impl Config {
     /// The program that serves files with extension `ext` (any case, no dot).
     pub fn streamer_for(&self, ext: &str) -> Option<&str> {
         lookup(&self.streamers, ext)
+    }
+
+    /// The segmenting program that serves names inside a film with extension `ext`
+    /// (any case, no dot).
+    pub fn segmenter_for(&self, ext: &str) -> Option<&str> {
+        lookup(&self.segmenters, ext)
     }
 
     /// The media type for extension `ext` (any case, no dot); only token characters

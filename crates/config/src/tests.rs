@@ -95,6 +95,30 @@ fn good_values() {
             c.streamers.remove(0);
         }),
         ("streamer.nothing = off", |_| {}),
+        ("segmenter.mp4 = /opt/bin/hls", |c| {
+            c.segmenters[0].1 = "/opt/bin/hls".into()
+        }),
+        ("segmenter.mov = off", |c| {
+            c.segmenters.pop();
+        }),
+        ("segmenter.mkv = my-hls", |c| {
+            c.segmenters.push(("mkv".into(), "my-hls".into()))
+        }),
+        ("segment_duration = 1", |c| {
+            c.segment_duration = Duration::from_secs(1)
+        }),
+        ("segment_duration = 4.5", |c| {
+            c.segment_duration = Duration::from_millis(4500)
+        }),
+        ("segment_duration = 60", |c| {
+            c.segment_duration = Duration::from_secs(60)
+        }),
+        ("segment_cache_control = off", |c| {
+            c.segment_cache_control = None
+        }),
+        ("segment_cache_control = no-cache", |c| {
+            c.segment_cache_control = Some("no-cache".into())
+        }),
         ("type.webp = image/x-webp", |c| {
             c.content_types[10].1 = "image/x-webp".into()
         }),
@@ -189,6 +213,12 @@ fn bad_values() {
             "program name or an absolute path",
         ),
         ("streamer.mp4 = .hidden", 1, "program name"),
+        ("segmenter.mp4 = a b", 1, "program name"),
+        ("segment_duration = 0.5", 1, "1 to 60 seconds"),
+        ("segment_duration = 61", 1, "1 to 60 seconds"),
+        ("segment_duration = 0", 1, "seconds"),
+        ("segment_cache_control = a\u{7f}b", 1, "header field value"),
+        ("segment_cache_control = caf\u{e9}", 1, "header field value"),
         ("streamer.mp4 = a b", 1, "program name"),
         ("streamer. = x", 1, "bad extension ''"),
         ("streamer.a.b = x", 1, "bad extension 'a.b'"),
@@ -247,6 +277,13 @@ fn defaults() {
     assert_eq!((c.max_request_head, c.max_header_lines), (8192, 100));
     assert_eq!(c.index_dir, None);
     assert_eq!(c.streamers.len(), 14);
+    assert_eq!(c.segmenter_for("MP4"), Some("loomiere-hls"));
+    assert_eq!(c.segmenter_for("flv"), None);
+    assert_eq!(c.segment_duration, Duration::from_secs(6));
+    assert_eq!(
+        c.segment_cache_control.as_deref(),
+        Some("public, max-age=86400")
+    );
     assert_eq!(c.content_types, set(DEFAULT_TYPES));
     let c = parse("root = /x").unwrap();
     assert_eq!(c.root_or_default(), Path::new("/x"));
@@ -354,8 +391,10 @@ fn shipped_config_documents_every_key_with_its_default() {
         ..Config::default()
     };
     parsed.streamers.sort();
+    parsed.segmenters.sort();
     parsed.content_types.sort();
     expected.streamers.sort();
+    expected.segmenters.sort();
     expected.content_types.sort();
     assert_eq!(parsed, expected);
     for name in super::keys::names() {

@@ -27,6 +27,18 @@ pub(crate) fn seconds(value: &str) -> Result<Duration, String> {
     }
 }
 
+/// Seconds as [`seconds`], within `min..=max` whole seconds.
+pub(crate) fn seconds_within(value: &str, min: u64, max: u64) -> Result<Duration, String> {
+    let d = seconds(value)?;
+    if d < Duration::from_secs(min) || d > Duration::from_secs(max) {
+        return Err(format!(
+            "expected {min} to {max} seconds, got '{}'",
+            Quoted(value)
+        ));
+    }
+    Ok(d)
+}
+
 /// Like [`seconds`], but `0` is allowed (it turns a feature off).
 pub(crate) fn seconds_or_zero(value: &str) -> Result<Duration, String> {
     let bad = || {
@@ -184,6 +196,20 @@ pub(crate) fn media_type(value: &str) -> Result<String, String> {
             "expected a media type like 'video/mp4', got '{}'",
             Quoted(value)
         )),
+    }
+}
+
+/// A header field value (RFC 9110 §5.5): visible ASCII, spaces and tabs, not
+/// empty, at most 1024 bytes, so it can be copied into a head as it is.
+pub(crate) fn field_value(value: &str) -> Result<String, String> {
+    let ok = |b: u8| b == b' ' || b == b'\t' || b.is_ascii_graphic();
+    if !value.is_empty() && value.len() <= 1024 && value.bytes().all(ok) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "expected a header field value (visible ASCII), got '{}'",
+            Quoted(value)
+        ))
     }
 }
 

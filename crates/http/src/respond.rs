@@ -24,6 +24,10 @@ pub struct Representation<'a> {
     /// Modification time of the source; sent as `Last-Modified` in whole seconds,
     /// never later than `now` (RFC 9110 §8.8.2.1).
     pub last_modified: SystemTime,
+    /// More header fields, `(name, value)`, sent in order with 200, 206 and 304
+    /// (e.g. `Cache-Control`, which RFC 9110 §15.4.5 asks a 304 to repeat); empty
+    /// for none.
+    pub fields: &'a [(&'a str, &'a str)],
 }
 
 /// What to send: status, the complete head, and which representation bytes follow.
@@ -53,7 +57,8 @@ pub struct Answer {
 /// 200/206 carry `Date`, `Server`, `Content-Type`, `Content-Length`,
 /// `Accept-Ranges: bytes`, `ETag`, `Last-Modified`, (`Content-Range`) and
 /// `Connection: close`; 304 carries `Date`, `Server`, `ETag`, `Last-Modified`,
-/// `Connection: close`. For `HEAD` the head is byte for byte the `GET` head and
+/// `Connection: close`, with [`Representation::fields`] before `Connection`
+/// on 200, 206 and 304. For `HEAD` the head is byte for byte the `GET` head and
 /// `body` is `None`.
 pub fn answer(req: &Request, rep: &Representation, now: SystemTime) -> Answer {
     let now_secs = http_seconds(now);
@@ -61,7 +66,7 @@ pub fn answer(req: &Request, rep: &Representation, now: SystemTime) -> Answer {
     let is_head = req.is_head();
     match evaluate(req, rep.etag, last_modified) {
         Precondition::Failed => return error_answer(412, &[], is_head, now),
-        Precondition::NotModified => return not_modified(rep.etag, last_modified, now),
+        Precondition::NotModified => return not_modified(rep, last_modified, now),
         Precondition::Proceed => {}
     }
     let range = if req.header_count("range") == 1
@@ -92,6 +97,7 @@ pub fn answer(req: &Request, rep: &Representation, now: SystemTime) -> Answer {
     }
     head.field("Accept-Ranges", "bytes");
     head.validators(rep.etag, last_modified);
+    head.fields(rep.fields);
     let body = (!is_head).then_some((start, end));
     Answer {
         status,
@@ -100,9 +106,10 @@ pub fn answer(req: &Request, rep: &Representation, now: SystemTime) -> Answer {
     }
 }
 
-fn not_modified(etag: &str, last_modified: u64, now: SystemTime) -> Answer {
+fn not_modified(rep: &Representation, last_modified: u64, now: SystemTime) -> Answer {
     let mut head = HeadWriter::new(304, now);
-    head.validators(etag, last_modified);
+    head.validators(rep.etag, last_modified);
+    head.fields(rep.fields);
     Answer {
         status: 304,
         head: head.finish(),
@@ -131,9 +138,7 @@ pub fn error_head(status: u16, extra: &[(&str, &str)], is_head: bool, now: Syste
     let mut head = HeadWriter::new(status, now);
     head.field("Content-Type", "text/plain; charset=utf-8");
     head.field("Content-Length", &body.len().to_string());
-    for (name, value) in extra {
-        head.field(name, value);
-    }
+    head.fields(extra);
     let mut out = head.finish();
     if !is_head {
         out.extend_from_slice(body.as_bytes());
@@ -196,6 +201,13 @@ impl HeadWriter {
         self.field("ETag", etag);
         let date = UNIX_EPOCH + Duration::from_secs(last_modified);
         self.field("Last-Modified", &format_http_date(date));
+    }
+
+    /// Each of `fields` as a field line, in order.
+    fn fields(&mut self, fields: &[(&str, &str)]) {
+        for (name, value) in fields {
+            self.field(name, value);
+        }
     }
 
     /// One field line. Control bytes (CR, LF, NUL, ...) are dropped from both name

@@ -28,4 +28,4 @@ pub mod streamer;
 pub use exchange::Exchange;
 pub use request::{admit, Admitted};
 pub use startup::{start, Startup};
-pub use streamer::{run_streamer, Body, Context, Handler};
+pub use streamer::{run_segmenter, run_streamer, Body, Context, Handler, Opens};

@@ -37,8 +37,20 @@ use std::time::SystemTime;
 pub struct Context<'a> {
     pub request: &'a Request<'a>,
     pub target: &'a Target,
+    /// The file opened for the request: the target's own path, or for a segmenter
+    /// the film the name is inside ([`Opens`]).
     pub file: &'a OpenedFile,
     pub config: &'a Config,
+}
+
+/// Which file a streamer opens for its request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opens {
+    /// The target's path (`films/a.mp4` for `/films/a.mp4?start=3`).
+    Target,
+    /// The film a name is inside (`films/a.mp4` for `/films/a.mp4/master.m3u8`, see
+    /// [`Target::within_film`]); a target that is no such name is a 404.
+    Film,
 }
 
 /// A streamer's answer: the planned representation.
@@ -57,6 +69,9 @@ pub struct Body {
     /// The source mapping the planner read, unmapped off the path to the first byte:
     /// once an unthrottled response is sent, or before a throttled one first rests.
     pub mapping: Option<Retired>,
+    /// More header fields of the representation, `(name, value)`, sent with 200,
+    /// 206 and 304 (see [`Representation::fields`]); e.g. `Cache-Control`.
+    pub fields: Vec<(&'static str, String)>,
 }
 
 /// A format-specific planner.
@@ -69,6 +84,7 @@ struct Streamer {
     /// Part of every `ETag`.
     format_version: u32,
     handler: Handler,
+    opens: Opens,
 }
 
 /// Runs one streamer process end to end. `format_version` is part of every `ETag` and
@@ -78,12 +94,34 @@ struct Streamer {
 /// and clients that went away), 100 for a usage error, 111 (a temporary failure)
 /// when sending failed on our side.
 pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
+    run(Streamer {
+        program,
+        format_version,
+        handler,
+        opens: Opens::Target,
+    })
+}
+
+/// Runs one segmenting streamer process end to end, as [`run_streamer`] does, for
+/// names inside a film (`/films/a.mp4/master.m3u8`): the file opened is the film
+/// ([`Opens::Film`]), and the handler reads the name from the target.
+pub fn run_segmenter(program: &'static str, format_version: u32, handler: Handler) -> ExitCode {
+    run(Streamer {
+        program,
+        format_version,
+        handler,
+        opens: Opens::Film,
+    })
+}
+
+/// The flow of [`run_streamer`] and [`run_segmenter`].
+fn run(streamer: Streamer) -> ExitCode {
     let Startup {
         mut ex,
         config,
         base,
         ..
-    } = match start(program) {
+    } = match start(streamer.program) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -94,14 +132,7 @@ pub fn run_streamer(program: &'static str, format_version: u32, handler: Handler
     ex.note_request(&head);
     let outcome = config
         .map_err(|e| Refusal::new(500, format!("config {e}")))
-        .and_then(|()| {
-            let streamer = Streamer {
-                program,
-                format_version,
-                handler,
-            };
-            serve(&head, source, &base, &mut ex, &streamer)
-        });
+        .and_then(|()| serve(&head, source, &base, &mut ex, &streamer));
     outcome.unwrap_or_else(|r| ex.refuse(&r))
 }
 
@@ -122,7 +153,7 @@ fn serve(
     if admitted.request.method == "OPTIONS" {
         return Ok(ex.options());
     }
-    let file = open(&admitted)?;
+    let file = open(&admitted, streamer.opens)?;
     let body = (streamer.handler)(&Context {
         request: &admitted.request,
         target: &admitted.target,
@@ -133,12 +164,21 @@ fn serve(
     Ok(send(&admitted.request, &file, body, version, config, ex))
 }
 
-/// Opens the requested file beneath the admitted document root.
-fn open(admitted: &Admitted<'_, '_>) -> Result<OpenedFile, Refusal> {
+/// Opens the requested file (`opens`) beneath the admitted document root.
+/// Errors: 404 for a film name that is no name inside a film; the document root's.
+fn open(admitted: &Admitted<'_, '_>, opens: Opens) -> Result<OpenedFile, Refusal> {
+    let target = &admitted.target;
+    let path = match opens {
+        Opens::Target => target.path.as_str(),
+        Opens::Film => target
+            .within_film()
+            .map(|(film, _, _)| film)
+            .ok_or_else(|| Refusal::new(404, "not a name inside a film"))?,
+    };
     let root = admitted.access.root;
     let docroot = DocRoot::open(root)
         .map_err(|e| Refusal::new(500, format!("document root {}: {e}", root.display())))?;
-    docroot.open_file(&admitted.target.path)
+    docroot.open_file(path)
 }
 
 /// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
@@ -154,11 +194,13 @@ fn send(
     ex: &Exchange,
 ) -> ExitCode {
     let etag = strong_etag(&file.identity, &body.variant, version);
+    let fields: Vec<(&str, &str)> = body.fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
     let rep = Representation {
         len: body.plan.len(),
         content_type: &body.content_type,
         etag: &etag,
         last_modified: file.modified,
+        fields: &fields,
     };
     let mut ans = answer(request, &rep, SystemTime::now());
     let cors = ex.cors().fields();

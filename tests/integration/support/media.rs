@@ -16,6 +16,7 @@ const FILES: &[&str] = &[
     "hevc-aac.mp4",
     "fragmented.mp4",
     "vfr.mp4",
+    "av1-opus.mp4",
     "poster.jpg",
     "poster.png",
     "poster.gif",

@@ -23,6 +23,7 @@ pub fn bin(name: &str) -> &'static str {
         "loomiere-mp4" => env!("CARGO_BIN_EXE_loomiere-mp4"),
         "loomiere-file" => env!("CARGO_BIN_EXE_loomiere-file"),
         "loomiere-flv" => env!("CARGO_BIN_EXE_loomiere-flv"),
+        "loomiere-hls" => env!("CARGO_BIN_EXE_loomiere-hls"),
         other => panic!("no binary named {other}"),
     }
 }

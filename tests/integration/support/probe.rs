@@ -61,11 +61,30 @@ fn stdout_ok(program: &'static str, args: &[&str], path: &Path) -> String {
 
 /// What `ffmpeg -v error -i FILE -f null -` prints: empty when the whole file
 /// decodes cleanly. Every video and audio stream is decoded; subtitle packets are
-/// read and copied (the null muxer has no subtitle encoder).
+/// read and copied (the null muxer has no subtitle encoder). Frames keep the
+/// demuxer's time base (`-enc_time_base -1`): a variable-frame-rate piece of a film
+/// (one HLS segment) otherwise lands two frames on one tick of ffmpeg's guessed
+/// frame rate, and the muxer's complaint about that is no decoding error.
 pub fn decode_errors(path: &Path) -> String {
     let args = [
-        "-nostdin", "-v", "error", "-i", "IN", "-map", "0:v?", "-map", "0:a?", "-map", "0:s?",
-        "-c:s", "copy", "-f", "null", "-",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        "IN",
+        "-map",
+        "0:v?",
+        "-map",
+        "0:a?",
+        "-map",
+        "0:s?",
+        "-c:s",
+        "copy",
+        "-enc_time_base",
+        "-1",
+        "-f",
+        "null",
+        "-",
     ];
     let out = run("ffmpeg", &args, path);
     let mut text = String::from_utf8_lossy(&out.stderr).into_owned();

@@ -17,6 +17,7 @@ fn rep() -> Representation<'static> {
         content_type: "video/mp4",
         etag: ETAG,
         last_modified: at(LM_SECS) + Duration::from_millis(250),
+        fields: &[],
     }
 }
 
@@ -338,4 +339,36 @@ fn add_fields_goes_before_the_empty_line_and_keeps_the_body() {
     let mut no_head = b"not a head".to_vec();
     add_fields(&mut no_head, &[("Vary", "Origin")]);
     assert_eq!(no_head, b"not a head");
+}
+
+#[test]
+fn representation_fields_go_with_200_206_and_304() {
+    let fields = [("Cache-Control", "public, max-age=60"), ("X-A", "b")];
+    let with = Representation {
+        fields: &fields,
+        ..rep()
+    };
+    let ask = |extra: &str| {
+        let text = format!("GET /v.mp4 HTTP/1.1\r\nHost: a\r\n{extra}\r\n");
+        let Ok(Parsed::Complete { request, .. }) = parse_head(text.as_bytes(), &Limits::default())
+        else {
+            panic!("test head should parse");
+        };
+        let a = answer(&request, &with, at(LM_SECS + 3600));
+        (a.status, head_text(&a))
+    };
+    let want = "Cache-Control: public, max-age=60\r\nX-A: b\r\nConnection: close\r\n\r\n";
+    for (extra, status) in [
+        ("", 200),
+        ("Range: bytes=0-9\r\n", 206),
+        (&*format!("If-None-Match: {ETAG}\r\n"), 304),
+    ] {
+        let (got, head) = ask(extra);
+        assert_eq!(got, status);
+        assert!(head.ends_with(want), "{status}: {head}");
+    }
+    // Not with a 416: that answer is about the range, not the representation.
+    let (got, head) = ask("Range: bytes=20000-\r\n");
+    assert_eq!(got, 416);
+    assert!(!head.contains("Cache-Control"), "{head}");
 }

@@ -1,7 +1,7 @@
 //! Segmented delivery of a plain MP4 file (HLS, RFC 8216; DASH, ISO/IEC 23009-1): the
 //! public face of the `segment` stage, with the sample index when one is given.
 
-use crate::error::Result;
+use crate::error::{not_found, Result};
 use crate::index::build::build as build_index;
 use crate::index::{format, MIN_MOOV_FOR_INDEX};
 use crate::parse::{movie, top};
@@ -23,10 +23,12 @@ impl<'a> Segmented<'a> {
     /// very file returned before (see [`crate::plan_indexed`]), if any: with it, a
     /// segment late in a long film reads a few pages of each table.
     ///
-    /// Errors: [`crate::Mp4Error::BadSeek`] for a fragmented file or one with no video
-    /// or audio samples; [`crate::Mp4Error::Defect`] for a malformed file.
+    /// Errors: [`crate::Mp4Error::NotFound`] when the top-level boxes hold no `moov`
+    /// (not an MP4 film: it has no playlists); [`crate::Mp4Error::BadSeek`] for a
+    /// fragmented file or one with no video or audio samples;
+    /// [`crate::Mp4Error::Defect`] for a malformed `moov`.
     pub fn open(file: &'a [u8], index: Option<&'a [u8]>, target_ms: u64) -> Result<Self> {
-        let top = top::scan(file)?;
+        let top = top::scan(file).map_err(|e| not_found!("not an MP4 film ({e})"))?;
         let checkpoints = index.and_then(format::parse);
         let movie = movie::parse(top.moov, checkpoints.as_deref())?;
         let film = Film::new(movie, target_ms, file.len() as u64)?;
