@@ -26,3 +26,4 @@ mod release;
 mod supervisors;
 mod throttle;
 mod tls;
+mod varnish;

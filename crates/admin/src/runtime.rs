@@ -242,6 +242,7 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         row("throttle", seconds(c.throttle.ahead)),
         row("throttle_rate", rate(c.throttle.rate.per_mille())),
         row("throttle_min_size", bytes(c.throttle.min_size)),
+        row("throttle_exempt", list_or_off(&c.throttle_exempt)),
         row("max_request_head", c.max_request_head),
         row("max_header_lines", c.max_header_lines),
         row("index_dir", path_or_off(c.index_dir.as_deref())),
@@ -303,6 +304,15 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
     ));
     v.push(row("cors_origins", cors_value(&a.cors_origins)));
     v
+}
+
+/// A list of `Display` values separated by spaces, or `off` when empty.
+fn list_or_off<T: ToString>(list: &[T]) -> String {
+    if list.is_empty() {
+        return "off".to_owned();
+    }
+    let words: Vec<String> = list.iter().map(ToString::to_string).collect();
+    words.join(" ")
 }
 
 /// `cors_origins` as the file would say it.
@@ -423,7 +433,8 @@ mod tests {
                     streamer.jpg = off\nstreamer.mkv = /opt/m\ntype.mkv = video/x-matroska\n\
                     referers = example.com .example.org\nreferer_empty = deny\n\
                     secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n\
-                    cors_origins = https://example.com http://*.example.org:8080 http://[::1]:*\n";
+                    cors_origins = https://example.com http://*.example.org:8080 http://[::1]:*\n\
+                    throttle_exempt = 10.0.0.0/8 ::1\n";
         let loaded = parse(text).unwrap();
         let settings = loaded.settings(Some("\"$uri $secret\""));
         let back: String = settings
@@ -445,6 +456,7 @@ mod tests {
                 "throttle",
                 "throttle_rate",
                 "throttle_min_size",
+                "throttle_exempt",
                 "max_request_head",
                 "index_dir",
                 "segment_duration",

@@ -71,6 +71,13 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "throttle_exempt",
+        set: |c, v| {
+            c.throttle_exempt = loomiere_throttle::exempt::parse_list(v)?;
+            Ok(())
+        },
+    },
+    Key {
         name: "max_request_head",
         set: |c, v| {
             c.max_request_head = values::bytes(v, 256, 1 << 20)?;

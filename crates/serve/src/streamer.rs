@@ -29,7 +29,7 @@ use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
 use loomiere_http::{add_fields, answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_throttle::schedule_for;
+use loomiere_throttle::{is_exempt, schedule_for};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -212,6 +212,9 @@ fn send(
         ans.body,
     )
     .filter(|_| is_socket(stdout()));
+    // A cache tier fetches at full speed (`throttle_exempt`).
+    let exempt = schedule.is_some() && is_exempt(&config.throttle_exempt, ex.remote());
+    let schedule = schedule.filter(|_| !exempt);
     // Unmapped after the response, or before a throttled stream's first rest.
     let mapping = body.mapping.take();
     let sent = match &schedule {
@@ -241,6 +244,9 @@ fn send(
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {
         notes.push("throttled");
+    }
+    if exempt {
+        notes.push("throttle-exempt");
     }
     ex.sent(ans.status, &sent, &notes);
     after_send(&sent.end)

@@ -9,6 +9,7 @@ pub mod probe;
 pub mod server;
 pub mod temp;
 pub mod tls;
+pub mod varnish;
 
 pub use client::{get, request, Response};
 pub use curl::curl;
