@@ -3,6 +3,8 @@
 //! the front and a streamer run directly answer alike, refusals carry the fields, and
 //! `OPTIONS` (a preflight or not) gets 204.
 
+mod players;
+
 use crate::support::server::Spec;
 use crate::support::{curl, media, Response, Server, TempDir};
 

@@ -4,6 +4,7 @@
 //! throttling, `Range` and the send timeout working over stunnel's connection to
 //! the streamer (a loopback TCP socket of its own, so the sender's socket paths run).
 
+use crate::support::browser::{play_with, src_param, PageServer};
 use crate::support::tls::{Stunnel, TestCa};
 use crate::support::{curl, media, tool, Response, Server, TempDir};
 use std::path::PathBuf;
@@ -111,4 +112,22 @@ fn throttling_and_the_send_timeout_work_through_stunnel() {
         line.contains("\"GET /big.png\" 200") && line.contains("send-timeout"),
         "{line}"
     );
+}
+
+/// Chromium plays an `https://` film through stunnel in a bare `<video>` (the test
+/// CA is not in its store: `--ignore-certificate-errors`) and seeks to a point not
+/// yet buffered (the throttle keeps it 2 s ahead).
+#[test]
+fn chromium_plays_and_seeks_an_https_video_through_stunnel() {
+    let dir = TempDir::new("tls-video");
+    let config = setup(&dir, "throttle = 2\nthrottle_min_size = 64k\n");
+    let ca = TestCa::new(&dir);
+    let tls = Stunnel::start(&dir, &ca, &config);
+    let page = PageServer::start(&dir);
+    let src = src_param(&format!("https://127.0.0.1:{}/h264-aac.mp4", tls.port));
+    let query = format!("player=video&src={src}&seek=25");
+    let (ok, verdict) = play_with(&page, &query, &["--ignore-certificate-errors"]);
+    assert!(ok, "{verdict}");
+    let line = tls.access_line(1);
+    assert!(line.contains("\"GET /h264-aac.mp4\" 206"), "{line}");
 }

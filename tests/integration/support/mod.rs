@@ -1,6 +1,7 @@
 //! Shared helpers: temporary directories, media and tools, supervisors on loopback
 //! ports, a tiny HTTP/1.x client, and `ffprobe`/`ffmpeg` judges.
 
+pub mod browser;
 pub mod client;
 pub mod curl;
 pub mod manifest;
