@@ -2,11 +2,13 @@
 //! every rendition packet-exact against its source track ([`exact`]), the playlists
 //! and the MPD as RFC 8216 and ISO/IEC 23009-1 want them ([`manifests`]), the names
 //! that do not exist ([`names`]), caching and ranges ([`web`]), and real players
-//! ([`players`]: hls.js and dash.js in headless Chromium, mpv, ffmpeg).
+//! ([`players`]: hls.js and dash.js in headless Chromium, mpv, ffmpeg), and the sample
+//! index kept in `index_dir` ([`index`]).
 
 use crate::support::{get, media_dir, Response, Server, TempDir};
 
 mod exact;
+mod index;
 mod manifests;
 mod names;
 mod players;

@@ -50,6 +50,18 @@ const STREAMERS: &[(&str, &str, &str)] = &[
          decoder can start.",
     ),
     (
+        "loomiere-hls",
+        "Loomiere segmenter: HLS and DASH made from MP4 films on request",
+        "Serves one HTTP request for a name inside an MP4 film's path, as \
+         nginx-vod-module names them: /films/a.mp4/master.m3u8 (HLS, RFC 8216), \
+         /films/a.mp4/manifest.mpd (DASH), and the media playlists (index-v1.m3u8), \
+         init segments (init-v1.mp4) and CMAF media segments (seg-12-v1.m4s) they \
+         name, one track per rendition. Segments start on key frames, target \
+         segment_duration seconds, and carry the film's sample bytes unchanged; every \
+         body is computed from the moov alone, with a strong ETag, Range and the \
+         configured Cache-Control.",
+    ),
+    (
         "loomiere-file",
         "Loomiere file streamer: images and other static types",
         "Serves one HTTP request for a file of a configured type (images by default) \
@@ -128,6 +140,7 @@ fn page(dir: &Path, cmd: Command, extra: &[(&str, Vec<String>)]) -> io::Result<(
         "loomiere-stream",
         "loomiere-mp4",
         "loomiere-flv",
+        "loomiere-hls",
         "loomiere-file",
     ];
     let mut refs = Vec::new();

@@ -73,15 +73,19 @@ fn serve_page(dir: &TempDir, films: &[&str]) -> crate::support::Server {
     crate::support::Server::stream(dir, &config)
 }
 
+/// Serves `film` with the test page, plays `player=...&src=...` and expects a pass.
+fn plays(name: &str, film: &str, query: &str) -> String {
+    let dir = TempDir::new(name);
+    let server = serve_page(&dir, &[film]);
+    let verdict = play(server.port, query);
+    assert!(verdict.contains("\"ok\":true"), "{verdict}");
+    verdict
+}
+
 #[test]
 fn hls_js_plays_the_master_playlist_and_seeks() {
-    let dir = TempDir::new("hls-js");
-    let server = serve_page(&dir, &["two-audio.mp4"]);
-    let verdict = play(
-        server.port,
-        "player=hls&src=two-audio.mp4/master.m3u8&seek=25&audio=1",
-    );
-    assert!(verdict.contains("\"ok\":true"), "{verdict}");
+    let query = "player=hls&src=two-audio.mp4/master.m3u8&seek=25&audio=1";
+    let verdict = plays("hls-js", "two-audio.mp4", query);
     assert!(
         verdict.contains("\"audioTracks\":2"),
         "both languages: {verdict}"
@@ -90,26 +94,16 @@ fn hls_js_plays_the_master_playlist_and_seeks() {
 
 #[test]
 fn dash_js_plays_the_mpd_and_seeks() {
-    let dir = TempDir::new("dash-js");
-    let server = serve_page(&dir, &["h264-aac.mp4"]);
-    let verdict = play(
-        server.port,
-        "player=dash&src=h264-aac.mp4/manifest.mpd&seek=25&audio=1",
-    );
-    assert!(verdict.contains("\"ok\":true"), "{verdict}");
+    let query = "player=dash&src=h264-aac.mp4/manifest.mpd&seek=25&audio=1";
+    plays("dash-js", "h264-aac.mp4", query);
 }
 
+/// The moov-at-end film through hls.js as well (Chromium has no HEVC decoder here, so
+/// the HEVC film is judged by ffmpeg and mpv instead).
 #[test]
-fn hls_js_plays_hevc_free_films_of_every_shape() {
-    // The moov-at-end film through hls.js as well (Chromium has no HEVC decoder
-    // here, so the HEVC film is judged by ffmpeg and mpv instead).
-    let dir = TempDir::new("hls-js-moov-end");
-    let server = serve_page(&dir, &["h264-aac-moov-end.mp4"]);
-    let verdict = play(
-        server.port,
-        "player=hls&src=h264-aac-moov-end.mp4/master.m3u8&seek=30",
-    );
-    assert!(verdict.contains("\"ok\":true"), "{verdict}");
+fn hls_js_plays_a_film_whose_moov_is_at_the_end() {
+    let query = "player=hls&src=h264-aac-moov-end.mp4/master.m3u8&seek=30";
+    plays("hls-js-moov-end", "h264-aac-moov-end.mp4", query);
 }
 
 /// mpv plays the first seconds of the master playlist, video and audio, to the end
