@@ -3,12 +3,10 @@
 //! the players' scripts by a plain static server of another origin (Python's
 //! http.server), never with media.
 
+use super::server::{free_port, wait_accepting};
 use super::{tool, TempDir};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 /// `tests/browser`, with its `node_modules` installed.
 pub fn browser_dir() -> PathBuf {
@@ -45,10 +43,7 @@ impl PageServer {
             let bytes = std::fs::read(&from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
             dir.write(&format!("page/{name}"), bytes);
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = free_port();
         let child = Command::new(tool("python3"))
             .args([
                 "-m",
@@ -65,16 +60,8 @@ impl PageServer {
             .spawn()
             .expect("spawn python3 -m http.server");
         let mut server = PageServer { child, port };
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err() {
-            let exited = server.child.try_wait().ok().flatten().is_some();
-            assert!(
-                !exited && Instant::now() < deadline,
-                "http.server did not start"
-            );
-            sleep(Duration::from_millis(50));
-        }
+        let no_log = Path::new("/dev/null");
+        wait_accepting(port, &mut server.child, 10, "http.server", no_log);
         server
     }
 

@@ -2,13 +2,11 @@
 //! `etc/stunnel/loomiere.conf` with test paths, and a test CA made by openssl.
 
 use super::manifest::read;
+use super::server::{access_line_in, free_port, wait_accepting};
 use super::{bin, tool, TempDir};
 use std::fs::OpenOptions;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 /// A test CA and a certificate for `localhost` and 127.0.0.1 signed by it.
 pub struct TestCa {
@@ -109,10 +107,7 @@ impl Stunnel {
     /// CONFIG` per connection, as the shipped file does, with `ca`'s certificate; not
     /// as another user (the tests may not have `loomiere`).
     pub fn start(dir: &TempDir, ca: &TestCa, config: &Path) -> Stunnel {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = free_port();
         let text = shipped_config(&[
             ("setuid", None),
             ("setgid", None),
@@ -141,44 +136,14 @@ impl Stunnel {
             .stderr(err)
             .spawn()
             .expect("spawn stunnel4");
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err() {
-            let exited = child.try_wait().ok().flatten().is_some();
-            assert!(
-                !exited && Instant::now() < deadline,
-                "stunnel4 did not start: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-            sleep(Duration::from_millis(20));
-        }
+        wait_accepting(port, &mut child, 10, "stunnel4", &log);
         Stunnel { child, port, log }
     }
 
-    /// The access-log lines so far (stunnel's own lines start with a date).
-    pub fn access_lines(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| super::server::is_access_line(l))
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Waits up to 10 s for access-log line `index` (0-based).
+    /// Waits up to 10 s for access-log line `index` (0-based); stunnel's own lines,
+    /// which start with a date, are left out.
     pub fn access_line(&self, index: usize) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(l) = self.access_lines().get(index) {
-                return l.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no access-log line #{index}: {}",
-                std::fs::read_to_string(&self.log).unwrap_or_default()
-            );
-            sleep(Duration::from_millis(10));
-        }
+        access_line_in(&self.log, index)
     }
 }
 

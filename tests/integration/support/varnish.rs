@@ -3,14 +3,12 @@
 //! counters read with varnishstat.
 
 use super::manifest::read;
+use super::server::{free_port, wait_accepting};
 use super::{tool, TempDir};
 use std::fs::OpenOptions;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
 
 /// A running varnishd (killed on drop).
 pub struct Varnish {
@@ -53,10 +51,7 @@ impl Varnish {
         for p in [dir.join(""), name.clone()] {
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = free_port();
         let log = dir.join("varnishd.log");
         let out = OpenOptions::new()
             .create(true)
@@ -75,17 +70,7 @@ impl Varnish {
             .stderr(err)
             .spawn()
             .expect("spawn varnishd");
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err() {
-            let exited = child.try_wait().ok().flatten().is_some();
-            assert!(
-                !exited && Instant::now() < deadline,
-                "varnishd did not start: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-            sleep(Duration::from_millis(50));
-        }
+        wait_accepting(port, &mut child, 30, "varnishd", &log);
         Varnish { child, port, name }
     }
 
