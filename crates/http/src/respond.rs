@@ -181,7 +181,9 @@ pub fn add_fields(head: &mut Vec<u8>, fields: &[(&str, &str)]) {
     } else {
         end + 2
     };
-    head.splice(at..at, lines.0);
+    let tail = head.split_off(at);
+    head.extend_from_slice(&lines.0);
+    head.extend_from_slice(&tail);
 }
 
 /// Builds `HTTP/1.1 <code> <phrase>`, `Date`, `Server`, ..., `Connection: close`.
