@@ -105,14 +105,14 @@ impl Cors {
     /// player sees the status rather than a network error): `Vary: Origin` when
     /// origin-dependent, then, for a granted origin, `Access-Control-Allow-Origin`
     /// and `Access-Control-Expose-Headers`.
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
         if self.vary {
-            out.push(("Vary", "Origin".to_string()));
+            out.push(("Vary", "Origin"));
         }
         if let Some(origin) = &self.allow_origin {
-            out.push(("Access-Control-Allow-Origin", origin.clone()));
-            out.push(("Access-Control-Expose-Headers", EXPOSE_HEADERS.to_string()));
+            out.push(("Access-Control-Allow-Origin", origin.as_str()));
+            out.push(("Access-Control-Expose-Headers", EXPOSE_HEADERS));
         }
         out
     }
@@ -120,12 +120,12 @@ impl Cors {
     /// The fields of the answer to an `OPTIONS` request: [`Cors::fields`], and for a
     /// preflight from a granted origin `Access-Control-Allow-Methods`,
     /// `Access-Control-Allow-Headers` and `Access-Control-Max-Age` (Fetch §3.2.3).
-    pub fn options_fields(&self) -> Vec<(&'static str, String)> {
+    pub fn options_fields(&self) -> Vec<(&'static str, &str)> {
         let mut out = self.fields();
         if self.preflight && self.allow_origin.is_some() {
-            out.push(("Access-Control-Allow-Methods", ALLOW_METHODS.to_string()));
-            out.push(("Access-Control-Allow-Headers", ALLOW_HEADERS.to_string()));
-            out.push(("Access-Control-Max-Age", MAX_AGE.to_string()));
+            out.push(("Access-Control-Allow-Methods", ALLOW_METHODS));
+            out.push(("Access-Control-Allow-Headers", ALLOW_HEADERS));
+            out.push(("Access-Control-Max-Age", MAX_AGE));
         }
         out
     }

@@ -14,17 +14,16 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// The scheme of `text` up to `://` (any case), and the rest after it.
+    /// The scheme of `text`, `http://` or `https://` (any case), and the rest after it.
     fn split(text: &str) -> Option<(Scheme, &str)> {
-        let (scheme, rest) = text.split_once("://")?;
-        let scheme = if scheme.eq_ignore_ascii_case("http") {
-            Scheme::Http
-        } else if scheme.eq_ignore_ascii_case("https") {
-            Scheme::Https
-        } else {
-            return None;
-        };
-        Some((scheme, rest))
+        [(Scheme::Http, "http://"), (Scheme::Https, "https://")]
+            .into_iter()
+            .find_map(|(scheme, prefix)| {
+                let head = text.get(..prefix.len())?;
+                head.eq_ignore_ascii_case(prefix)
+                    .then(|| Some((scheme, text.get(prefix.len()..)?)))
+                    .flatten()
+            })
     }
 
     /// The port an origin of this scheme has when its serialization names none

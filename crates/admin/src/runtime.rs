@@ -434,7 +434,7 @@ mod tests {
                     referers = example.com .example.org\nreferer_empty = deny\n\
                     secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n\
                     cors_origins = https://example.com http://*.example.org:8080 http://[::1]:*\n\
-                    throttle_exempt = 10.0.0.0/8 ::1\n";
+                    throttle_exempt = 10.0.0.5 ::1\n";
         let loaded = parse(text).unwrap();
         let settings = loaded.settings(Some("\"$uri $secret\""));
         let back: String = settings

@@ -16,7 +16,7 @@
 //! | `throttle` | seconds of media kept ahead of the play head, 0 = off, <= 86400 | 20 |
 //! | `throttle_rate` | play-head speed, times real time, up to 3 decimals, 0.001 ..= 1000 | 1.0 |
 //! | `throttle_min_size` | bytes, `k` suffix = 1024; smaller responses are not throttled | 1 MiB |
-//! | `throttle_exempt` | `off`, or IP addresses and prefixes (`10.0.0.0/8`) never throttled | `off` |
+//! | `throttle_exempt` | `off`, or IP addresses never throttled (a cache tier) | `off` |
 //! | `max_request_head` | bytes, `k` suffix = 1024, 256 ..= 1 MiB | 8192 |
 //! | `max_header_lines` | 1 ..= 10000 | 100 |
 //! | `index_dir` | absolute path of the planning-index cache, or `off` | `off` |

@@ -1,7 +1,8 @@
 //! [`Config`]: the settings of one process, plain values with their defaults.
 
 use loomiere_access::Rules;
-use loomiere_throttle::{AddressPrefix, Settings};
+use loomiere_throttle::Settings;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -68,7 +69,7 @@ pub struct Config {
     /// `throttle_min_size`). See [`loomiere_throttle`].
     pub throttle: Settings,
     /// Clients never throttled (`throttle_exempt`; empty: none), such as a cache tier.
-    pub throttle_exempt: Vec<AddressPrefix>,
+    pub throttle_exempt: Vec<IpAddr>,
     /// Largest request head accepted, in bytes (`max_request_head`).
     pub max_request_head: usize,
     /// Largest number of header field lines accepted (`max_header_lines`).

@@ -12,9 +12,7 @@ impl Exchange {
     /// (the preflight's when it is one from a granted origin). Logged as 204 with the
     /// note `preflight` or `options`. Returns the exit status.
     pub fn options(&self) -> ExitCode {
-        let fields = self.cors().options_fields();
-        let extra: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let response = options_head(&extra, SystemTime::now());
+        let response = options_head(&self.cors().options_fields(), SystemTime::now());
         let note = if self.cors().preflight {
             "preflight"
         } else {

@@ -17,12 +17,10 @@ impl Exchange {
     /// CORS fields ([`Exchange::cors`]) once they are known. Returns the process's
     /// exit status ([`after_send`]).
     pub fn refuse(&self, r: &Refusal) -> ExitCode {
-        let mut extra: Vec<(&str, &str)> = Vec::new();
+        let mut extra = self.cors().fields();
         if r.status == 405 {
-            extra.push(("Allow", ALLOW));
+            extra.insert(0, ("Allow", ALLOW));
         }
-        let cors = self.cors().fields();
-        extra.extend(cors.iter().map(|(n, v)| (*n, v.as_str())));
         let response = error_head(r.status, &extra, self.is_head(), SystemTime::now());
         self.send_whole(r.status, &response, &r.reason)
     }

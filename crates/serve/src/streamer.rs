@@ -203,9 +203,7 @@ fn send(
         fields: &fields,
     };
     let mut ans = answer(request, &rep, SystemTime::now());
-    let cors = ex.cors().fields();
-    let cors: Vec<(&str, &str)> = cors.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    add_fields(&mut ans.head, &cors);
+    add_fields(&mut ans.head, &ex.cors().fields());
     let schedule = schedule_for(
         &config.throttle,
         std::mem::take(&mut body.time_map),

@@ -342,19 +342,17 @@ fn schedule_for_follows_the_config() {
 }
 
 #[test]
-fn exempt_addresses_match_whole_addresses_and_prefixes() {
-    use crate::exempt::{is_exempt, parse_list, AddressPrefix};
-    let list = parse_list("127.0.0.1 10.0.0.0/8 2001:db8::/32\t192.0.2.128/25").unwrap();
+fn exempt_addresses_match_whole_addresses_in_any_form() {
+    use crate::exempt::{is_exempt, parse_list};
+    let list = parse_list("127.0.0.1 10.0.0.5\t2001:db8::7 ::ffff:192.0.2.9").unwrap();
     let cases = [
         ("127.0.0.1", true),
         ("127.0.0.2", false),
-        ("10.200.3.4", true),
-        ("11.0.0.1", false),
-        ("::ffff:10.1.1.1", true),
-        ("2001:db8:5::1", true),
-        ("2001:db9::1", false),
-        ("192.0.2.129", true),
-        ("192.0.2.127", false),
+        ("10.0.0.5", true),
+        ("::ffff:10.0.0.5", true),
+        ("2001:db8::7", true),
+        ("2001:db8::8", false),
+        ("192.0.2.9", true),
         ("-", false),
         ("", false),
     ];
@@ -363,25 +361,10 @@ fn exempt_addresses_match_whole_addresses_and_prefixes() {
     }
     assert!(parse_list("off").unwrap().is_empty());
     assert!(!is_exempt(&[], "127.0.0.1"));
-    let all = AddressPrefix::parse("0.0.0.0/0").unwrap();
-    assert!(all.contains("203.0.113.9".parse().unwrap()));
-    assert!(!all.contains("::1".parse().unwrap()));
-    for bad in [
-        "10.0.0.0/33",
-        "::/129",
-        "10.0.0.0/",
-        "10.0.0/8",
-        "host",
-        "1.2.3.4/x",
-        "/8",
-    ] {
-        assert!(AddressPrefix::parse(bad).is_err(), "{bad}");
+    for bad in ["10.0.0.0/8", "varnish.local", "10.0.0", "1.2.3.4:80"] {
+        assert!(
+            parse_list(bad).unwrap_err().contains("bad address"),
+            "{bad}"
+        );
     }
-    for text in ["10.0.0.0/8", "127.0.0.1", "2001:db8::/32"] {
-        assert_eq!(AddressPrefix::parse(text).unwrap().to_string(), text);
-    }
-    assert_eq!(
-        AddressPrefix::parse("10.1.2.3/8").unwrap().to_string(),
-        "10.0.0.0/8"
-    );
 }
