@@ -23,7 +23,9 @@ PORT_OFFSETS = {
     "file_direct": 8,  # loomiere-file under its own tcpsvd
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
-    "tls": 11,  # stunnel4 in front of loomiere-stream (the tls part)
+    "nginx_vod": 11,  # nginx-vod-module (the hls part's peer)
+    "hls_direct": 12,  # loomiere-hls under its own tcpsvd, no front
+    "tls": 13,  # stunnel4 in front of loomiere-stream (the tls part)
 }
 
 
@@ -57,6 +59,10 @@ class Settings:
         default_factory=lambda: Path(os.environ.get("BENCH_MEDIA", REPO / "media")).resolve()
     )
     bin_dir_env: str = field(default_factory=lambda: os.environ.get("BENCH_BIN_DIR", ""))
+    # The nginx-vod-module build files (README, build.sh, nginx-vod.conf.in), issue 12's peer.
+    nginx_vod_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("BENCH_NGINX_VOD", "/work/shared/peers/nginx-vod"))
+    )
 
     def port(self, name):
         """The TCP port of the server NAME (see PORT_OFFSETS)."""

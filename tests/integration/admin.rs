@@ -1,14 +1,17 @@
 //! The admin command `loomiere` (crates/admin) against the real streamers, tcpsvd and
 //! nginx: `check-config` gives the verdict the streamers give ([`check_config`]),
 //! `sign` makes links both Loomiere and nginx's secure_link accept ([`sign`]),
-//! `index` builds the indexes the MP4 streamer plans from ([`index`]).
+//! `index` builds the indexes the MP4 streamer plans from ([`index`]), `probe`
+//! agrees with ffprobe and refuses what the streamers refuse ([`probe`]).
 //!
 //! `loomiere` is another package's binary: `cargo test --workspace` builds it into
 //! the same target directory as this test (crates/admin has integration tests of
 //! its own, so cargo builds its binary); alone, `cargo build -p loomiere-admin` first.
 
 mod check_config;
+mod ffprobe_streams;
 mod index;
+mod probe;
 mod sign;
 
 use std::path::PathBuf;

@@ -13,7 +13,7 @@ use std::time::Duration;
 #[command(
     name = "loomiere",
     version,
-    about = "Check the Loomiere config, sign links, build seek indexes",
+    about = "Check the Loomiere config, sign links, build seek indexes, probe films",
     long_about = "The operator's command for the Loomiere streamers (loomiere-stream, \
                   loomiere-mp4, loomiere-flv, loomiere-file).\n\n\
                   Exit status: 0 when all is fine, 1 when a check found a problem or a \
@@ -59,6 +59,23 @@ pub enum Command {
                       entries their own user wrote)."
     )]
     Index(Index),
+    /// Tell what each film is and whether ?start= and HLS can serve it
+    #[command(
+        long_about = "For each FILM: the container (MP4, FLV or other), where the MP4 moov \
+                      is (start or end), whether it is fragmented, and each track: handler, \
+                      codec string (RFC 6381), language, duration, sample count and the \
+                      key-frame interval (min/median/max seconds between sync samples). For \
+                      FLV: the duration, the codecs from the tag headers and whether \
+                      onMetaData has a keyframes index. Then whether a ?start= seek and \
+                      HLS can serve the film, planned as the streamers plan them, and why \
+                      not if not. HLS segments last segment_duration from the config; \
+                      when streamer.<ext> or segmenter.<ext> is off for the film's \
+                      extension it says so, and when streamer.<ext> names a program that \
+                      cannot read the film, ?start= is a no.\n\n\
+                      Exit status 1 when a film cannot be read or cannot be served a way \
+                      the config offers for it (fragmented MP4: no ?start=, no HLS)."
+    )]
+    Probe(Probe),
     /// Show the open streams (needs the streamers' scoreboard, which does not exist yet)
     #[command(
         long_about = "Shows the open streams from the streamers' scoreboard. These \
@@ -125,6 +142,19 @@ pub struct Index {
     /// load its entries [default when run as root: loomiere]
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigFile,
+}
+
+/// `loomiere probe FILM... [--json]`.
+#[derive(Debug, Args)]
+pub struct Probe {
+    /// The films (MP4 or FLV files)
+    #[arg(value_name = "FILM", required = true)]
+    pub films: Vec<PathBuf>,
+    /// Print a JSON array, one object a film, for scripts
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub config: ConfigFile,
 }

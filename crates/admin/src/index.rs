@@ -48,7 +48,7 @@ fn index(args: &Index) -> Result<ExitCode, String> {
         .map_err(|e| format!("index_dir {}: {e}", dir.display()))?;
     let started = Instant::now();
     let (films, problems) = films::collect(&args.paths, &loaded);
-    one::catch_sigbus();
+    crate::film::catch_sigbus();
     let bar = progress(films.len());
     let tally = Mutex::new(Tally::default());
     let pool = rayon::ThreadPoolBuilder::new()

@@ -4,19 +4,25 @@
 //!   key's effective value, and the paths it names checked for their user.
 //! - `sign PATH --expires 2h` ([`sign`]): a link for `secure_link_md5`.
 //! - `index DIR|FILM...` ([`index`]): the MP4 sample indexes, ahead of time.
+//! - `probe FILM...` ([`probe`]): what each film is, and whether `?start=` and HLS
+//!   can serve it.
 //! - `status` ([`status`]): open streams, once the streamers keep a scoreboard.
 //!
 //! Every call into the streamers' crates is in [`runtime`] (config, access rules,
-//! index cache) and [`mp4`] (the planner), so a change of their shape touches only
-//! those two files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
+//! index cache), [`mp4`] (the MP4 planner and facts) and [`flv`] (the FLV planner and
+//! facts, with the codec strings of `loomiere_cmaf`), so a change of their shape
+//! touches only those files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
 //! usage error (clap's).
 
 mod account;
 mod check;
 pub mod cli;
 pub mod exit;
+mod film;
+mod flv;
 mod index;
 mod mp4;
+mod probe;
 mod runtime;
 mod secret;
 mod sign;
@@ -33,6 +39,7 @@ pub fn main() -> ExitCode {
         cli::Command::CheckConfig(args) => check::run(args),
         cli::Command::Sign(args) => sign::run(args),
         cli::Command::Index(args) => index::run(args),
+        cli::Command::Probe(args) => probe::run(args),
         cli::Command::Status => status::run(),
     }
 }

@@ -104,6 +104,17 @@ impl Loaded {
             .collect()
     }
 
+    /// `segment_duration`: the target duration of HLS/DASH segments, milliseconds.
+    pub fn segment_ms(&self) -> u64 {
+        u64::try_from(self.config.segment_duration.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// The program `segmenter.<ext>` names for films of extension `ext` (no dot, any
+    /// case); `None` when it is `off` or not set, so their HLS names get no answer.
+    pub fn segmenter_for(&self, ext: &str) -> Option<&str> {
+        self.config.segmenter_for(&ext.to_ascii_lowercase())
+    }
+
     pub fn index_dir(&self) -> Option<&Path> {
         self.config.index_dir.as_deref()
     }
@@ -127,10 +138,16 @@ impl Loaded {
 
     /// Whether files with extension `ext` (no dot, any case) go to the MP4 streamer.
     pub fn is_mp4(&self, ext: &str) -> bool {
+        self.streamer_name(ext) == Some("loomiere-mp4")
+    }
+
+    /// The file name of the program `streamer.<ext>` names (`loomiere-mp4`), `None`
+    /// when it is `off` or not set.
+    pub fn streamer_name(&self, ext: &str) -> Option<&str> {
         self.config
             .streamer_for(ext)
             .and_then(|p| Path::new(p).file_name())
-            .is_some_and(|name| name == "loomiere-mp4")
+            .and_then(|n| n.to_str())
     }
 
     /// The query parameters that sign `request` for the configured

@@ -16,7 +16,7 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-const SUBCOMMANDS: [&str; 4] = ["check-config", "sign", "index", "status"];
+const SUBCOMMANDS: [&str; 5] = ["check-config", "sign", "index", "probe", "status"];
 
 #[test]
 fn help_lists_every_subcommand_and_each_has_its_own() {
@@ -58,6 +58,8 @@ fn usage_errors_exit_2_with_clap_messages() {
         &["index", "-j", "0", "/x"],
         &["check-config", "--no-such-option"],
         &["status", "extra"],
+        &["probe"],
+        &["probe", "--jsn", "/a.mp4"],
     ];
     for args in cases {
         let out = loomiere(args);

@@ -132,7 +132,14 @@ fn aac(c: &[u8]) -> Option<String> {
     if oti != 0x40 {
         return Some(format!("mp4a.{oti:02X}"));
     }
-    let asc = audio_specific_config(c)?;
+    mpeg4_audio(audio_specific_config(c)?)
+}
+
+/// The codec string of MPEG-4 audio from its AudioSpecificConfig `asc` (ISO/IEC
+/// 14496-3 §1.6.2.1, as an `esds` or an FLV AAC sequence header carries it):
+/// `mp4a.40.` and the audio object type (5 bits, 31 meaning 32 plus the next 6).
+/// `None` when `asc` is too short.
+pub fn mpeg4_audio(asc: &[u8]) -> Option<String> {
     let aot = match asc.first()? >> 3 {
         31 => 32 + ((u16::from(asc[0] & 0x07) << 3 | u16::from(*asc.get(1)? >> 5)) as u8),
         t => t,

@@ -96,7 +96,8 @@ impl<'a> Amf<'a> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn f64(&mut self) -> Result<f64> {
+    /// A number's 8 bytes (IEEE 754 double, big-endian; marker already read).
+    pub fn f64(&mut self) -> Result<f64> {
         let b = self.take(8, "number")?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);

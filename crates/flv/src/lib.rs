@@ -20,11 +20,15 @@
 //! Every search from an arbitrary byte is bounded by [`SNAP_WINDOW`]; a time seek
 //! without a `keyframes` index walks tag headers only (constant memory). Every count
 //! read from the file is checked against the bytes present before use.
+//!
+//! [`facts`] reads what a file is (codecs, tag counts, key frames, the index) for an
+//! operator's `loomiere probe`.
 
 mod amf;
 mod bytes;
 mod continuation;
 mod error;
+pub mod facts;
 mod head;
 mod maps;
 mod meta;

@@ -69,6 +69,8 @@
 //! - `emit::offsets`: output `stco`/`co64`, checked, then generated while sending.
 //! - `emit::assemble`: `ftyp`, `moov` with its chunk offsets, `mdat`; `co64` when needed.
 //! - `emit::time_map`: when each body byte is due, for throttling.
+//! - [`facts`]: what a film is, for an operator (`loomiere probe`): tracks, codecs,
+//!   key-frame spacing, read through the parse and walk stages.
 //! - `index`: the sample index, a layer on top: checkpoints kept between requests.
 //! - `index::format`: its file format (magic, version, digest) and checked parser.
 //! - `index::build`: building it from a movie's whole tables.
@@ -79,6 +81,7 @@ mod api;
 mod cut;
 mod emit;
 mod error;
+pub mod facts;
 mod index;
 mod parse;
 mod planner;

@@ -5,6 +5,7 @@
 mod build;
 mod corrupt;
 mod cuts;
+mod facts;
 mod file;
 mod index;
 mod large;
@@ -12,6 +13,7 @@ mod model;
 mod oracle;
 mod read;
 mod samples;
+mod segmented;
 mod shapes;
 mod span;
 mod tables;

@@ -35,7 +35,7 @@ pub fn index_one(cache: &IndexCache<'_>, path: &Path) -> Outcome {
         return Outcome::UpToDate;
     }
     // SAFETY: read-only and private; a film truncated meanwhile raises SIGBUS, which
-    // catch_sigbus turns into a message and exit status 1.
+    // crate::film::catch_sigbus turns into a message and exit status 1.
     let map = match unsafe { memmap2::Mmap::map(&file) } {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(format!("mmap: {e}")),
@@ -49,25 +49,4 @@ pub fn index_one(cache: &IndexCache<'_>, path: &Path) -> Outcome {
         Ok(Built::Uncuttable(why)) => Outcome::Uncuttable(format!("not indexed: {why}")),
         Err(why) => Outcome::Failed(why),
     }
-}
-
-/// A film that shrinks while mapped raises `SIGBUS` on the lost pages: end with a
-/// message and exit status 1 instead of the signal's silent death.
-pub fn catch_sigbus() {
-    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    extern "C" fn on_sigbus(_: libc::c_int) {
-        const MESSAGE: &[u8] = b"loomiere index: fatal: a film shrank while it was read (SIGBUS)\n";
-        // SAFETY: write(2) and _exit(2) are async-signal-safe.
-        unsafe {
-            libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
-            libc::_exit(1);
-        }
-    }
-    let action = SigAction::new(
-        SigHandler::Handler(on_sigbus),
-        SaFlags::empty(),
-        SigSet::empty(),
-    );
-    // SAFETY: the handler only makes async-signal-safe calls.
-    let _ = unsafe { sigaction(Signal::SIGBUS, &action) };
 }

@@ -159,8 +159,13 @@ const REORDER_WINDOW: u32 = 64;
 /// Latest composition end (`dts + cto + delta`) of samples `first..end`, in media ticks
 /// from the decode time of `first`, with the `ctts` entry holding sample `end - 1`.
 /// Only the last samples in decode order can present last, so only a window at the end
-/// is examined. `from`: the `ctts` entry holding `first`.
-fn presentation_end(t: &Track<'_>, first: u32, end: u32, from: RunPos) -> Result<(u64, RunPos)> {
+/// is examined. `from`: the `ctts` entry holding `first`. 0 without `ctts`.
+pub(crate) fn presentation_end(
+    t: &Track<'_>,
+    first: u32,
+    end: u32,
+    from: RunPos,
+) -> Result<(u64, RunPos)> {
     let Some(ctts) = t.ctts else {
         return Ok((0, RunPos::default()));
     };

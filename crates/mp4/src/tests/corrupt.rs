@@ -444,3 +444,27 @@ fn an_unordered_stss_on_another_track_is_a_named_defect() {
         "stss entry 2 (50) is not increasing",
     );
 }
+
+/// Regression: a constant-size `stsz` claiming 2^32 - 1 one-byte samples made a media
+/// segment gather billions of rows (found by `loomiere probe`'s tests). Opening the film
+/// for segments is now a defect naming the rendition.
+#[test]
+fn a_sample_count_the_file_cannot_hold_is_refused_before_segmenting() {
+    let mut a = Trk::audio(282);
+    (a.size_box, a.sizes) = (SizeBox::Constant, vec![24; 282]);
+    a.chunks = chunks_cycling(282, &[282]);
+    let mut file = Mov::new(vec![Trk::video(150, 25), a]).build().bytes();
+    // stsz payload: version+flags, sample_size, sample_count.
+    set(&mut file, &format!("{STBL1}/stsz"), 4, 1);
+    set(&mut file, &format!("{STBL1}/stsz"), 8, u32::MAX);
+    // stts: one entry covering them all (version+flags, entry_count, count, delta).
+    set(&mut file, &format!("{STBL1}/stts"), 4, 1);
+    set(&mut file, &format!("{STBL1}/stts"), 8, u32::MAX);
+    // stsc: its one chunk holds them all (entry_count, first_chunk, samples_per_chunk).
+    set(&mut file, &format!("{STBL1}/stsc"), 12, u32::MAX);
+    match crate::Segmented::open(&file, None, 6000) {
+        Err(Mp4Error::Defect(why)) => assert!(why.contains("a1 claims 4294967295"), "{why}"),
+        Err(e) => panic!("expected a defect, got {e}"),
+        Ok(_) => panic!("expected a defect, the film opened"),
+    }
+}
