@@ -38,20 +38,34 @@ pub fn run() -> ExitCode {
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
         Ok(()) => match route(&head, &base, &mut ex) {
-            Ok(program) => exec(&program, &args, &head, ex.watcher().index()),
+            Ok(Next::Streamer(program)) => exec(&program, &args, &head, ex.watcher().index()),
+            Ok(Next::Options) => return ex.options(),
             Err(r) => r,
         },
     };
     ex.refuse(&refusal)
 }
 
-/// The streamer program for this request. Errors: running as root without
-/// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
-/// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
-/// makes again), or 404 when no streamer is configured for the extension.
-fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
+/// What the front does with an admitted request.
+enum Next {
+    /// Runs this streamer program.
+    Streamer(PathBuf),
+    /// Answers `OPTIONS` itself (the answer names no representation).
+    Options,
+}
+
+/// The streamer program for this request, or [`Next::Options`] for an `OPTIONS`
+/// whose extension has a streamer. Errors: running as root without `allow_root`
+/// (500), the head's own refusals, the access rules' refusals (unknown virtual host,
+/// foreign `Referer`, bad secure link: the same checks the streamer makes again), or
+/// 404 when no streamer is configured for the extension.
+fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<Next, Refusal> {
     let admitted = admit(head, config, ex)?;
-    Ok(program_path(streamer_for(config, &admitted.target)?))
+    let program = program_path(streamer_for(config, &admitted.target)?);
+    if admitted.request.method == "OPTIONS" {
+        return Ok(Next::Options);
+    }
+    Ok(Next::Streamer(program))
 }
 
 /// Replaces this process with the streamer, naming the scoreboard `slot` this

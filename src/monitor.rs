@@ -91,7 +91,10 @@ pub fn run() -> ExitCode {
 /// `Host`, RFC 9112 §3.2) and picks its page. Errors: those refusals, or 404.
 fn admit(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<Page, Refusal> {
     loomiere_access::refuse_root(&config.access)?;
-    let (request, _) = parse_checked(head, &limits(config), ex)?;
+    let (request, _) = parse_checked(head, config, ex)?;
+    if request.method != "GET" && request.method != "HEAD" {
+        return Err(Refusal::new(405, "the monitor answers GET and HEAD only"));
+    }
     Page::for_target(request.target)
         .ok_or_else(|| Refusal::new(404, "the monitor serves /metrics, /status.json, /status"))
 }

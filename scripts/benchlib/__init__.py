@@ -11,6 +11,7 @@ Modules, from the bottom up (a module imports only those above it):
 - `media`: the bench's own media directory (links to the read-only test media).
 - `tools`: wrk and callgrind runs, parsed.
 - `report`: a part's result (raw figures, tables, targets) as JSON.
+- `kept`: what the generated block keeps of parts with no JSON in this checkout.
 - `render`: the generated block of BENCHMARKS.md from the JSON results.
 - `parts`: one module per part and the PARTS table (`scripts/bench PART...`).
 - `run`: `main`, and `Bench`, the context a part function gets.

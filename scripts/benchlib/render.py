@@ -4,12 +4,14 @@ The block is the text between the lines `<!-- bench:begin -->` and
 `<!-- bench:end -->`: a scoreboard of every target row, then one section per part
 (its own date, command, machine, build and configuration). Everything outside the
 markers (the hand-written history) is kept byte for byte. When the markers are
-missing they are put after the file's first paragraph.
+missing they are put after the file's first paragraph. A part with no JSON here keeps
+its section and scoreboard rows from the block being replaced (see `kept`).
 """
 
 import os
 import tempfile
 
+from . import kept as kept_
 from .stats import MET
 
 BEGIN = "<!-- bench:begin -->"
@@ -37,15 +39,25 @@ def md_table(head, rows):
     return "\n".join(lines)
 
 
-def scoreboard(results):
-    """Every target row of every part, in one table."""
-    rows = []
-    for r in results:
-        for t in r.get("targets", []):
-            rows.append([f"{r['part']} ({r['date'][:10]})", t["measure"], t["figure"], t["target"], verdict_cell(t["verdict"])])
-    if not rows:
+def scoreboard(results, kept=None, names=None):
+    """Every target row of every part, in one table: RESULTS' rows, and KEPT's (see
+    `kept.old_parts`) for the parts NAMES lists that have no result."""
+    by_part = {r["part"]: r for r in results}
+    names = names or list(by_part)
+    lines = []
+    for name in names:
+        r = by_part.get(name)
+        if r is None:
+            lines += (kept or {}).get(name, {}).get("rows", [])
+            continue
+        rows = [[f"{r['part']} ({r['date'][:10]})", t["measure"], t["figure"], t["target"], verdict_cell(t["verdict"])]
+                for t in r.get("targets", [])]
+        if rows:
+            lines += md_table(["part (date)", "measure", "figure", "target", "verdict"], rows).splitlines()[2:]
+    if not lines:
         return ""
-    return "### Targets\n\n" + md_table(["part (date)", "measure", "figure", "target", "verdict"], rows) + "\n"
+    head = md_table(["part (date)", "measure", "figure", "target", "verdict"], [])
+    return "### Targets\n\n" + head + "\n" + "\n".join(lines) + "\n"
 
 
 def section(r):
@@ -68,13 +80,28 @@ def section(r):
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def block(results):
+def block(results, kept=None, order=()):
+    """The generated block: RESULTS, and KEPT's sections of parts with no result, in
+    ORDER (the parts' names; others after, by name)."""
+    have = {r["part"] for r in results}
+    kept = {p: v for p, v in (kept or {}).items() if p not in have}
+    order = list(order)
+    names = sorted(have | set(kept), key=lambda p: (order.index(p) if p in order else len(order), p))
+    by_part = {r["part"]: r for r in results}
     body = [INTRO]
-    board = scoreboard(results)
+    board = scoreboard(results, kept, names)
     if board:
         body.append(board)
-    body += [section(r) for r in results]
+    body += [section(by_part[n]) if n in by_part else kept[n]["section"] for n in names
+             if n in by_part or kept[n]["section"]]
     return "\n".join(body)
+
+
+def old_block(text):
+    """The text between the markers of TEXT, or "" when it has none."""
+    begin = _line_at(text, BEGIN)
+    end = _line_at(text, END, begin[1]) if begin else None
+    return text[begin[1] : end[0]] if begin and end else ""
 
 
 def _line_at(text, marker, start=0):
@@ -133,12 +160,13 @@ def write_like(path, data):
         raise
 
 
-def rewrite(path, results):
-    """Rewrites the block of the file PATH (BENCHMARKS.md) from RESULTS."""
+def rewrite(path, results, order=()):
+    """Rewrites the block of the file PATH (BENCHMARKS.md) from RESULTS, keeping the
+    old sections of parts with no result (see `block`)."""
     text = "# Benchmarks\n"
     if os.path.exists(path):
         with open(path) as f:
             text = f.read()
-    new = splice(text, block(results))
+    new = splice(text, block(results, kept_.old_parts(old_block(text)), order))
     if new != text:
         write_like(path, new)

@@ -14,12 +14,16 @@ from .settings import OUT, REPO, Settings, command_line
 SHARED = {
     # name: (what it is, how to start it) for servers several parts use.
     "nginx": "nginx 1.22 (Debian), scripts/nginx-bench.conf: mp4 module, sendfile, tcp_nopush, one worker",
-    "front": "`loomiere-stream` (the front, execs `loomiere-mp4`/`loomiere-file`), `throttle = 0`",
+    "front": "`loomiere-stream` (the front, execs `loomiere-mp4`/`loomiere-hls`/`loomiere-file`), `throttle = 0`",
     "front_throttled": "`loomiere-stream`, the shipped `throttle = 20`",
     "direct": "`loomiere-mp4` alone under tcpsvd (one port per format), `throttle = 0`",
     "file_direct": "`loomiere-file` alone under tcpsvd",
+    "hls_direct": "`loomiere-hls` alone under tcpsvd (a port for segmented names only), `throttle = 0`",
     "floor1": "floor, one exec: a static C program (musl-gcc -static) writing a fixed 2-byte response",
     "floor2": "floor, two execs: the same program run first with an argument, execing itself",
+    "nginx_vod": "nginx-vod-module 1.33-13 (kaltura, commit 26f0687) on Debian's nginx 1.22, its "
+                 "`nginx-vod.conf.in`: 6 s segments aligned to key frames, metadata cache on, no response "
+                 "cache, one worker",
 }
 
 
@@ -50,7 +54,7 @@ class Bench:
     def supervisors(self, entries):
         """{entry name: tcpsvd's pid} for ENTRIES ((name, port, path), ...) whose
         server (the name's first word) runs under tcpsvd; for common.interleaved."""
-        return {e[0]: self.pid(e[0].split()[0]) for e in entries if e[0].split()[0] != "nginx"}
+        return {e[0]: self.pid(e[0].split()[0]) for e in entries if not e[0].split()[0].startswith("nginx")}
 
     def describe(self, *names):
         """The configuration lines for the shared servers NAMES, then how Loomiere's
@@ -58,7 +62,9 @@ class Bench:
         lines = []
         for name in names:
             where = f"port {self.settings.port(name)}"
-            if name not in ("nginx", "floor1", "floor2"):
+            if name == "nginx_vod":
+                where = f"`target/bench/nginx-vod/run-{self.settings.port(name)}/nginx.conf`, {where}"
+            elif name not in ("nginx", "floor1", "floor2"):
                 where = f"`target/bench/conf/{name}.conf`, {where}"
             lines.append(f"{name}: {SHARED[name]} ({where})")
         return lines + self.common_config()
@@ -79,9 +85,12 @@ class Bench:
         s, port = self.settings, self.settings.port(name)
         if name == "nginx":
             return servers.nginx(self.procs, port, s.media)
+        if name == "nginx_vod":
+            return servers.nginx_vod(self.procs, port, s.media, s.nginx_vod_dir)
         if name in ("floor1", "floor2"):
             return servers.floor(self.procs, name, port, int(name[-1]))
-        program = {"direct": "loomiere-mp4", "file_direct": "loomiere-file"}.get(name, "loomiere-stream")
+        program = {"direct": "loomiere-mp4", "file_direct": "loomiere-file", "hls_direct": "loomiere-hls"}
+        program = program.get(name, "loomiere-stream")
         keys = {} if name == "front_throttled" else {"throttle": 0}
         return servers.loomiere(self.procs, name, port, self.bins, s.media, program, **keys)
 
@@ -137,7 +146,7 @@ def main(argv):
             path = report.save(name, ctx, result)
             log(f"part {name}: {time.monotonic() - t0:.0f} s; {path.relative_to(REPO)}")
             print(render.section(report.load_all([name])[0]), flush=True)
-            render.rewrite(REPO / "BENCHMARKS.md", report.load_all(list(PARTS)))
+            render.rewrite(REPO / "BENCHMARKS.md", report.load_all(list(PARTS)), list(PARTS))
     finally:
         bench.close()
     board = render.scoreboard([r for r in report.load_all(list(PARTS)) if r["part"] in parts])

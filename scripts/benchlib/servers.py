@@ -1,4 +1,5 @@
-"""The servers a part measures: nginx, Loomiere under tcpsvd, the floor responders.
+"""The servers a part measures: nginx, nginx-vod-module, Loomiere under tcpsvd, the
+floor responders.
 
 Loomiere runs as the shipped runit/loomiere-stream/run has it, with the changes a
 benchmark on one machine needs (each is stated in the summaries through FLAGS_NOTE):
@@ -147,19 +148,63 @@ def nginx(procs, port, media):
     prefix.mkdir(parents=True, exist_ok=True)
     user = "user root root;" if os.geteuid() == 0 else ""
     text = (REPO / "scripts" / "nginx-bench.conf").read_text()
-    for key, value in {"@PREFIX@": prefix, "@ROOT@": media, "@PORT@": port, "@USER@": user}.items():
-        text = text.replace(key, str(value))
-    conf = prefix / "nginx.conf"
-    conf.write_text(text)
+    conf = fill(text, prefix / "nginx.conf", {"@PREFIX@": prefix, "@ROOT@": media, "@PORT@": port, "@USER@": user})
     argv = ["nginx", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"]
-    p = procs.start(argv, prefix / "stdout.log")
+    return start_listening(procs, argv, prefix / "stdout.log", port, f"nginx did not start: see {prefix / 'error.log'}")
+
+
+def fill(template, path, values):
+    """Writes TEMPLATE with each key of VALUES (`@NAME@`) replaced to PATH; returns PATH."""
+    for key, value in values.items():
+        template = template.replace(key, str(value))
+    path.write_text(template)
+    return path
+
+
+def start_listening(procs, argv, log_path, port, failure):
+    """Starts ARGV (a server in the foreground) and waits up to 5 s until it accepts on
+    PORT; returns its Popen, or raises BenchError(FAILURE)."""
+    p = procs.start(argv, log_path)
     for _ in range(100):
         if port_open(port):
             return p
         if p.poll() is not None:
             break
         time.sleep(0.05)
-    raise BenchError(f"nginx did not start: see {prefix / 'error.log'}")
+    raise BenchError(failure)
+
+
+def nginx_vod_missing(peer_dir):
+    """Why nginx-vod-module cannot run here (its build files are not in PEER_DIR), or None."""
+    wanted = ("build.sh", "nginx-vod.conf.in")
+    missing = [n for n in wanted if not (Path(peer_dir) / n).is_file()]
+    return f"no nginx-vod-module build files ({', '.join(missing)}) in {peer_dir}" if missing else None
+
+
+def nginx_vod(procs, port, media, peer_dir):
+    """kaltura's nginx-vod-module on Debian's nginx: PEER_DIR's build.sh builds the
+    module (once, into OUT/nginx-vod), then nginx runs PEER_DIR's nginx-vod.conf.in
+    (filled in as its start.sh does) in the foreground, so the bench stops it as it
+    stops nginx. Returns the master's Popen."""
+    why = nginx_vod_missing(peer_dir)
+    if why:
+        raise BenchError(why)
+    need("nginx:nginx")
+    check_free(port)
+    out = OUT / "nginx-vod"
+    built = subprocess.run(["bash", str(Path(peer_dir) / "build.sh"), str(out)], capture_output=True, text=True)
+    if built.returncode != 0 or not built.stdout.strip():
+        raise BenchError(f"nginx-vod-module did not build (see {out}/make.log): {built.stderr[-300:]}")
+    so = built.stdout.strip().splitlines()[-1]
+    prefix = out / f"run-{port}"
+    for d in ("logs", "tmp"):
+        (prefix / d).mkdir(parents=True, exist_ok=True)
+    user = "user root root;" if os.geteuid() == 0 else ""
+    text = (Path(peer_dir) / "nginx-vod.conf.in").read_text().replace("daemon on;", "daemon off;")
+    values = {"@PREFIX@": prefix, "@MEDIA@": f"{media}/", "@PORT@": port, "@SO@": so, "@USER@": user}
+    conf = fill(text, prefix / "nginx.conf", values)
+    return start_listening(procs, ["nginx", "-c", str(conf), "-p", f"{prefix}/"], prefix / "stdout.log", port,
+                           f"nginx-vod did not start: see {prefix / 'logs' / 'error.log'}")
 
 
 def nginx_version():

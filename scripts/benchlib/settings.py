@@ -23,9 +23,12 @@ PORT_OFFSETS = {
     "file_direct": 8,  # loomiere-file under its own tcpsvd
     "floor1": 9,  # the one-exec floor
     "floor2": 10,  # the two-exec floor
-    "sb_on": 11,  # loomiere-stream with a scoreboard (the scoreboard part)
-    "sb_off": 12,  # loomiere-stream with scoreboard = off
-    "sb_monitor": 13,  # loomiere-monitor on the scoreboard part's board
+    "nginx_vod": 11,  # nginx-vod-module (the hls part's peer)
+    "hls_direct": 12,  # loomiere-hls under its own tcpsvd, no front
+    "tls": 13,  # stunnel4 in front of loomiere-stream (the tls part)
+    "sb_on": 14,  # loomiere-stream with a scoreboard (the scoreboard part)
+    "sb_off": 15,  # loomiere-stream with scoreboard = off
+    "sb_monitor": 16,  # loomiere-monitor on the scoreboard part's board
 }
 
 
@@ -59,6 +62,10 @@ class Settings:
         default_factory=lambda: Path(os.environ.get("BENCH_MEDIA", REPO / "media")).resolve()
     )
     bin_dir_env: str = field(default_factory=lambda: os.environ.get("BENCH_BIN_DIR", ""))
+    # The nginx-vod-module build files (README, build.sh, nginx-vod.conf.in), issue 12's peer.
+    nginx_vod_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("BENCH_NGINX_VOD", "/work/shared/peers/nginx-vod"))
+    )
 
     def port(self, name):
         """The TCP port of the server NAME (see PORT_OFFSETS)."""

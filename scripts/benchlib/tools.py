@@ -1,4 +1,4 @@
-"""wrk, callgrind and strace runs, with their output parsed.
+"""wrk, callgrind, strace and peak-memory (peakmem.py) runs, with their output parsed.
 
 `one_connection` runs a program the way tcpsvd does (stdin and stdout a TCP socket,
 the tcp-environ(5) variables set), so a streamer behaves as it does in service: it
@@ -11,6 +11,7 @@ import pwd
 import re
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -114,6 +115,26 @@ def callgrind(argv, path, env=None, mark=None, children=False, user=None):
         except OSError:
             m = None
         return int(m.group(1)) if m else None
+
+
+def python_for(user):
+    """A Python 3 that USER can run: Debian's /usr/bin/python3 when there (the bench's
+    own may live under root's home), else this one."""
+    return "/usr/bin/python3" if user and os.access("/usr/bin/python3", os.X_OK) else sys.executable
+
+
+def peak_memory(argv, path, env=None, user=None):
+    """{"peaks": {program: {"private": KiB, "anonymous": KiB, "samples": n}}, "exit": status}
+    for one request served by ARGV (see one_connection) under peakmem.py, which finds
+    each program image's peak private memory; None when it wrote nothing."""
+    with _scratch(user) as tmp:
+        script, out = Path(tmp) / "peakmem.py", Path(tmp) / "peak.json"
+        script.write_bytes(Path(__file__).with_name("peakmem.py").read_bytes())
+        one_connection([python_for(user), str(script), str(out)] + [str(a) for a in argv], path, env, user=user)
+        try:
+            return json.loads(out.read_text())
+        except (OSError, ValueError):
+            return None
 
 
 def callgrind_plain(argv):

@@ -7,7 +7,7 @@
 use crate::roots;
 use crate::settings::Config;
 use crate::values;
-use loomiere_access::{referer, Expression, LinkArgs};
+use loomiere_access::{referer, CorsOrigins, Expression, LinkArgs};
 use loomiere_log::Quoted;
 
 /// Parses `value` into a field of the config, or says what is wrong with it.
@@ -67,6 +67,13 @@ const KEYS: &[Key] = &[
         set: |c, v| {
             let n = values::bytes(v, 0, usize::MAX)?;
             c.throttle.min_size = u64::try_from(n).map_err(|_| "too many bytes".to_string())?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "throttle_exempt",
+        set: |c, v| {
+            c.throttle_exempt = loomiere_throttle::exempt::parse_list(v)?;
             Ok(())
         },
     },
@@ -163,6 +170,13 @@ const KEYS: &[Key] = &[
         name: "secure_link_secret_file",
         set: |c, v| {
             c.access.secure_link_secret_file = values::absolute_path(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "cors_origins",
+        set: |c, v| {
+            c.access.cors_origins = CorsOrigins::parse(v)?;
             Ok(())
         },
     },

@@ -2,6 +2,7 @@
 
 use loomiere_access::Rules;
 use loomiere_throttle::Settings;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -70,6 +71,8 @@ pub struct Config {
     /// How responses are throttled (`throttle`, `throttle_rate`,
     /// `throttle_min_size`). See [`loomiere_throttle`].
     pub throttle: Settings,
+    /// Clients never throttled (`throttle_exempt`; empty: none), such as a cache tier.
+    pub throttle_exempt: Vec<IpAddr>,
     /// Largest request head accepted, in bytes (`max_request_head`).
     pub max_request_head: usize,
     /// Largest number of header field lines accepted (`max_header_lines`).
@@ -121,6 +124,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(60),
             throttle: Settings::default(),
+            throttle_exempt: Vec::new(),
             max_request_head: 8192,
             max_header_lines: 100,
             index_dir: None,

@@ -13,6 +13,7 @@ mod model;
 mod oracle;
 mod read;
 mod samples;
+mod segmented;
 mod shapes;
 mod span;
 mod tables;

@@ -10,6 +10,7 @@
 //! the exchange moved on.
 
 use crate::watch::Watcher;
+use loomiere_access::Cors;
 use loomiere_config::Config;
 use loomiere_connection::send::Sent;
 use loomiere_http::{parse_head, Limits, Parsed, Request};
@@ -28,6 +29,7 @@ pub struct Exchange {
     planned: u64,
     /// The scoreboard slot, if any ([`Exchange::watch`]).
     watcher: Watcher,
+    cors: Cors,
 }
 
 impl Exchange {
@@ -42,6 +44,7 @@ impl Exchange {
             send_timeout: Duration::from_secs(60),
             planned: 0,
             watcher: Watcher::default(),
+            cors: Cors::default(),
         }
     }
 
@@ -85,6 +88,17 @@ impl Exchange {
         if let Ok(Parsed::Complete { request, .. }) = parse_head(head, &Limits::default()) {
             self.set_request(&request);
         }
+    }
+
+    /// Records the CORS decision for the request ([`loomiere_access::cors::decide`]):
+    /// every answer sent from then on carries its fields.
+    pub fn set_cors(&mut self, cors: Cors) {
+        self.cors = cors;
+    }
+
+    /// The CORS decision for the request (none before [`Exchange::set_cors`]).
+    pub fn cors(&self) -> &Cors {
+        &self.cors
     }
 
     /// The client's address as the access log shows it (`-` when unknown).

@@ -8,6 +8,7 @@
 //! - [`startup`]: what every process does first ([`start`]).
 //! - [`exchange`]: [`Exchange`], one request/response as the access log sees it.
 //! - [`refuse`]: answering a refusal ([`Exchange::refuse`]).
+//! - [`options`]: answering `OPTIONS` and CORS preflights ([`Exchange::options`]).
 //! - [`exit`]: the exit status (0, 100, 111) and when each is given.
 //! - [`request`]: the checks before a file is opened, the same in the front and in
 //!   every streamer ([`admit`]).
@@ -18,6 +19,7 @@
 
 pub mod exchange;
 pub mod exit;
+pub mod options;
 pub mod refuse;
 pub mod request;
 pub mod route;

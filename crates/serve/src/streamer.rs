@@ -32,9 +32,9 @@ use loomiere_connection::send::{
 };
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
-use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
+use loomiere_http::{add_fields, answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_throttle::schedule_for;
+use loomiere_throttle::{is_exempt, schedule_for};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -143,8 +143,8 @@ fn run(streamer: Streamer) -> ExitCode {
 }
 
 /// Serves a request whose head has been read (by `source`): checks it (and, when no
-/// front chose this streamer for it, that the configuration routes it here), plans
-/// the answer, sends it. Refusals come back as `Err`.
+/// front chose this streamer for it, that the configuration routes it here), answers
+/// `OPTIONS`, or plans the answer and sends it. Refusals come back as `Err`.
 fn serve(
     head: &[u8],
     source: Source,
@@ -155,6 +155,9 @@ fn serve(
     let admitted = admit(head, config, ex)?;
     if source == Source::Client {
         check_routed_to(config, &admitted.target, streamer.program)?;
+    }
+    if admitted.request.method == "OPTIONS" {
+        return Ok(ex.options());
     }
     let file = open(&admitted, streamer.opens)?;
     let body = (streamer.handler)(&Context {
@@ -187,7 +190,7 @@ fn open(admitted: &Admitted<'_, '_>, opens: Opens) -> Result<OpenedFile, Refusal
 /// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
 /// it at full speed or paced by the throttle, closes the connection and logs the send.
 /// The head is made here, by [`answer`], from the representation alone; fields that
-/// depend on the request (CORS's, for its `Origin`) would join it here.
+/// depend on the request (CORS's, for its `Origin`) join it here ([`add_fields`]).
 fn send(
     request: &Request<'_>,
     file: &OpenedFile,
@@ -205,13 +208,17 @@ fn send(
         last_modified: file.modified,
         fields: &fields,
     };
-    let ans = answer(request, &rep, SystemTime::now());
+    let mut ans = answer(request, &rep, SystemTime::now());
+    add_fields(&mut ans.head, &ex.cors().fields());
     let schedule = schedule_for(
         &config.throttle,
         std::mem::take(&mut body.time_map),
         ans.body,
     )
     .filter(|_| is_socket(stdout()));
+    // A cache tier fetches at full speed (`throttle_exempt`).
+    let exempt = schedule.is_some() && is_exempt(&config.throttle_exempt, ex.remote());
+    let schedule = schedule.filter(|_| !exempt);
     let (start, end) = ans.body.unwrap_or((0, 0));
     ex.answering(ans.status, end.saturating_sub(start));
     let mut watch = ex.watcher();
@@ -247,6 +254,9 @@ fn send(
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {
         notes.push("throttled");
+    }
+    if exempt {
+        notes.push("throttle-exempt");
     }
     ex.sent(ans.status, &sent, &notes);
     after_send(&sent.end)

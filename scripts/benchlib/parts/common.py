@@ -48,7 +48,8 @@ def warm(entries, times=2, **get_args):
 
 
 def medians(fetches, mark=None):
-    """{"first_byte": s, "at_mark": s, "last_byte": s, "failed": n} over FETCHES (failed
+    """{"first_byte": s, "at_mark": s, "last_byte": s, their lower quartiles "..._p25",
+    "failed": n, "n": n} over FETCHES (failed
     ones, not a 200 or short of MARK, are left out of the medians and counted)."""
     good = [f for f in fetches if f.ok(mark)]
     failed = len(fetches) - len(good)
@@ -61,6 +62,7 @@ def medians(fetches, mark=None):
         "last_byte": median(f.last_byte for f in good),
         "first_byte_p25": quantile((f.first_byte for f in good), 0.25),
         "at_mark_p25": quantile((f.at_mark for f in good), 0.25),
+        "last_byte_p25": quantile((f.last_byte for f in good), 0.25),
         "failed": failed,
         "n": len(fetches),
     }

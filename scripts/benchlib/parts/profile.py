@@ -55,7 +55,7 @@ def by_function(out):
 
 
 def run(bench):
-    """profile: instructions by function for a seek and a small file (symbolized build)"""
+    """profile: instructions by function for a seek, a small file, an HLS playlist and segment (symbolized build)"""
     need("valgrind:valgrind")
     s = bench.settings
     film, image = bench.media(s.file), bench.media("image-45k.jpg")
@@ -71,6 +71,9 @@ def run(bench):
         (f"`loomiere-file`, `/{image.name}`", "loomiere-file", f"/{image.name}", "off", None),
         ("`loomiere-stream` (the front) up to its `execve` (the streamer missing: it writes a 500)",
          "loomiere-stream", seek, "no_streamer", None),
+        ("`loomiere-hls`, 2-hour film, video media playlist", "loomiere-hls", f"/{film.name}/index-v1.m3u8", "off", None),
+        ("`loomiere-hls`, 2-hour film, mid-film video segment (600)", "loomiere-hls", f"/{film.name}/seg-600-v1.m4s",
+         "off", None),
     ]
     res = Result("Profile: instructions by function")
     res.config = ["binaries: `target/prof/release` (`cargo build --release --bins` with symbols: glibc, "

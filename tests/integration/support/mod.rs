@@ -1,14 +1,19 @@
 //! Shared helpers: temporary directories, media and tools, supervisors on loopback
 //! ports, a tiny HTTP/1.x client, and `ffprobe`/`ffmpeg` judges.
 
+pub mod browser;
 pub mod client;
+pub mod curl;
 pub mod manifest;
 pub mod media;
 pub mod probe;
 pub mod server;
 pub mod temp;
+pub mod tls;
+pub mod varnish;
 
 pub use client::{get, request, Response};
+pub use curl::curl;
 pub use media::{media, media_dir, tool};
 pub use server::Server;
 pub use temp::TempDir;

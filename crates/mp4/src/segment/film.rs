@@ -109,20 +109,26 @@ impl<'a> Film<'a> {
         let t = &self.movie.tracks[o.track];
         let (first, end) = self.span(o, n)?;
         let rows = samples(t, first, end)?.collect::<Result<Vec<_>>>()?;
-        let description = rows[0].sample_description_index;
+        let Some(head) = rows.first() else {
+            return Err(defect!("segment {n} of {r} has no samples"));
+        };
+        let description = head.sample_description_index;
         if rows
             .iter()
             .any(|s| s.sample_description_index != description)
         {
             return Err(defect!("segment {n} of {r} mixes sample descriptions"));
         }
-        let last = rows[rows.len() - 1];
-        if last
-            .offset
-            .checked_add(u64::from(last.size))
-            .is_none_or(|e| e > self.file_len)
-        {
-            let at = u64::from(last.number) + 1;
+        // Every sample, not only the last: chunk offsets need not grow (ISO/IEC
+        // 14496-12 §8.7.5), and a range past the end would be a body shorter than its
+        // Content-Length.
+        let outside = rows.iter().find(|s| {
+            s.offset
+                .checked_add(u64::from(s.size))
+                .is_none_or(|e| e > self.file_len)
+        });
+        if let Some(s) = outside {
+            let at = u64::from(s.number) + 1;
             return Err(defect!(
                 "sample {at} lies past the end of the file ({} bytes)",
                 self.file_len
@@ -141,7 +147,7 @@ impl<'a> Film<'a> {
         let ranges: Vec<(u64, u64)> = rows.iter().map(|s| (s.offset, u64::from(s.size))).collect();
         let f = Fragment {
             sequence: n,
-            base_decode_time: tl.dts(u128::from(rows[0].dts))?,
+            base_decode_time: tl.dts(u128::from(head.dts))?,
             description_index: description,
             offsets: t.ctts.is_some(),
             samples: &sample_rows,
@@ -190,7 +196,12 @@ impl<'a> Film<'a> {
                 o.rendition
             )
         };
-        let k = n as usize - 1;
+        // Segments count from 1: segment 0 is no segment (the URL names never say 0,
+        // but this is a public entry).
+        let k = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .ok_or_else(|| not_found!("segment {n} of {}: segments count from 1", o.rendition))?;
         let Some(l) = o.leader else {
             let firsts = self.leader_firsts(t, k + 2)?;
             let first = *firsts.get(k).ok_or_else(|| missing(firsts.len()))?;
