@@ -102,7 +102,7 @@ impl Board {
 /// claims a slot for this process: see [`Slot::claim`] for `hint`, `streamer`,
 /// `started_ms` and `remote`.
 ///
-/// Errors: the [`OpenError`] as a text for the log, or that every slot is taken.
+/// Errors: the [`OpenError`], [`OpenError::Full`] when every slot is taken.
 pub fn claim(
     path: &Path,
     slots: u64,
@@ -110,9 +110,9 @@ pub fn claim(
     streamer: usize,
     started_ms: u64,
     remote: &str,
-) -> Result<Slot, String> {
-    let map = map::create_or_open(path, slots).map_err(|e| e.to_string())?;
+) -> Result<Slot, OpenError> {
+    let map = map::create_or_open(path, slots)?;
     let n = map.layout().slots;
     Slot::claim(map, std::process::id(), hint, streamer, started_ms, remote)
-        .ok_or_else(|| format!("all {n} slots are taken"))
+        .ok_or(OpenError::Full(n))
 }

@@ -18,6 +18,8 @@ pub enum OpenError {
     Io(&'static str, io::Error),
     /// The file is there but is not a scoreboard this build can use.
     Damaged(Damage),
+    /// Every one of its slots is held by a live process.
+    Full(usize),
 }
 
 impl fmt::Display for OpenError {
@@ -25,6 +27,7 @@ impl fmt::Display for OpenError {
         match self {
             OpenError::Io(what, e) => write!(f, "{what}: {e}"),
             OpenError::Damaged(d) => write!(f, "damaged: {d}"),
+            OpenError::Full(n) => write!(f, "all {n} slots are taken"),
         }
     }
 }

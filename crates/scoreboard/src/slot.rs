@@ -98,9 +98,9 @@ pub(crate) fn init(w: &[AtomicU64], started_ms: u64, streamer: usize, remote: &s
     w[META].store(meta(streamer, State::Reading, 0), Ordering::Relaxed);
     w[PLANNED].store(0, Ordering::Relaxed);
     w[SENT].store(0, Ordering::Relaxed);
-    text::store(&w[REMOTE], remote);
-    text::store(&w[VHOST], "");
-    text::store(&w[TARGET], "");
+    text::store(&w[REMOTE], remote.as_bytes());
+    text::store(&w[VHOST], b"");
+    text::store(&w[TARGET], b"");
 }
 
 /// Makes the sequence even: the slot's texts are complete (the owner only).

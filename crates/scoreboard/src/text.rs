@@ -2,15 +2,12 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Stores `text` in `words` (at most `words.len() * 8` bytes of it, cut at a
-/// character boundary; the rest NUL). Never inlined: one copy for every caller.
+/// Stores `text` in `words` (at most `words.len() * 8` bytes of it; the rest NUL).
+/// A character cut at the end reads back as U+FFFD ([`load`]). Never inlined: one
+/// copy for every caller.
 #[inline(never)]
-pub(crate) fn store(words: &[AtomicU64], text: &str) {
-    let mut end = text.len().min(words.len() * 8);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let bytes = &text.as_bytes()[..end];
+pub(crate) fn store(words: &[AtomicU64], text: &[u8]) {
+    let bytes = &text[..text.len().min(words.len() * 8)];
     for (i, w) in words.iter().enumerate() {
         let mut b = [0u8; 8];
         let from = (i * 8).min(bytes.len());

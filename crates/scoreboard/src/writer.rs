@@ -88,8 +88,9 @@ impl Slot {
         slot::words(self.map.words(), self.map.layout(), self.index)
     }
 
-    /// Records the request: virtual host and request target (cut to fit).
-    pub fn set_request(&self, vhost: &str, target: &str) {
+    /// Records the request: virtual host and request target, bytes as the client
+    /// sent them (cut to fit; readers replace what is not UTF-8).
+    pub fn set_request(&self, vhost: &[u8], target: &[u8]) {
         let w = self.words();
         slot::unpublish(w);
         text::store(&w[slot::VHOST], vhost);

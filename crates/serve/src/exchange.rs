@@ -77,8 +77,7 @@ impl Exchange {
         self.is_head = req.is_head();
         loomiere_docroot::sigbus::set_head(self.is_head);
         let host = req.header("host").unwrap_or_default();
-        self.watcher
-            .request(&String::from_utf8_lossy(host), req.target);
+        self.watcher.request(host, req.target.as_bytes());
     }
 
     /// Records the request line of `head` for the log when it parses, without

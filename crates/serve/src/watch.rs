@@ -29,7 +29,7 @@ impl Watcher {
         let hint = std::env::var_os(SLOT_ENV).and_then(|v| v.to_str()?.parse().ok());
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+            .map_or(0, |d| d.as_secs() * 1000 + u64::from(d.subsec_millis()));
         let streamer = names::streamer_index(program);
         let claimed = loomiere_scoreboard::claim(
             path,
@@ -54,7 +54,7 @@ impl Watcher {
     }
 
     /// The request line is known: its virtual host and target; now planning.
-    pub fn request(&self, host: &str, target: &str) {
+    pub fn request(&self, host: &[u8], target: &[u8]) {
         if let Some(s) = &self.slot {
             s.set_request(host, target);
             s.set_state(State::Planning);
