@@ -1,8 +1,10 @@
 //! The FLV streamer: `?start=N` is a byte offset (the convention of every FLV player,
 //! taken from the `keyframes` index in `onMetaData`); with `units=s`, `start` and
-//! `end` are seconds (Loomiere 2.0). Planned by [`loomiere_flv::plan_body`].
+//! `end` are seconds (Loomiere 2.0). Planned by [`loomiere_flv::plan_body`]; with
+//! `header=0`, a byte `start` is a continuation instead
+//! ([`loomiere_flv::plan_continuation`], for flv.js's `seekType: 'param'`).
 
-use loomiere_flv::{plan_body, FlvError, Planned, Seek, Shape, Timing, Units};
+use loomiere_flv::{plan_body, plan_continuation, FlvError, Planned, Seek, Shape, Timing, Units};
 use loomiere_http::{parse_seconds_ms, query_param, Refusal};
 use loomiere_plan::{Plan, TimeMap};
 use loomiere_serve::{Body, Context};
@@ -17,6 +19,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// defective file, naming the defect.
 pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     let seek = parse_seek(&ctx.target.query)?;
+    let continuation = parse_header(&ctx.target.query, &seek)?;
     let content_type = ctx
         .target
         .extension()
@@ -39,20 +42,27 @@ pub fn handle(ctx: &Context<'_>) -> Result<Body, Refusal> {
     } else {
         Timing::Map
     };
+    let planner = |file: &[u8]| match (continuation, seek.start) {
+        (true, Some(start)) => plan_continuation(file, start, seek.end, timing),
+        _ => plan_body(file, seek, timing),
+    };
     let (planned, mapping) = if ctx.file.len == 0 {
-        (plan_body(&[], seek, timing), None)
+        (planner(&[]), None)
     } else {
         let map = ctx
             .file
             .map()
             .map_err(|e| Refusal::new(500, format!("mmap: {e}")))?;
-        (plan_body(&map, seek, timing), Some(map.retire()))
+        (planner(&map), Some(map.retire()))
     };
     let planned = planned.map_err(|e| match e {
         FlvError::Defect(s) => Refusal::new(500, format!("flv defect: {s}")),
         FlvError::BadSeek(s) => Refusal::new(400, s),
     })?;
-    let (variant, notes) = describe(&planned);
+    let (mut variant, notes) = describe(&planned);
+    if continuation && planned.shape == Shape::Cut {
+        variant.push_str(";header=0");
+    }
     Ok(Body {
         plan: planned.plan,
         content_type,
@@ -111,6 +121,27 @@ pub fn parse_seek(query: &str) -> Result<Seek, Refusal> {
         end: value("end")?,
         units,
     })
+}
+
+/// Whether the query asks for a continuation: `header=0` with a byte `start`
+/// (`header=1`, the default, re-sends the header as Flash-era players need; without
+/// `start` both send the file from its first byte, header included).
+///
+/// Errors (400): `header` other than `0` or `1`; `header=0` with `units=s` (a
+/// continuation goes on from a byte, not from a time).
+pub fn parse_header(query: &str, seek: &Seek) -> Result<bool, Refusal> {
+    let continuation = match query_param(query, "header").transpose()?.as_deref() {
+        None | Some("1") => false,
+        Some("0") => true,
+        Some(_) => return Err(Refusal::new(400, "header: neither 0 nor 1")),
+    };
+    if continuation && seek.units != Units::Bytes {
+        return Err(Refusal::new(
+            400,
+            "header=0 takes byte offsets, not units=s",
+        ));
+    }
+    Ok(continuation)
 }
 
 /// A byte offset: ASCII digits only, at most `u64::MAX`.

@@ -14,6 +14,7 @@ use loomiere_connection::stdin;
 use loomiere_http::Refusal;
 use loomiere_serve::request::limits;
 use loomiere_serve::route::{program_path, streamer_for};
+use loomiere_serve::watch::SLOT_ENV;
 use loomiere_serve::{admit, serve_in_front, start, Exchange, Startup};
 use std::mem::ManuallyDrop;
 use std::os::unix::process::CommandExt;
@@ -31,6 +32,7 @@ pub fn run() -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    ex.watch(&base, "loomiere-stream");
     // Never freed: the process ends after this request, and dropping the tables of a
     // configuration took ~11,000 instructions.
     let base = ManuallyDrop::new(base);
@@ -42,7 +44,7 @@ pub fn run() -> ExitCode {
     let refusal = match config {
         Err(e) => Refusal::new(500, format!("config {e}")),
         Ok(()) => match route(&head, &base, &mut ex) {
-            Ok(program) if serves_in_front(&program) => {
+            Ok(Next::Streamer(program)) if serves_in_front(&program) => {
                 return serve_in_front(
                     &head,
                     &base,
@@ -52,20 +54,20 @@ pub fn run() -> ExitCode {
                     crate::file::handle,
                 )
             }
-            Ok(program) => exec(&program, &args, &head),
+            Ok(Next::Streamer(program)) => exec(&program, &args, &head, ex.watcher().index()),
+            Ok(Next::Options) => return ex.options(),
             Err(r) => r,
         },
     };
     ex.refuse(&refusal)
 }
 
-/// The streamer program for this request. Errors: running as root without
-/// `allow_root` (500), the head's own refusals, the access rules' refusals (unknown
-/// virtual host, foreign `Referer`, bad secure link: the same checks the streamer
-/// makes again), or 404 when no streamer is configured for the extension.
-fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<PathBuf, Refusal> {
-    let admitted = admit(head, config, ex)?;
-    Ok(program_path(streamer_for(config, &admitted.target)?))
+/// What the front does with an admitted request.
+enum Next {
+    /// Runs this streamer program.
+    Streamer(PathBuf),
+    /// Answers `OPTIONS` itself (the answer names no representation).
+    Options,
 }
 
 /// The plain-file streamer, whose requests the front serves itself.
@@ -78,9 +80,28 @@ fn serves_in_front(program: &Path) -> bool {
     program.file_name().is_some_and(|n| n == FILE_STREAMER)
 }
 
-/// Replaces this process with the streamer. Returns the refusal when `execve` fails.
-fn exec(program: &PathBuf, args: &Args, head: &[u8]) -> Refusal {
+/// The streamer program for this request, or [`Next::Options`] for an `OPTIONS`
+/// whose extension has a streamer. Errors: running as root without `allow_root`
+/// (500), the head's own refusals, the access rules' refusals (unknown virtual host,
+/// foreign `Referer`, bad secure link: the same checks the streamer makes again), or
+/// 404 when no streamer is configured for the extension.
+fn route(head: &[u8], config: &Config, ex: &mut Exchange) -> Result<Next, Refusal> {
+    let admitted = admit(head, config, ex)?;
+    let program = program_path(streamer_for(config, &admitted.target)?);
+    if admitted.request.method == "OPTIONS" {
+        return Ok(Next::Options);
+    }
+    Ok(Next::Streamer(program))
+}
+
+/// Replaces this process with the streamer, naming the scoreboard `slot` this
+/// process holds (the streamer adopts it: same pid). Returns the refusal when
+/// `execve` fails.
+fn exec(program: &PathBuf, args: &Args, head: &[u8], slot: Option<usize>) -> Refusal {
     let mut cmd = Command::new(program);
+    if let Some(i) = slot {
+        cmd.env(SLOT_ENV, i.to_string());
+    }
     if let Some(root) = &args.root {
         cmd.arg("--root").arg(root);
     }

@@ -5,6 +5,8 @@
 //! - `loomiere-mp4` ([`mp4`]): MP4 with `?start=` / `?end=` in seconds.
 //! - `loomiere-file` ([`file`](mod@file)): images and other configured static types.
 //! - `loomiere-flv` ([`flv`]): FLV with `?start=` byte offsets or `units=s` seconds.
+//! - `loomiere-monitor` ([`monitor`]): the scoreboard as Prometheus metrics, JSON and
+//!   an HTML status page, on its own port.
 //! - `loomiere-hls` ([`hls`]): HLS and DASH made from an MP4 film, under its path
 //!   (`/films/a.mp4/master.m3u8`).
 //!
@@ -15,6 +17,7 @@ pub mod file;
 pub mod flv;
 pub mod front;
 pub mod hls;
+pub mod monitor;
 pub mod mp4;
 pub mod sample_index;
 

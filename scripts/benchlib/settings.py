@@ -25,6 +25,10 @@ PORT_OFFSETS = {
     "floor2": 10,  # the two-exec floor
     "nginx_vod": 11,  # nginx-vod-module (the hls part's peer)
     "hls_direct": 12,  # loomiere-hls under its own tcpsvd, no front
+    "tls": 13,  # stunnel4 in front of loomiere-stream (the tls part)
+    "sb_on": 14,  # loomiere-stream with a scoreboard (the scoreboard part)
+    "sb_off": 15,  # loomiere-stream with scoreboard = off
+    "sb_monitor": 16,  # loomiere-monitor on the scoreboard part's board
 }
 
 

@@ -1,6 +1,7 @@
 // The browser side of the player tests (see player.html and play.mjs): attach a player
 // to the <video>, play until 1 s of media has been shown, seek to `seek` (which must
-// not be buffered yet), and pass once 1.5 s past the seek point has played. The
+// not be buffered yet), and pass once 1.5 s past the seek point has played: still
+// within 6 s of it, not ended, and (with video) 20 frames decoded since the seek. The
 // verdict goes to window.__result: {ok, why, events, seekedFrom, bufferedAtSeek, ...}.
 (function () {
   const q = new URLSearchParams(location.search);
@@ -46,7 +47,9 @@
       await load('flv.min.js');
       if (!flvjs.isSupported()) throw new Error('flv.js: MSE not supported');
       const seekType = q.get('flv_seek') || 'range';
-      const p = flvjs.createPlayer({ type: 'flv', url: src, isLive: false }, { seekType, lazyLoad: true, lazyLoadMaxDuration: 4, lazyLoadRecoverDuration: 2 });
+      // flv_param: the query parameter of a 'param' seek (flv.js's seekParamStart).
+      const seekParamStart = q.get('flv_param') || 'bstart';
+      const p = flvjs.createPlayer({ type: 'flv', url: src, isLive: false }, { seekType, seekParamStart, lazyLoad: true, lazyLoadMaxDuration: 4, lazyLoadRecoverDuration: 2 });
       p.on(flvjs.Events.ERROR, (t, d, info) => { log('flv error ' + t + ' ' + d + ' ' + JSON.stringify(info)); done(false, 'flv.js error: ' + t + ' ' + d); });
       p.attachMediaElement(v);
       p.load();
@@ -59,6 +62,8 @@
   let phase = 'start';
   let seekedFrom = null;
   let bufferedAtSeek = null;
+  let framesAtSeek = 0;
+  const frames = () => (v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : 0);
   v.addEventListener('error', () => done(false, 'media element error ' + (v.error && v.error.code) + ' ' + (v.error && v.error.message)));
   ['loadedmetadata', 'playing', 'seeking', 'seeked', 'waiting', 'ended'].forEach((e) => v.addEventListener(e, () => log(e + ' t=' + v.currentTime.toFixed(3))));
   v.addEventListener('timeupdate', () => {
@@ -71,9 +76,17 @@
         return;
       }
       log('seek to ' + seek + ' from ' + seekedFrom.toFixed(3) + ', buffered ' + JSON.stringify(bufferedAtSeek));
+      framesAtSeek = frames();
       v.currentTime = seek;
     } else if (phase === 'seeking' && !v.seeking && v.currentTime >= seek + 1.5) {
       phase = 'done';
+      // Played, not skipped: still near the seek point, with frames decoded since
+      // (a stream the player cannot parse can make it jump to the end at once).
+      const decodedSinceSeek = frames() - framesAtSeek;
+      if (v.currentTime > seek + 6 || v.ended || (v.videoWidth > 0 && decodedSinceSeek < 20)) {
+        done(false, 'jumped past the seek point instead of playing it', { currentTime: v.currentTime, ended: v.ended, decodedSinceSeek, seekedFrom, bufferedAtSeek });
+        return;
+      }
       const audioDecodedBytes = v.webkitAudioDecodedByteCount;
       const audioTracks = window.__hls ? window.__hls.audioTracks.length : window.__dash ? window.__dash.getTracksFor('audio').length : null;
       const extra = { seekedFrom, bufferedAtSeek, currentTime: v.currentTime, duration: v.duration, videoWidth: v.videoWidth, decodedFrames: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().totalVideoFrames : null, audioDecodedBytes, audioTracks };

@@ -276,6 +276,64 @@ fn a_byte_start_inside_a_tag_snaps_forward_and_shares_the_etag_of_its_key_frame(
     assert_clean(judge(&out, &model(&file, positions[6], file.len() as u64)));
 }
 
+/// flv.js with `seekType: 'param'` (flv.js issue #300): `header=0` continues the tag
+/// stream from the byte asked for, exactly as stored, so the stream flv.js has already
+/// parsed, followed by the answer, is a clean FLV; a resume from inside a tag is
+/// byte-exact too. Without `header=0` the Flash-era cut is unchanged.
+#[test]
+fn header_0_continues_the_tag_stream_without_a_new_header() {
+    let dir = TempDir::new("flv-continue");
+    let server = server(&dir, media_dir());
+    let file = std::fs::read(flv(INDEXED)).unwrap();
+    let (positions, _) = keyframe_index(&file);
+    let key = positions[5];
+    let (r, line) = server.send_logged(&get(&format!("/{INDEXED}?header=0&start={key}")));
+    r.expect(200).complete();
+    assert!(
+        r.body == file[key as usize..],
+        "the file from the key frame, as stored"
+    );
+    assert!(line.contains("continuation"), "{line}");
+    let cut = server.send(&get(&format!("/{INDEXED}?start={key}")));
+    cut.expect(200);
+    assert_eq!(
+        &cut.body[..3],
+        b"FLV",
+        "the default still re-sends the header"
+    );
+    assert_ne!(cut.header("ETag"), r.header("ETag"));
+    // What flv.js holds after a seek: the head it parsed first, then this answer.
+    let first_media = tags(&file).iter().find(|t| t.media).unwrap().offset as usize;
+    let mut joined = file[..first_media].to_vec();
+    joined.extend_from_slice(&r.body);
+    let out = dir.write("joined.flv", &joined);
+    assert_clean(judge(&out, &joined));
+    // A resume inside a tag, with an end: byte-exact; Range still applies on top.
+    let inside = key + 1000;
+    let target = format!("/{INDEXED}?start={inside}&header=0&end={}", positions[7]);
+    let r = server.send(&get(&target));
+    r.expect(200).complete();
+    assert!(r.body == file[inside as usize..positions[7] as usize]);
+    let part = server.send(&request("GET", &target, &[("Range", "bytes=10-19")]));
+    part.expect(206);
+    assert_eq!(part.body, &r.body[10..20]);
+    // No start: the file from its first byte, header included.
+    let whole = server.send(&get(&format!("/{INDEXED}?header=0")));
+    assert!(whole.expect(200).body == file);
+    for (query, want) in [
+        ("start=100&header=2", "header: neither 0 nor 1"),
+        ("start=1&units=s&header=0", "header=0 takes byte offsets"),
+        (
+            &format!("start={}&header=0", file.len()) as &str,
+            "past the end",
+        ),
+    ] {
+        let (r, line) = server.send_logged(&get(&format!("/{INDEXED}?{query}")));
+        r.expect(400);
+        assert!(line.contains(want), "?{query}: {line}");
+    }
+}
+
 #[test]
 fn no_seek_is_the_file_and_range_applies_to_the_planned_body() {
     let dir = TempDir::new("flv-plain");

@@ -212,7 +212,7 @@ fn post_is_405_with_allow() {
         &[("Content-Length", "0")],
     ));
     r.expect(405);
-    assert_eq!(r.header("Allow"), Some("GET, HEAD"));
+    assert_eq!(r.header("Allow"), Some("GET, HEAD, OPTIONS"));
 }
 
 #[test]

@@ -37,6 +37,11 @@ pub fn request_host(request: &Request<'_>, target: &Target) -> Option<String> {
 /// Refusals: `404` when virtual hosts are configured and none matches; `403` for a
 /// `Referer` outside `referers` (see [`referer::check`]) or a bad or expired secure
 /// link (see [`link::check`]); `500` when the secret file cannot be read.
+///
+/// An `OPTIONS` request gets the virtual-host check only: its answer holds no
+/// representation, and a CORS preflight is sent without credentials (Fetch §4.8),
+/// so refusing it for its `Referer` or link would only hide from the player the
+/// status that the `GET` after it gets.
 pub fn admit<'r>(
     request: &Request<'_>,
     target: &Target,
@@ -53,6 +58,9 @@ pub fn admit<'r>(
                 format!("no virtual host for '{}'", host.as_deref().unwrap_or("")),
             )
         })?;
+    if request.method == "OPTIONS" {
+        return Ok(Admission { root });
+    }
     referer::check(
         &rules.referers,
         rules.referer_empty,

@@ -4,7 +4,10 @@
 //!
 //! 1. [`refuse_root`]: no process serves as root unless `allow_root = yes` (500).
 //! 2. [`admit`]: the virtual host picks the document root (404 for an unknown host),
-//!    then the `Referer` allowlist (403), then the secure link (403).
+//!    then the `Referer` allowlist (403), then the secure link (403); an `OPTIONS`
+//!    request only gets the first.
+//! 3. [`cors::decide`]: the CORS fields the answers carry, refusals included (it
+//!    never refuses).
 //!
 //! Both take the [`Rules`] alone: the configuration file fills them in
 //! (`loomiere-config`), nothing here reads it.
@@ -14,6 +17,8 @@
 //! - [`root_user`]: the refusal to serve as root, [`refuse_root`].
 //! - [`host`]: [`HostPattern`] and host normalization; [`referer`]: the allowlist;
 //!   [`expr`]: the `secure_link_md5` [`Expression`]; [`link`]: the secure-link check.
+//! - [`origin`]: [`Origin`] and [`OriginPattern`]; [`cors`]: [`CorsOrigins`] and the
+//!   CORS decision ([`Cors`]).
 //!
 //! IP allow and deny lists and per-IP connection limits stay with the supervisor:
 //! tcpsvd's `-C N:MESSAGE` and its per-IP instructions (`-i DIR` or `-x CDB`, see
@@ -28,11 +33,14 @@
 //! | `secure_link` | `$arg_HASH,$arg_EXPIRES` or `$arg_HASH` ([`LinkArgs`]) | `$arg_md5,$arg_expires` |
 //! | `secure_link_md5` | `off`, or an [`Expression`] | `off` |
 //! | `secure_link_secret_file` | absolute path, read only for `$secret` | `/etc/loomiere/secret` |
+//! | `cors_origins` | `off`, `*`, or [`OriginPattern`]s separated by spaces | `off` |
 
 pub mod admission;
+pub mod cors;
 pub mod expr;
 pub mod host;
 pub mod link;
+pub mod origin;
 pub mod referer;
 pub mod root_user;
 pub mod rules;
@@ -40,8 +48,10 @@ pub mod rules;
 mod tests;
 
 pub use admission::{admit, request_host, Admission};
+pub use cors::{Cors, CorsOrigins};
 pub use expr::{Expression, Vars};
 pub use host::{normalize_host, HostPattern};
 pub use link::LinkArgs;
+pub use origin::{Origin, OriginPattern, Scheme};
 pub use root_user::refuse_root;
 pub use rules::{Rules, DEFAULT_SECRET_FILE};

@@ -1,6 +1,7 @@
 //! The access settings of the configuration file, and the document root they pick
 //! for a host.
 
+use crate::cors::CorsOrigins;
 use crate::expr::Expression;
 use crate::host::HostPattern;
 use crate::link::LinkArgs;
@@ -28,10 +29,12 @@ pub struct Rules {
     pub secure_link_md5: Option<Expression>,
     /// The file `$secret` stands for (`secure_link_secret_file`).
     pub secure_link_secret_file: PathBuf,
+    /// The origins whose pages may read our answers (`cors_origins`).
+    pub cors_origins: CorsOrigins,
 }
 
 impl Default for Rules {
-    /// Not as root, no virtual hosts, no `Referer` check, no secure links.
+    /// Not as root, no virtual hosts, no `Referer` check, no secure links, no CORS.
     fn default() -> Rules {
         Rules {
             allow_root: false,
@@ -41,6 +44,7 @@ impl Default for Rules {
             secure_link: LinkArgs::default(),
             secure_link_md5: None,
             secure_link_secret_file: PathBuf::from(DEFAULT_SECRET_FILE),
+            cors_origins: CorsOrigins::Off,
         }
     }
 }

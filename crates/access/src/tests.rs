@@ -2,6 +2,7 @@
 //! configuration keys of these rules, virtual hosts and [`admit`] with rules from
 //! configuration text are tested in `loomiere-config` (`tests/access.rs`).
 
+mod cors;
 mod link;
 
 use super::referer::{check as referer_check, referer_host};

@@ -67,6 +67,16 @@ const STREAMERS: &[(&str, &str, &str)] = &[
         "Serves one HTTP request for a file of a configured type (images by default) \
          with its media type, Range and validators.",
     ),
+    (
+        "loomiere-monitor",
+        "Loomiere monitor: the streamers' scoreboard as metrics and a status page",
+        "Serves one HTTP request on its own port (runit service \
+         /etc/sv/loomiere-monitor: tcpsvd on 127.0.0.1:8081) from the scoreboard the \
+         streamers keep (the config's scoreboard key): /metrics in the Prometheus \
+         text format 0.0.4, /status.json with every open stream and the counters, \
+         /status as an HTML page that refreshes itself. An unusable scoreboard is \
+         503 with the reason.",
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -142,6 +152,7 @@ fn page(dir: &Path, cmd: Command, extra: &[(&str, Vec<String>)]) -> io::Result<(
         "loomiere-flv",
         "loomiere-hls",
         "loomiere-file",
+        "loomiere-monitor",
     ];
     let mut refs = Vec::new();
     for (i, other) in others.iter().filter(|o| **o != cmd.get_name()).enumerate() {

@@ -76,12 +76,36 @@ pub enum Command {
                       the config offers for it (fragmented MP4: no ?start=, no HLS)."
     )]
     Probe(Probe),
-    /// Show the open streams (needs the streamers' scoreboard, which does not exist yet)
+    /// Show the open streams and the totals from the streamers' scoreboard
     #[command(
-        long_about = "Shows the open streams from the streamers' scoreboard. These \
-                      streamers keep none yet: it says so and exits with status 1."
+        long_about = "Shows the open streams (pid, state, status, streamer, bytes sent \
+                      of planned, age, client, request) and the totals (requests, bytes \
+                      sent and saved, early ends) from the scoreboard the streamers keep \
+                      (the config's scoreboard key). Slots of streamers that are gone \
+                      are reclaimed on the way when it may write the file. With --watch, \
+                      again every SECONDS, like top. Exit status 1 when there is no \
+                      usable scoreboard (off, missing, damaged), with the reason."
     )]
-    Status,
+    Status(Status),
+}
+
+/// `loomiere status [--watch SECONDS]`.
+#[derive(Debug, Args)]
+pub struct Status {
+    /// Show it again every SECONDS (1, 0.5, 2s; humantime syntax for units)
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub watch: Option<Duration>,
+    #[command(flatten)]
+    pub config: ConfigFile,
+}
+
+/// `SECONDS` as a number (`0.5`) or a humantime duration (`2s`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
+        Ok(_) => Err("expected more than 0 and at most 86400 seconds".to_owned()),
+        Err(_) => humantime::parse_duration(text).map_err(|e| e.to_string()),
+    }
 }
 
 /// Where the config file is, for every subcommand that reads it.

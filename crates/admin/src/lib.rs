@@ -6,15 +6,17 @@
 //! - `index DIR|FILM...` ([`index`]): the MP4 sample indexes, ahead of time.
 //! - `probe FILM...` ([`probe`]): what each film is, and whether `?start=` and HLS
 //!   can serve it.
-//! - `status` ([`status`]): open streams, once the streamers keep a scoreboard.
+//! - `status [--watch SECONDS]` ([`status`]): the open streams and the totals from
+//!   the streamers' scoreboard.
 //!
 //! Every call into the streamers' crates is in [`runtime`] (config, access rules,
-//! index cache), [`mp4`] (the MP4 planner and facts) and [`flv`] (the FLV planner and
-//! facts, with the codec strings of `loomiere_cmaf`), so a change of their shape
-//! touches only those files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
+//! index cache), [`mp4`] (the MP4 planner and facts), [`flv`] (the FLV planner and
+//! facts, with the codec strings of `loomiere_cmaf`) and [`board`] (the scoreboard),
+//! so a change of their shape touches only those files. Exit status: 0 fine, 1 a problem found ([`exit::PROBLEM`]), 2 a
 //! usage error (clap's).
 
 mod account;
+mod board;
 mod check;
 pub mod cli;
 pub mod exit;
@@ -40,6 +42,6 @@ pub fn main() -> ExitCode {
         cli::Command::Sign(args) => sign::run(args),
         cli::Command::Index(args) => index::run(args),
         cli::Command::Probe(args) => probe::run(args),
-        cli::Command::Status => status::run(),
+        cli::Command::Status(args) => status::run(args),
     }
 }

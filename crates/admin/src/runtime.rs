@@ -4,7 +4,7 @@
 //! The rest of the command sees plain values: [`Loaded`] (a parsed config),
 //! [`Setting`] rows, paths, and the [`LinkQuery`] of a signed link.
 
-use loomiere_access::{request_host, Expression, Vars};
+use loomiere_access::{request_host, CorsOrigins, Expression, Vars};
 use loomiere_config::cli;
 use loomiere_config::{self as config, Config};
 use loomiere_http::{parse_head, parse_target, FileIdentity, Limits, Parsed};
@@ -117,6 +117,11 @@ impl Loaded {
 
     pub fn index_dir(&self) -> Option<&Path> {
         self.config.index_dir.as_deref()
+    }
+
+    /// The scoreboard file, `None` for `scoreboard = off`.
+    pub fn scoreboard(&self) -> Option<&Path> {
+        self.config.scoreboard.as_deref()
     }
 
     pub fn allow_root(&self) -> bool {
@@ -259,6 +264,7 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         row("throttle", seconds(c.throttle.ahead)),
         row("throttle_rate", rate(c.throttle.rate.per_mille())),
         row("throttle_min_size", bytes(c.throttle.min_size)),
+        row("throttle_exempt", list_or_off(&c.throttle_exempt)),
         row("max_request_head", c.max_request_head),
         row("max_header_lines", c.max_header_lines),
         row("index_dir", path_or_off(c.index_dir.as_deref())),
@@ -318,7 +324,29 @@ fn rows(c: &Config, md5_text: Option<&str>) -> Vec<(String, String)> {
         "secure_link_secret_file",
         a.secure_link_secret_file.display(),
     ));
+    v.push(row("cors_origins", cors_value(&a.cors_origins)));
     v
+}
+
+/// A list of `Display` values separated by spaces, or `off` when empty.
+fn list_or_off<T: ToString>(list: &[T]) -> String {
+    if list.is_empty() {
+        return "off".to_owned();
+    }
+    let words: Vec<String> = list.iter().map(ToString::to_string).collect();
+    words.join(" ")
+}
+
+/// `cors_origins` as the file would say it.
+fn cors_value(origins: &CorsOrigins) -> String {
+    match origins {
+        CorsOrigins::Off => "off".to_owned(),
+        CorsOrigins::Any => "*".to_owned(),
+        CorsOrigins::List(list) => {
+            let words: Vec<String> = list.iter().map(ToString::to_string).collect();
+            words.join(" ")
+        }
+    }
 }
 
 fn row(key: &str, value: impl std::fmt::Display) -> (String, String) {
@@ -426,7 +454,9 @@ mod tests {
                     segment_duration = 4\nsegment_cache_control = no-store\nsegmenter.mov = off\n\
                     streamer.jpg = off\nstreamer.mkv = /opt/m\ntype.mkv = video/x-matroska\n\
                     referers = example.com .example.org\nreferer_empty = deny\n\
-                    secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n";
+                    secure_link = $arg_h\nsecure_link_md5 = \"$uri $secret\"\n\
+                    cors_origins = https://example.com http://*.example.org:8080 http://[::1]:*\n\
+                    throttle_exempt = 10.0.0.5 ::1\n";
         let loaded = parse(text).unwrap();
         let settings = loaded.settings(Some("\"$uri $secret\""));
         let back: String = settings
@@ -448,6 +478,7 @@ mod tests {
                 "throttle",
                 "throttle_rate",
                 "throttle_min_size",
+                "throttle_exempt",
                 "max_request_head",
                 "index_dir",
                 "segment_duration",
@@ -459,7 +490,8 @@ mod tests {
                 "referers",
                 "referer_empty",
                 "secure_link",
-                "secure_link_md5"
+                "secure_link_md5",
+                "cors_origins"
             ]
         );
     }

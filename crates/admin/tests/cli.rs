@@ -89,7 +89,7 @@ fn problems_exit_1_with_the_reason() {
     let missing = dir.join("missing.conf");
     let me = nix_user();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["status"], "no scoreboard exists"),
+        (vec!["status"], "no scoreboard at"),
         (
             vec!["check-config", missing.to_str().unwrap(), "--user", &me],
             "cannot read",

@@ -7,7 +7,7 @@
 use crate::roots;
 use crate::settings::Config;
 use crate::values;
-use loomiere_access::{referer, Expression, LinkArgs};
+use loomiere_access::{referer, CorsOrigins, Expression, LinkArgs};
 use loomiere_log::Quoted;
 
 /// Parses `value` into a field of the config, or says what is wrong with it.
@@ -71,6 +71,13 @@ const KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "throttle_exempt",
+        set: |c, v| {
+            c.throttle_exempt = loomiere_throttle::exempt::parse_list(v)?;
+            Ok(())
+        },
+    },
+    Key {
         name: "max_request_head",
         set: |c, v| {
             c.max_request_head = values::bytes(v, 256, 1 << 20)?;
@@ -88,6 +95,21 @@ const KEYS: &[Key] = &[
         name: "index_dir",
         set: |c, v| {
             c.index_dir = values::absolute_path_or_off(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "scoreboard",
+        set: |c, v| {
+            c.scoreboard = values::absolute_path_or_off(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "scoreboard_slots",
+        set: |c, v| {
+            let n = values::count(v, 1, 1 << 20)?;
+            c.scoreboard_slots = u64::try_from(n).map_err(|_| "too many slots".to_string())?;
             Ok(())
         },
     },
@@ -148,6 +170,13 @@ const KEYS: &[Key] = &[
         name: "secure_link_secret_file",
         set: |c, v| {
             c.access.secure_link_secret_file = values::absolute_path(v)?;
+            Ok(())
+        },
+    },
+    Key {
+        name: "cors_origins",
+        set: |c, v| {
+            c.access.cors_origins = CorsOrigins::parse(v)?;
             Ok(())
         },
     },

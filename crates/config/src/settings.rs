@@ -2,11 +2,15 @@
 
 use loomiere_access::Rules;
 use loomiere_throttle::Settings;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The document root used when neither the file nor `--root` sets one.
 pub const DEFAULT_ROOT: &str = "/srv/loomiere";
+
+/// The scoreboard file used when the configuration does not say `scoreboard`.
+pub const DEFAULT_SCOREBOARD: &str = "/run/loomiere/scoreboard";
 
 const DEFAULT_STREAMERS: &[(&str, &str)] = &[
     ("mp4", "loomiere-mp4"),
@@ -67,6 +71,8 @@ pub struct Config {
     /// How responses are throttled (`throttle`, `throttle_rate`,
     /// `throttle_min_size`). See [`loomiere_throttle`].
     pub throttle: Settings,
+    /// Clients never throttled (`throttle_exempt`; empty: none), such as a cache tier.
+    pub throttle_exempt: Vec<IpAddr>,
     /// Largest request head accepted, in bytes (`max_request_head`).
     pub max_request_head: usize,
     /// Largest number of header field lines accepted (`max_header_lines`).
@@ -74,6 +80,13 @@ pub struct Config {
     /// Directory of the planning-index cache (`index_dir`, an absolute path), or
     /// `None` (`off`, the default) for no cache. See `loomiere-index-cache`.
     pub index_dir: Option<PathBuf>,
+    /// The scoreboard file (`scoreboard`, an absolute path; default
+    /// [`DEFAULT_SCOREBOARD`]), or `None` (`off`): no process records its stream.
+    /// See `loomiere-scoreboard`.
+    pub scoreboard: Option<PathBuf>,
+    /// Slots of a scoreboard file made anew (`scoreboard_slots`, 1 ..= 1048576,
+    /// default 4096): the most streams shown at once. An existing file keeps its own.
+    pub scoreboard_slots: u64,
     /// `(extension in lower case, program)`: which streamer serves an extension.
     pub streamers: Vec<(String, String)>,
     /// `(extension in lower case, program)`: which segmenting streamer serves the
@@ -100,7 +113,8 @@ pub(crate) fn owned_table(table: &[(&str, &str)]) -> Vec<(String, String)> {
 impl Default for Config {
     /// No root (so [`DEFAULT_ROOT`]), 10 s request timeout, 60 s send timeout,
     /// throttling 20 s of media ahead at real time for bodies of 1 MiB or more,
-    /// 8192-byte head, 100 header lines, no index cache; MP4 family ->
+    /// 8192-byte head, 100 header lines, no index cache, a scoreboard of 4096 slots
+    /// at [`DEFAULT_SCOREBOARD`]; MP4 family ->
     /// `loomiere-mp4`, `flv` -> `loomiere-flv`, images -> `loomiere-file`; names
     /// inside an `mp4`/`m4v`/`m4a`/`mov` film -> `loomiere-hls`, 6 s segments cached
     /// for a day ([`DEFAULT_SEGMENT_CACHE_CONTROL`]); the usual media types.
@@ -110,9 +124,12 @@ impl Default for Config {
             request_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(60),
             throttle: Settings::default(),
+            throttle_exempt: Vec::new(),
             max_request_head: 8192,
             max_header_lines: 100,
             index_dir: None,
+            scoreboard: Some(PathBuf::from(DEFAULT_SCOREBOARD)),
+            scoreboard_slots: 4096,
             streamers: owned_table(DEFAULT_STREAMERS),
             segmenters: owned_table(DEFAULT_SEGMENTERS),
             segment_duration: Duration::from_secs(6),

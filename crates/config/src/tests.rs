@@ -69,6 +69,13 @@ fn good_values() {
         ("throttle_min_size = 5000000", |c| {
             c.throttle.min_size = 5_000_000
         }),
+        ("throttle_exempt = 10.0.0.5 ::1", |c| {
+            c.throttle_exempt = vec![[10, 0, 0, 5].into(), std::net::Ipv6Addr::LOCALHOST.into()]
+        }),
+        ("throttle_exempt = off", |_| {}),
+        ("cors_origins = *", |c| {
+            c.access.cors_origins = loomiere_access::CorsOrigins::Any
+        }),
         ("max_request_head = 256", |c| c.max_request_head = 256),
         ("max_request_head = 16k", |c| c.max_request_head = 16384),
         ("max_request_head = 1024K", |c| c.max_request_head = 1 << 20),
@@ -82,6 +89,14 @@ fn good_values() {
             c.index_dir = Some("/var/cache/loomiere".into())
         }),
         ("index_dir = /", |c| c.index_dir = Some("/".into())),
+        ("scoreboard = off", |c| c.scoreboard = None),
+        ("scoreboard = /tmp/sb", |c| {
+            c.scoreboard = Some("/tmp/sb".into())
+        }),
+        ("scoreboard_slots = 1", |c| c.scoreboard_slots = 1),
+        ("scoreboard_slots = 1048576", |c| {
+            c.scoreboard_slots = 1 << 20
+        }),
         ("streamer.mp4 = /opt/bin/mp4", |c| {
             c.streamers[0].1 = "/opt/bin/mp4".into()
         }),
@@ -187,6 +202,14 @@ fn bad_values() {
         ("throttle_rate = x2", 1, "expected a multiple"),
         ("throttle_min_size = 1M", 1, "expected a byte count"),
         ("throttle_min_size = -1", 1, "expected a byte count"),
+        ("throttle_exempt = 10.0.0.0/8", 1, "bad address"),
+        ("throttle_exempt = varnish.local", 1, "bad address"),
+        ("cors_origins = example.com", 1, "bad origin pattern"),
+        (
+            "cors_origins = https://example.com/",
+            1,
+            "bad origin pattern",
+        ),
         ("max_request_head = 255", 1, "between 256 and 1048576"),
         ("max_request_head = 1025k", 1, "between 256 and 1048576"),
         ("max_request_head = 18014398509481984k", 1, "between"),
@@ -201,6 +224,9 @@ fn bad_values() {
             "index_dir: expected an absolute path or 'off', got 'var/cache/loomiere'",
         ),
         ("index_dir = Off", 1, "absolute path or 'off'"),
+        ("scoreboard = run/sb", 1, "absolute path or 'off'"),
+        ("scoreboard_slots = 0", 1, "between 1 and 1048576"),
+        ("scoreboard_slots = 1048577", 1, "between 1 and 1048576"),
         ("index_dir = /a\x01b", 1, "control character"),
         (
             "index_dir = off\nindex_dir = /a",

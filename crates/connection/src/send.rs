@@ -20,10 +20,11 @@
 //!
 //! Progress is counted in one place: `Sender::handed_over` runs after every write(2),
 //! writev(2) and sendfile(2) that hands body bytes to the kernel, with the count so
-//! far. A throttled response reads the clock once per step (`Sender::paced`; steps
-//! are at most 250 ms apart, [`Schedule::step`]) and starts each rest there: the place
-//! to report bytes sent and the bursting/throttled state at most every 250 ms without
-//! a system call per chunk.
+//! far; it tells a [`Watch`] (a scoreboard slot) every 4 MiB. A throttled response
+//! reads the clock once per step (`Sender::paced`; steps are at most 250 ms apart,
+//! [`Schedule::step`]) and tells the watch at its first rest and then at most every
+//! 250 ms, from that reading: no system call per chunk or per report
+//! ([`send_throttled_watched`]).
 //!
 //! Every stop is an [`End`] for the access log, never a panic. A client that goes away
 //! (EPIPE, ECONNRESET) is a normal end, as in ripgrep. Nothing here pads or retries a
@@ -37,11 +38,13 @@ mod gather;
 mod io;
 mod sender;
 mod socket;
+mod watch;
 
 #[cfg(test)]
 mod tests;
 
 pub use end::{End, Sent};
+pub use watch::{Watch, REPORT_BYTES, REPORT_EVERY};
 
 use clock::{Clock, Monotonic};
 use loomiere_plan::Plan;
@@ -91,7 +94,20 @@ pub fn send_response(
     file: Option<&File>,
     send_timeout: Duration,
 ) -> Sent {
-    let mut sender = Sender::new(out, file, send_timeout);
+    send_response_watched(out, head, plan, body, file, send_timeout, &mut ())
+}
+
+/// [`send_response`], telling `watch` the body bytes sent every [`REPORT_BYTES`].
+pub fn send_response_watched(
+    out: BorrowedFd<'_>,
+    head: &[u8],
+    plan: &Plan,
+    body: Option<(u64, u64)>,
+    file: Option<&File>,
+    send_timeout: Duration,
+    watch: &mut dyn Watch,
+) -> Sent {
+    let mut sender = Sender::new(out, file, send_timeout, watch);
     sender.uncork_after(CORK_BYTES);
     let result = sender.head(head).and_then(|()| match body {
         Some((start, end)) => sender.range(plan, start, end),
@@ -127,19 +143,40 @@ pub fn send_throttled<R>(
     schedule: &Schedule,
     until_rest: R,
 ) -> Sent {
-    send_paced(
+    send_throttled_watched(
         out,
         head,
         plan,
         file,
         send_timeout,
         schedule,
-        &mut Monotonic::start(),
         until_rest,
+        &mut (),
     )
 }
 
+/// [`send_throttled`], telling `watch` the body bytes sent: every [`REPORT_BYTES`]
+/// during the first burst, then at the first rest and at most every
+/// [`REPORT_EVERY`] after it, from the clock the pacing reads anyway (no system
+/// call of its own).
+#[allow(clippy::too_many_arguments)]
+pub fn send_throttled_watched<R>(
+    out: BorrowedFd<'_>,
+    head: &[u8],
+    plan: &Plan,
+    file: Option<&File>,
+    send_timeout: Duration,
+    schedule: &Schedule,
+    until_rest: R,
+    watch: &mut dyn Watch,
+) -> Sent {
+    let clock = &mut Monotonic::start();
+    let sender = Sender::new(out, file, send_timeout, watch);
+    paced_by(sender, head, plan, schedule, clock, until_rest)
+}
+
 /// [`send_throttled`] on any [`Clock`] (a fake one in the tests).
+#[cfg(test)]
 #[allow(clippy::too_many_arguments)]
 fn send_paced<R>(
     out: BorrowedFd<'_>,
@@ -151,7 +188,20 @@ fn send_paced<R>(
     clock: &mut dyn Clock,
     until_rest: R,
 ) -> Sent {
-    let mut sender = Sender::new(out, file, send_timeout);
+    let mut unwatched = ();
+    let sender = Sender::new(out, file, send_timeout, &mut unwatched);
+    paced_by(sender, head, plan, schedule, clock, until_rest)
+}
+
+/// The head, then the paced body, on `sender`.
+fn paced_by<R>(
+    mut sender: Sender<'_>,
+    head: &[u8],
+    plan: &Plan,
+    schedule: &Schedule,
+    clock: &mut dyn Clock,
+    until_rest: R,
+) -> Sent {
     let mut until_rest = Some(until_rest);
     let result = sender
         .head(head)

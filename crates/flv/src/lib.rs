@@ -14,6 +14,8 @@
 //!   back to the one at or before it.
 //! - `end` (same units): the body stops at a tag boundary; with no `start`, the file
 //!   from its first byte.
+//! - A continuation ([`plan_continuation`], flv.js's `seekType: 'param'`): the bytes
+//!   from a byte offset on, exactly as stored, with nothing re-sent and no snap.
 //!
 //! Every search from an arbitrary byte is bounded by [`SNAP_WINDOW`]; a time seek
 //! without a `keyframes` index walks tag headers only (constant memory). Every count
@@ -24,10 +26,13 @@
 
 mod amf;
 mod bytes;
+mod continuation;
 mod error;
 pub mod facts;
 mod head;
+mod maps;
 mod meta;
+mod planned;
 mod seek;
 mod tag;
 mod timing;
@@ -35,14 +40,16 @@ mod timing;
 #[cfg(test)]
 mod tests;
 
+pub use continuation::plan_continuation;
 pub use error::{FlvError, Result};
+pub use planned::{Planned, Shape, Timing};
 pub use seek::SNAP_WINDOW;
 
 use bytes::len;
 use error::{bad_seek, defect};
 use head::Head;
 use loomiere_plan::{Plan, TimeMap};
-use meta::{Index, Keyframes};
+use maps::{index_of, time_map, usable};
 use tag::Tag;
 use timing::Span;
 
@@ -74,35 +81,6 @@ impl Seek {
     }
 }
 
-/// How the body relates to the stored file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
-    /// Byte for byte as stored.
-    AsStored,
-    /// Cut at tag boundaries.
-    Cut,
-}
-
-/// A planned response body.
-#[derive(Debug)]
-pub struct Planned {
-    /// The body: exact length, slices in order.
-    pub plan: Plan,
-    /// When each body byte is due (ms from the start of the body).
-    pub time_map: TimeMap,
-    pub shape: Shape,
-    /// For a cut with a start: the file offset of the first kept tag (the key frame).
-    pub start: Option<u64>,
-    /// Its timestamp, ms.
-    pub start_ms: Option<u32>,
-    /// For a cut that stops before the end of the file: the file offset (exclusive)
-    /// where the kept bytes end, a tag boundary.
-    pub end: Option<u64>,
-    /// Words for the access log: how the start was found ("index", "scan"), and file
-    /// problems that did not stop the answer.
-    pub notes: Vec<String>,
-}
-
 /// Plans the response body for `file` (the whole file, usually memory-mapped).
 ///
 /// Errors: [`FlvError::BadSeek`] for a start at or past the end of the file or the
@@ -112,16 +90,6 @@ pub struct Planned {
 /// malformed `onMetaData`), naming the defect and its byte offset.
 pub fn plan(file: &[u8], seek: Seek) -> Result<Planned> {
     plan_body(file, seek, Timing::Map)
-}
-
-/// Whether to compute the byte-to-time map (without an index it costs a walk over
-/// every tag header of the body).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timing {
-    /// Compute it: the body may be throttled.
-    Map,
-    /// Skip it: throttling is off, so the map would not be used.
-    Skip,
 }
 
 /// [`plan`], computing the time map only with [`Timing::Map`] (without it, a request
@@ -228,49 +196,12 @@ fn stored_map(file: &[u8], notes: &mut Vec<String>) -> Result<TimeMap> {
     time_map(file, index, span, notes)
 }
 
-/// The `keyframes` index of the file's `onMetaData`, if any.
-fn index_of(file: &[u8], head: &Head) -> Result<Keyframes> {
-    match &head.meta {
-        Some(m) => meta::keyframes(file, m, head.first_tag),
-        None => Ok(Keyframes::Absent),
-    }
-}
-
-/// The index when it can be used; why not, in `notes`, when it cannot.
-fn usable<'k>(keyframes: &'k Keyframes, notes: &mut Vec<String>) -> Option<&'k Index> {
-    match keyframes {
-        Keyframes::Usable(i) => Some(i),
-        Keyframes::Unusable(why) => {
-            notes.push(format!("keyframes index unusable: {why}"));
-            None
-        }
-        Keyframes::Absent => None,
-    }
-}
-
 /// The timestamp of the first tag after the head (0 when there is none).
 fn first_ts(file: &[u8], head: &Head) -> u64 {
     match tag::read(file, head.rest) {
         Ok(Some(t)) => u64::from(t.ts),
         _ => 0,
     }
-}
-
-/// The time map of the span: from the index when there is one, else from the tags.
-fn time_map(
-    file: &[u8],
-    index: Option<&Index>,
-    span: Span,
-    notes: &mut Vec<String>,
-) -> Result<TimeMap> {
-    if let Some(i) = index {
-        return timing::from_index(i, span);
-    }
-    let (map, stopped) = timing::from_walk(file, span)?;
-    if let Some(why) = stopped {
-        notes.push(format!("time map stops early: {why}"));
-    }
-    Ok(map)
 }
 
 /// Header, `PreviousTagSize0`, the head tags before `start` (each with a fresh

@@ -2,6 +2,7 @@
 //! back through their slices and compared with the bytes a cut must hold.
 
 mod build;
+mod continuation;
 mod corrupt;
 mod ends;
 mod index;

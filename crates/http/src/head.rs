@@ -302,23 +302,23 @@ fn ascii_str<'a>(bytes: &'a [u8], reason: &str) -> Result<&'a str, Refusal> {
     std::str::from_utf8(bytes).map_err(|_| Refusal::new(400, reason))
 }
 
-/// The `Allow` field value to send with a `405` (RFC 9110 §10.2.1, §15.5.6).
-pub const ALLOW: &str = "GET, HEAD";
+/// The methods we serve: the `Allow` field value of a `405` and of the answer to
+/// `OPTIONS` (RFC 9110 §10.2.1, §9.3.7, §15.5.6).
+pub const ALLOW: &str = "GET, HEAD, OPTIONS";
 
 /// Methods this server knows but does not allow on any target: the rest of RFC 9110
 /// §9.3 and `PATCH` (RFC 5789).
-const KNOWN_METHODS: [&str; 7] = [
-    "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-];
+const KNOWN_METHODS: [&str; 6] = ["POST", "PUT", "DELETE", "CONNECT", "TRACE", "PATCH"];
 
 /// Checks what [`parse_head`] cannot: the method and `Host` (RFC 9112 §3.2).
 ///
 /// Errors (method names are case-sensitive, RFC 9110 §9.1): `405` for a known method
-/// other than `GET` and `HEAD` (answer with `Allow: ` [`ALLOW`], §15.5.6); `501` for a
-/// method it does not know (§15.6.2); `400` for HTTP/1.1 without `Host`, more than one
-/// `Host`, or a `Host` that is not `uri-host [":" port]`.
+/// other than `GET`, `HEAD` and `OPTIONS` (answer with `Allow: ` [`ALLOW`],
+/// §15.5.6); `501` for a method it does not know (§15.6.2); `400` for HTTP/1.1
+/// without `Host`, more than one `Host`, or a `Host` that is not
+/// `uri-host [":" port]`.
 pub fn check_request(req: &Request) -> Result<(), Refusal> {
-    if req.method != "GET" && req.method != "HEAD" {
+    if !matches!(req.method, "GET" | "HEAD" | "OPTIONS") {
         let shown: String = req.method.chars().take(20).collect();
         if KNOWN_METHODS.contains(&req.method) {
             return Err(Refusal::new(405, format!("method {shown} not allowed")));

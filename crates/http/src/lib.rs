@@ -12,7 +12,9 @@
 //! - [`strong_etag`], [`format_http_date`], [`parse_http_date`] make and read
 //!   validators (RFC 9110 §8.8).
 //! - [`answer`] evaluates the conditional fields (RFC 9110 §13) and `Range` for one
-//!   representation and writes the head; [`error_head`] writes error responses.
+//!   representation and writes the head; [`error_head`] writes error responses,
+//!   [`options_head`] the answer to `OPTIONS`; [`add_fields`] adds fields that depend
+//!   on the request (CORS's) to any of them.
 //!
 //! Every refusal is a [`Refusal`]: a status code and a reason for the log. Nothing
 //! here panics on client input, and all arithmetic on client numbers is checked
@@ -39,6 +41,6 @@ pub use head::{check_request, parse_head, Limits, Parsed, Request, Version, ALLO
 pub use query::{parse_seconds_ms, query_param};
 pub use range::{resolve_range, RangeOutcome};
 pub use refusal::{reason_phrase, Refusal};
-pub use respond::{answer, error_head, Answer, Representation};
+pub use respond::{add_fields, answer, error_head, options_head, Answer, Representation};
 pub use target::{parse_target, Target};
 pub use validators::{format_http_date, parse_http_date, strong_etag, FileIdentity};

@@ -41,6 +41,7 @@ impl std::error::Error for Refusal {}
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         206 => "Partial Content",
         304 => "Not Modified",
         400 => "Bad Request",
@@ -74,7 +75,7 @@ mod tests {
     #[test]
     fn every_status_we_use_has_a_phrase() {
         let used = [
-            200, 206, 304, 400, 403, 404, 405, 408, 412, 414, 416, 431, 500, 501, 503, 505,
+            200, 204, 206, 304, 400, 403, 404, 405, 408, 412, 414, 416, 431, 500, 501, 503, 505,
         ];
         for status in used {
             assert_ne!(reason_phrase(status), "Unknown", "{status}");

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::conditional::{evaluate, if_range_allows, Precondition};
-use crate::head::Request;
+use crate::head::{Request, ALLOW};
 use crate::range::{resolve_range, RangeOutcome};
 use crate::refusal::reason_phrase;
 use crate::validators::{format_http_date, http_seconds};
@@ -144,6 +144,46 @@ pub fn error_head(status: u16, extra: &[(&str, &str)], is_head: bool, now: Syste
         out.extend_from_slice(body.as_bytes());
     }
     out
+}
+
+/// The answer to `OPTIONS` (RFC 9110 §9.3.7): `204 No Content` with `Date`,
+/// `Server`, `Allow: ` [`ALLOW`], each of `extra` in order (a CORS preflight's
+/// fields), then `Connection: close`. No `Content-Length` and no body (§8.6, §15.3.5).
+pub fn options_head(extra: &[(&str, &str)], now: SystemTime) -> Vec<u8> {
+    let mut head = HeadWriter::new(204, now);
+    head.field("Allow", ALLOW);
+    for (name, value) in extra {
+        head.field(name, value);
+    }
+    head.finish()
+}
+
+/// Adds `fields` to a head made by this module ([`Answer::head`], [`error_head`],
+/// [`options_head`]): they go in order before its closing `Connection: close` (or
+/// before the final empty line when the head has none); a body after the head (412,
+/// 416, error bodies) stays as it is.
+/// Used for fields that depend on the request rather than on the representation,
+/// such as CORS's. Control bytes are dropped as in every field (RFC 9110 §5.5). A
+/// `head` without an empty line is left unchanged.
+pub fn add_fields(head: &mut Vec<u8>, fields: &[(&str, &str)]) {
+    let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return;
+    };
+    let mut lines = HeadWriter(Vec::new());
+    for (name, value) in fields {
+        lines.field(name, value);
+    }
+    // After the CRLF of the last field line, before the empty line's CRLF; before
+    // the closing `Connection: close` when it is the last field.
+    let close = b"\r\nConnection: close";
+    let at = if head[..end].ends_with(close) {
+        end - (close.len() - 2)
+    } else {
+        end + 2
+    };
+    let tail = head.split_off(at);
+    head.extend_from_slice(&lines.0);
+    head.extend_from_slice(&tail);
 }
 
 /// Builds `HTTP/1.1 <code> <phrase>`, `Date`, `Server`, ..., `Connection: close`.

@@ -33,14 +33,27 @@ const MAX_FIELD: usize = 256;
 
 /// The client's IP address for the log.
 ///
-/// `TCPREMOTEIP` (set by tcpsvd, see tcp-environ(5)) when it parses as an IP
-/// address; else the peer of the socket on stdin (`getpeername(0)`); else `-`.
-/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) are shown as IPv4.
+/// The first of these that parses as an IP address: `TCPREMOTEIP` (set by tcpsvd,
+/// see tcp-environ(5)); `REMOTE_HOST` (set by stunnel in exec mode, stunnel(8),
+/// whose connection to us is its own loopback socket, so the peer of stdin is
+/// stunnel and not the client; an IPv6 address may come in brackets); the peer of
+/// the socket on stdin (`getpeername(0)`: systemd, inetd). Else `-`. IPv4-mapped
+/// IPv6 addresses (`::ffff:1.2.3.4`) are shown as IPv4.
 pub fn remote_addr() -> String {
-    let from_env = std::env::var("TCPREMOTEIP")
-        .ok()
-        .and_then(|v| v.parse::<IpAddr>().ok());
+    let from_env = ["TCPREMOTEIP", "REMOTE_HOST"]
+        .iter()
+        .find_map(|name| env_ip(&std::env::var(name).ok()?));
     show_ip(from_env.or_else(peer_of_stdin))
+}
+
+/// `value` as an IP address, an IPv6 one with or without brackets; `None` when it
+/// is not one (a host name, say: never looked up).
+fn env_ip(value: &str) -> Option<IpAddr> {
+    let bare = value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(value);
+    bare.parse().ok()
 }
 
 fn show_ip(ip: Option<IpAddr>) -> String {
@@ -175,6 +188,12 @@ pub fn write_access_line(line: &AccessLine<'_>) {
 /// Writes `program: fatal: reason` to stderr (runit convention), one `write(2)`.
 pub fn fatal(program: &str, reason: &dyn Display) {
     write_stderr(format!("{program}: fatal: {reason}\n").as_bytes());
+}
+
+/// Writes `program: note: reason` to stderr, one `write(2)`: something that costs
+/// nothing but a feature (no scoreboard, say), never a failed request.
+pub fn note(program: &str, reason: &dyn Display) {
+    write_stderr(format!("{program}: note: {reason}\n").as_bytes());
 }
 
 /// Writes all of `bytes` to fd 2, retrying on `EINTR`; a short write (only

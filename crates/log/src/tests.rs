@@ -134,3 +134,22 @@ fn quoted_values_keep_printable_ascii_and_escape_everything_else() {
         assert_eq!(super::Quoted(text).to_string(), want, "{text:?}");
     }
 }
+
+#[test]
+fn environment_addresses_parse_with_or_without_brackets_and_names_are_refused() {
+    assert_eq!(
+        env_ip("192.0.2.7"),
+        Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7)))
+    );
+    assert_eq!(env_ip("[::1]"), Some(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+    assert_eq!(env_ip("::1"), Some(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+    for bad in [
+        "",
+        "client.example.com",
+        "192.0.2.7:443",
+        "[::1",
+        "1.2.3.4 ",
+    ] {
+        assert_eq!(env_ip(bad), None, "{bad:?}");
+    }
+}

@@ -6,9 +6,11 @@
 //! head read ([`loomiere_connection::intake`]), [`Exchange::set_request`] once the
 //! request line is known, then either a refusal ([`Exchange::refuse`], in
 //! [`crate::refuse`]) or a planned answer sent and [`Exchange::sent`]. Each of these
-//! is where a watcher of the process (such as a scoreboard slot) learns that the
-//! exchange moved on.
+//! tells the process's scoreboard slot ([`Exchange::watch`], [`crate::watch`]) that
+//! the exchange moved on.
 
+use crate::watch::Watcher;
+use loomiere_access::Cors;
 use loomiere_config::Config;
 use loomiere_connection::send::Sent;
 use loomiere_http::{parse_head, Limits, Parsed, Request};
@@ -23,6 +25,11 @@ pub struct Exchange {
     target: String,
     is_head: bool,
     send_timeout: Duration,
+    /// Body bytes of the planned answer (0 until [`Exchange::answering`]).
+    planned: u64,
+    /// The scoreboard slot, if any ([`Exchange::watch`]).
+    watcher: Watcher,
+    cors: Cors,
 }
 
 impl Exchange {
@@ -35,7 +42,33 @@ impl Exchange {
             target: String::new(),
             is_head: false,
             send_timeout: Duration::from_secs(60),
+            planned: 0,
+            watcher: Watcher::default(),
+            cors: Cors::default(),
         }
+    }
+
+    /// Claims this process's scoreboard slot as `program` ([`Watcher::claim`]; a
+    /// streamer execed by the front adopts the front's).
+    pub fn watch(&mut self, config: &Config, program: &str) {
+        self.watcher = Watcher::claim(config, program, &self.remote);
+    }
+
+    /// The exchange is `program`'s from now on, in the scoreboard too (see
+    /// [`Watcher::serve_as`]).
+    pub fn serve_as(&mut self, program: &str) {
+        self.watcher.serve_as(program);
+    }
+
+    /// The scoreboard slot (which may be none).
+    pub fn watcher(&self) -> &Watcher {
+        &self.watcher
+    }
+
+    /// The answer is planned: `status` with `planned` body bytes; sending begins.
+    pub fn answering(&mut self, status: u16, planned: u64) {
+        self.planned = planned;
+        self.watcher.answering(status, planned);
     }
 
     /// Applies the configured send timeout to refusals sent from now on.
@@ -49,6 +82,8 @@ impl Exchange {
         self.target = req.target.to_owned();
         self.is_head = req.is_head();
         loomiere_docroot::sigbus::set_head(self.is_head);
+        let host = req.header("host").unwrap_or_default();
+        self.watcher.request(host, req.target.as_bytes());
     }
 
     /// Records the request line of `head` for the log when it parses, without
@@ -58,6 +93,17 @@ impl Exchange {
         if let Ok(Parsed::Complete { request, .. }) = parse_head(head, &Limits::default()) {
             self.set_request(&request);
         }
+    }
+
+    /// Records the CORS decision for the request ([`loomiere_access::cors::decide`]):
+    /// every answer sent from then on carries its fields.
+    pub fn set_cors(&mut self, cors: Cors) {
+        self.cors = cors;
+    }
+
+    /// The CORS decision for the request (none before [`Exchange::set_cors`]).
+    pub fn cors(&self) -> &Cors {
+        &self.cors
     }
 
     /// The client's address as the access log shows it (`-` when unknown).
@@ -89,10 +135,15 @@ impl Exchange {
         write_access_line(&line);
     }
 
-    /// Logs a completed send: how it ended, then `notes`.
+    /// Counts a completed send in the scoreboard, then logs it: how it ended, then
+    /// `notes`.
     pub fn sent(&self, status: u16, sent: &Sent, notes: &[&str]) {
         let mut all: Vec<&str> = vec![sent.end.as_note()];
         all.extend_from_slice(notes);
+        // Counted before the line is written: whoever sees the line sees the count.
+        let planned = self.planned;
+        self.watcher
+            .finish(status, planned, sent.body_bytes, Some(&sent.end));
         self.log(status, sent.body_bytes, &all);
     }
 }

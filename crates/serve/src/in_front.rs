@@ -13,7 +13,8 @@ use std::process::ExitCode;
 /// Serves the request whose raw `head` the front has read and routed to `program`
 /// (for instance `loomiere-file`), in this process, as that streamer would after being
 /// handed the head: the same checks, plan (`handler`), `ETag` (`format_version`),
-/// send and access-log line. Returns the exit status ([`crate::exit`]).
+/// send, access-log line and scoreboard counts (under `program`'s name). Returns the
+/// exit status ([`crate::exit`]).
 pub fn serve_in_front(
     head: &[u8],
     config: &Config,
@@ -22,6 +23,7 @@ pub fn serve_in_front(
     format_version: u32,
     handler: Handler,
 ) -> ExitCode {
+    ex.serve_as(program);
     let streamer = Streamer {
         program,
         format_version,

@@ -3,7 +3,7 @@
 //! protected as one behind the front.
 
 use crate::exchange::Exchange;
-use loomiere_access::Admission;
+use loomiere_access::{cors, Admission};
 use loomiere_config::Config;
 use loomiere_http::{
     check_request, parse_head, parse_target, Limits, Parsed, Refusal, Request, Target,
@@ -23,16 +23,17 @@ pub struct Admitted<'h, 'c> {
 ///
 /// 1. the process does not run as root without `allow_root` (500,
 ///    [`loomiere_access::refuse_root`]);
-/// 2. the head parses within the configured limits, the method is known and allowed,
-///    `Host` is right (RFC 9112 §3.2), and the request-target decodes
-///    ([`parse_checked`]);
+/// 2. the head parses within the configured limits, the method is known and allowed
+///    (`GET`, `HEAD`, `OPTIONS`), `Host` is right (RFC 9112 §3.2), and the
+///    request-target decodes ([`parse_checked`]);
 /// 3. the access rules admit it: virtual host, `Referer`, secure link
-///    ([`loomiere_access::admit()`]).
+///    ([`loomiere_access::admit()`]; `OPTIONS` gets the virtual-host check only).
 ///
-/// The request line is recorded in `ex` as soon as it is known. Checks that depend on
-/// the request's `Origin` (CORS) belong beside step 3, in this one function the front
-/// and every streamer call; a preflight `OPTIONS` is refused by step 2's method check
-/// today (405), so answering it (204) means letting it through to there.
+/// The request line is recorded in `ex` as soon as it is known, and with it the CORS
+/// decision for the request's `Origin` ([`loomiere_access::cors::decide`], under
+/// `cors_origins`), so that every answer from then on carries its fields, the
+/// refusals of steps 2 and 3 included: a player then sees the status, not a network
+/// error. The caller answers an admitted `OPTIONS` itself ([`Exchange::options`]).
 /// Errors: the refusal of the first check that fails.
 pub fn admit<'h, 'c>(
     head: &'h [u8],
@@ -40,7 +41,7 @@ pub fn admit<'h, 'c>(
     ex: &mut Exchange,
 ) -> Result<Admitted<'h, 'c>, Refusal> {
     loomiere_access::refuse_root(&config.access)?;
-    let (request, target) = parse_checked(head, &limits(config), ex)?;
+    let (request, target) = parse_checked(head, config, ex)?;
     let access = loomiere_access::admit(
         &request,
         &target,
@@ -63,18 +64,20 @@ pub fn limits(config: &Config) -> Limits {
     }
 }
 
-/// Parses a complete head, checks method and `Host` (RFC 9112 §3.2) and decodes the
-/// request-target. Records the request line in `ex` as soon as it is known.
+/// Parses a complete head within `config`'s limits, checks method and `Host` (RFC
+/// 9112 §3.2) and decodes the request-target. Records the request line and the CORS
+/// decision in `ex` as soon as they are known.
 pub fn parse_checked<'h>(
     head: &'h [u8],
-    limits: &Limits,
+    config: &Config,
     ex: &mut Exchange,
 ) -> Result<(Request<'h>, Target), Refusal> {
-    let request = match parse_head(head, limits)? {
+    let request = match parse_head(head, &limits(config))? {
         Parsed::Complete { request, .. } => request,
         Parsed::Partial => return Err(Refusal::new(400, "incomplete request head")),
     };
     ex.set_request(&request);
+    ex.set_cors(cors::decide(&config.access.cors_origins, &request));
     check_request(&request)?;
     let target = parse_target(request.target)?;
     Ok((request, target))

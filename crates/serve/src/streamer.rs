@@ -3,19 +3,22 @@
 //! sending, and one access-log line.
 //!
 //! The phases of a streamer process, each one step of [`run_streamer`] and the
-//! functions it calls, in order (a watcher of the process, such as a scoreboard slot,
-//! records them where they begin):
+//! functions it calls, in order; the process's scoreboard slot ([`crate::watch`])
+//! records each where it begins:
 //!
-//! 1. start-up ([`crate::startup::start`]);
-//! 2. reading the request head ([`acquire_head`]);
-//! 3. planning: the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
+//! 1. start-up ([`crate::startup::start`]), then the slot claimed
+//!    ([`Exchange::watch`]);
+//! 2. reading the request head ([`acquire_head`]): state `reading`;
+//! 3. planning (state `planning` once the request line is known): the checks ([`admit`], [`check_routed_to`]), the file (`open`), the
 //!    format's plan (the [`Handler`]), the answer (`send`: validators, ranges, the
 //!    throttle's schedule): [`Body::plan`] is then the bytes planned;
-//! 4. sending: the first burst, then, when throttled, sending and resting in turn
-//!    (`loomiere_connection::send`, whose sender counts the bytes sent);
-//! 5. draining: the lingering close ([`finish_connection`]);
+//! 4. sending: the first burst (`bursting`, status and bytes planned recorded), then,
+//!    when throttled, sending and resting in turn (`throttled`;
+//!    `loomiere_connection::send`, whose sender reports the bytes sent);
+//! 5. draining: the lingering close ([`finish_connection`]), `draining`;
 //! 6. the end: the access-log line with the status and how the send ended
-//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]).
+//!    ([`Exchange::sent`]; a refusal instead: [`Exchange::refuse`]), counted in the
+//!    scoreboard's counters; the slot is freed when the exchange is dropped.
 
 use crate::exchange::Exchange;
 use crate::exit::after_send;
@@ -24,12 +27,14 @@ use crate::route::check_routed_to;
 use crate::startup::{start, Startup};
 use loomiere_config::Config;
 use loomiere_connection::intake::{acquire_head, Source};
-use loomiere_connection::send::{finish_connection, is_socket, send_response, send_throttled};
+use loomiere_connection::send::{
+    finish_connection, is_socket, send_response_watched, send_throttled_watched,
+};
 use loomiere_connection::{stdin, stdout};
 use loomiere_docroot::{DocRoot, OpenedFile, Retired};
-use loomiere_http::{answer, strong_etag, Refusal, Representation, Request, Target};
+use loomiere_http::{add_fields, answer, strong_etag, Refusal, Representation, Request, Target};
 use loomiere_plan::{Plan, TimeMap};
-use loomiere_throttle::schedule_for;
+use loomiere_throttle::{is_exempt, schedule_for};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -125,6 +130,7 @@ fn run(streamer: Streamer) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    ex.watch(&base, streamer.program);
     // Never freed (the process ends with this request): dropping it cost ~11,000
     // instructions.
     let base = std::mem::ManuallyDrop::new(base);
@@ -140,8 +146,8 @@ fn run(streamer: Streamer) -> ExitCode {
 }
 
 /// Serves a request whose head has been read (by `source`): checks it (and, when no
-/// front chose this streamer for it, that the configuration routes it here), plans
-/// the answer, sends it. Refusals come back as `Err`.
+/// front chose this streamer for it, that the configuration routes it here), answers
+/// `OPTIONS`, or plans the answer and sends it. Refusals come back as `Err`.
 pub(crate) fn serve(
     head: &[u8],
     source: Source,
@@ -152,6 +158,9 @@ pub(crate) fn serve(
     let admitted = admit(head, config, ex)?;
     if source == Source::Client {
         check_routed_to(config, &admitted.target, streamer.program)?;
+    }
+    if admitted.request.method == "OPTIONS" {
+        return Ok(ex.options());
     }
     let file = open(&admitted, streamer.opens)?;
     let body = (streamer.handler)(&Context {
@@ -184,14 +193,14 @@ fn open(admitted: &Admitted<'_, '_>, opens: Opens) -> Result<OpenedFile, Refusal
 /// Answers `request` with the planned `body` of `file` (validators, ranges, head), sends
 /// it at full speed or paced by the throttle, closes the connection and logs the send.
 /// The head is made here, by [`answer`], from the representation alone; fields that
-/// depend on the request (CORS's, for its `Origin`) would join it here.
+/// depend on the request (CORS's, for its `Origin`) join it here ([`add_fields`]).
 fn send(
     request: &Request<'_>,
     file: &OpenedFile,
     mut body: Body,
     version: u32,
     config: &Config,
-    ex: &Exchange,
+    ex: &mut Exchange,
 ) -> ExitCode {
     let etag = strong_etag(&file.identity, &body.variant, version);
     let fields: Vec<(&str, &str)> = body.fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -202,17 +211,24 @@ fn send(
         last_modified: file.modified,
         fields: &fields,
     };
-    let ans = answer(request, &rep, SystemTime::now());
+    let mut ans = answer(request, &rep, SystemTime::now());
+    add_fields(&mut ans.head, &ex.cors().fields());
     let schedule = schedule_for(
         &config.throttle,
         std::mem::take(&mut body.time_map),
         ans.body,
     )
     .filter(|_| is_socket(stdout()));
+    // A cache tier fetches at full speed (`throttle_exempt`).
+    let exempt = schedule.is_some() && is_exempt(&config.throttle_exempt, ex.remote());
+    let schedule = schedule.filter(|_| !exempt);
+    let (start, end) = ans.body.unwrap_or((0, 0));
+    ex.answering(ans.status, end.saturating_sub(start));
+    let mut watch = ex.watcher();
     // Unmapped after the response, or before a throttled stream's first rest.
     let mapping = body.mapping.take();
     let sent = match &schedule {
-        Some(s) => send_throttled(
+        Some(s) => send_throttled_watched(
             stdout(),
             &ans.head,
             &body.plan,
@@ -220,24 +236,30 @@ fn send(
             config.send_timeout,
             s,
             mapping,
+            &mut watch,
         ),
         None => {
-            let sent = send_response(
+            let sent = send_response_watched(
                 stdout(),
                 &ans.head,
                 &body.plan,
                 ans.body,
                 Some(&file.file),
                 config.send_timeout,
+                &mut watch,
             );
             drop(mapping);
             sent
         }
     };
+    ex.watcher().draining();
     finish_connection(stdout(), stdin());
     let mut notes: Vec<&str> = body.notes.iter().map(String::as_str).collect();
     if schedule.is_some() {
         notes.push("throttled");
+    }
+    if exempt {
+        notes.push("throttle-exempt");
     }
     ex.sent(ans.status, &sent, &notes);
     after_send(&sent.end)

@@ -15,7 +15,9 @@
 //! - [`rate`]: [`Rate`], the play-head speed.
 //! - [`schedule`]: [`Schedule`], one body's pacing.
 //! - [`settings`]: [`Settings`], the three configuration keys, and [`schedule_for`].
+//! - [`exempt`]: the clients never throttled (`throttle_exempt`, [`is_exempt`]).
 
+pub mod exempt;
 pub mod rate;
 pub mod schedule;
 pub mod settings;
@@ -23,6 +25,7 @@ pub mod settings;
 #[cfg(test)]
 mod tests;
 
+pub use exempt::is_exempt;
 pub use rate::Rate;
 pub use schedule::{Schedule, RAMP_MS};
 pub use settings::{schedule_for, Settings};

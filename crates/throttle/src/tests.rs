@@ -340,3 +340,31 @@ fn schedule_for_follows_the_config() {
         "the next step ramps from 26 s of media"
     );
 }
+
+#[test]
+fn exempt_addresses_match_whole_addresses_in_any_form() {
+    use crate::exempt::{is_exempt, parse_list};
+    let list = parse_list("127.0.0.1 10.0.0.5\t2001:db8::7 ::ffff:192.0.2.9").unwrap();
+    let cases = [
+        ("127.0.0.1", true),
+        ("127.0.0.2", false),
+        ("10.0.0.5", true),
+        ("::ffff:10.0.0.5", true),
+        ("2001:db8::7", true),
+        ("2001:db8::8", false),
+        ("192.0.2.9", true),
+        ("-", false),
+        ("", false),
+    ];
+    for (remote, want) in cases {
+        assert_eq!(is_exempt(&list, remote), want, "{remote}");
+    }
+    assert!(parse_list("off").unwrap().is_empty());
+    assert!(!is_exempt(&[], "127.0.0.1"));
+    for bad in ["10.0.0.0/8", "varnish.local", "10.0.0", "1.2.3.4:80"] {
+        assert!(
+            parse_list(bad).unwrap_err().contains("bad address"),
+            "{bad}"
+        );
+    }
+}

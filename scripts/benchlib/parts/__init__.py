@@ -12,7 +12,7 @@ of its own in settings.PORT_OFFSETS and servers.py, requests in interleaved roun
 medians and lower quartiles, `res.target(...)` rows) plus an entry below.
 """
 
-from . import hls, instructions, memory, profile, seek, small, startup, throttle, throughput, viewers
+from . import hls, instructions, memory, profile, scoreboard, seek, small, startup, throttle, throughput, tls, viewers
 
 PARTS = {
     "seek": seek.run,
@@ -24,7 +24,10 @@ PARTS = {
     "viewers": viewers.run,
     "instructions": instructions.run,
     "hls": hls.run,
+    "scoreboard": scoreboard.run,
     "profile": profile.run,
+    "tls": tls.run,
 }
-# The parts `scripts/bench` runs without arguments (profile builds the binaries again).
-DEFAULT = [name for name in PARTS if name != "profile"]
+# The parts `scripts/bench` runs without arguments (profile builds the binaries again;
+# tls needs stunnel4 and is asked for by name).
+DEFAULT = [name for name in PARTS if name not in ("profile", "tls")]

@@ -8,20 +8,10 @@
 //! `chromium`, `mpv`, and `npm ci` run in `tests/browser` (scripts/test does both).
 
 use super::server;
+use crate::support::browser::browser_dir;
 use crate::support::{tool, TempDir};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-
-/// `tests/browser`, with its `node_modules` installed.
-fn browser_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        dir.join("node_modules/puppeteer-core").is_dir(),
-        "run `npm ci` in {} first (scripts/test does)",
-        dir.display()
-    );
-    dir
-}
 
 /// A root holding the test page, the players' scripts and `films`.
 fn root(dir: &TempDir, films: &[&str]) -> PathBuf {

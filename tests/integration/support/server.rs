@@ -130,6 +130,7 @@ impl Spec {
         cmd.arg(bin(self.program)).args(&self.args);
         // Nothing from the environment of `cargo test` may change what the servers do.
         cmd.env_remove("LOOMIERE_CONFIG")
+            .env_remove("REMOTE_HOST")
             .env_remove("LOOMIERE_REQUEST")
             .env_remove("LOOMIERE_REQUEST_FD");
         for (name, value) in &self.env {
@@ -147,7 +148,7 @@ impl Spec {
 }
 
 /// A port that was free a moment ago (bound to port 0, then released).
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local_addr").port()
 }
@@ -210,28 +211,56 @@ impl Server {
     /// The access-log lines so far: `REMOTE "METHOD TARGET" STATUS ...`; the
     /// supervisor's own lines are left out.
     pub fn access_lines(&self) -> Vec<String> {
-        self.log_text()
-            .lines()
-            .filter(|l| is_access_line(l))
-            .map(str::to_owned)
-            .collect()
+        access_lines_in(&self.log)
     }
 
     /// Waits (up to 10 s) for access-log line number `index` (0-based) and returns it:
     /// the streamer writes it after it closed the connection.
     pub fn access_line(&self, index: usize) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(line) = self.access_lines().get(index) {
-                return line.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no access-log line #{index} within 10 s; log:\n{}",
-                self.log_text()
-            );
-            sleep(Duration::from_millis(10));
+        access_line_in(&self.log, index)
+    }
+}
+
+/// The access-log lines in the file `log` so far (other lines left out).
+pub fn access_lines_in(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| is_access_line(l))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits (up to 10 s) for access-log line number `index` (0-based) in `log`.
+pub fn access_line_in(log: &Path, index: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(line) = access_lines_in(log).get(index) {
+            return line.clone();
         }
+        assert!(
+            Instant::now() < deadline,
+            "no access-log line #{index} within 10 s; log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        sleep(Duration::from_millis(10));
+    }
+}
+
+/// Waits up to `seconds` until 127.0.0.1:`port` accepts connections (a daemon that
+/// says nothing when it listens); panics with `what` and `log` when `child` exits
+/// first or time runs out.
+pub fn wait_accepting(port: u16, child: &mut Child, seconds: u64, what: &str, log: &Path) {
+    let addr = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err() {
+        let exited = child.try_wait().ok().flatten().is_some();
+        assert!(
+            !exited && Instant::now() < deadline,
+            "{what} did not start: {}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        sleep(Duration::from_millis(20));
     }
 }
 

@@ -44,6 +44,8 @@ impl TempDir {
     /// judge bytes, not pacing, and a throttled film takes its own length to arrive.
     /// `allow_root = yes` is added unless `extra` sets `allow_root`: the tests may run
     /// as root, and the programs refuse to serve as root without it.
+    /// `scoreboard = <rel>.scoreboard` beside it (64 slots) is added unless `extra`
+    /// sets `scoreboard`: every test then runs with a scoreboard of its own.
     pub fn config(&self, rel: &str, root: Option<&Path>, extra: &str) -> PathBuf {
         let mut text = String::new();
         if let Some(root) = root {
@@ -63,6 +65,13 @@ impl TempDir {
         }
         if !sets("allow_root") {
             text.push_str("allow_root = yes\n");
+        }
+        if !sets("scoreboard") {
+            let board = self.join(&format!("{rel}.scoreboard"));
+            text.push_str(&format!("scoreboard = {}\n", board.display()));
+        }
+        if !sets("scoreboard_slots") {
+            text.push_str("scoreboard_slots = 64\n");
         }
         let tmp = self.write(&format!("{rel}.new"), text);
         let path = self.join(rel);

@@ -6,6 +6,7 @@ use super::end::{End, Sent};
 use super::gather::Gather;
 use super::io::{FileSource, Out};
 use super::socket;
+use super::watch::{Watch, REPORT_BYTES, REPORT_EVERY};
 use loomiere_plan::{Generate, Piece, Plan};
 use loomiere_throttle::Schedule;
 use std::fs::File;
@@ -41,11 +42,22 @@ pub(super) struct Sender<'a> {
     uncork_at: Option<u64>,
     pub head_bytes: u64,
     pub body_bytes: u64,
+    /// Told the bytes sent now and then (see [`Watch`]).
+    watch: &'a mut dyn Watch,
+    /// Report to `watch` once `body_bytes` reaches this.
+    report_at: u64,
+    /// Wall time of the last report while paced, if any.
+    reported: Option<Duration>,
 }
 
 impl<'a> Sender<'a> {
     /// Prepares `out`: non-blocking when it is a socket, corked when it is TCP.
-    pub fn new(out: BorrowedFd<'a>, file: Option<&'a File>, send_timeout: Duration) -> Self {
+    pub fn new(
+        out: BorrowedFd<'a>,
+        file: Option<&'a File>,
+        send_timeout: Duration,
+        watch: &'a mut dyn Watch,
+    ) -> Self {
         if socket::is_socket(out) {
             socket::set_nonblocking(out);
         }
@@ -66,6 +78,9 @@ impl<'a> Sender<'a> {
             uncork_at: None,
             head_bytes: 0,
             body_bytes: 0,
+            watch,
+            report_at: REPORT_BYTES,
+            reported: None,
         }
     }
 
@@ -137,6 +152,7 @@ impl<'a> Sender<'a> {
             self.uncork();
             self.gather.release();
             drop(until_rest.take());
+            self.report_paced(now);
             let soonest = now.saturating_add(schedule.step());
             let wake = schedule
                 .next_change(now)
@@ -233,10 +249,29 @@ impl<'a> Sender<'a> {
     }
 
     /// Called after every call that hands body bytes to the kernel (`body_bytes` is
-    /// then up to date): clears the cork when the body has reached `uncork_at` bytes.
+    /// then up to date): clears the cork when the body has reached `uncork_at` bytes,
+    /// and tells the watch each time another [`REPORT_BYTES`] have gone.
     fn handed_over(&mut self) {
         if self.uncork_at.is_some_and(|at| self.body_bytes >= at) {
             self.uncork();
+        }
+        if self.body_bytes >= self.report_at {
+            self.report_at = self.body_bytes.saturating_add(REPORT_BYTES);
+            self.watch
+                .progress(self.body_bytes, self.reported.is_some());
+        }
+    }
+
+    /// Before a rest at wall time `now` (read by the pacing anyway): tells the watch
+    /// the bytes sent and that the response is paced, at the first rest and then at
+    /// most every [`REPORT_EVERY`].
+    fn report_paced(&mut self, now: Duration) {
+        let due = self
+            .reported
+            .is_none_or(|at| now.saturating_sub(at) >= REPORT_EVERY);
+        if due {
+            self.reported = Some(now);
+            self.watch.progress(self.body_bytes, true);
         }
     }
 

@@ -203,7 +203,8 @@ fn sendfile_is_dropped_only_where_it_cannot_write() {
             .append(append)
             .open(&out_path.0)
             .unwrap();
-        let mut sender = sender::Sender::new(out.as_fd(), Some(&file), LONG);
+        let mut unwatched = ();
+        let mut sender = sender::Sender::new(out.as_fd(), Some(&file), LONG, &mut unwatched);
         let result = sender.range(&Plan::whole_file(10, 9_000).unwrap(), 0, 9_000);
         assert_eq!(
             (result, sender.body_bytes),

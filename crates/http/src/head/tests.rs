@@ -225,7 +225,7 @@ fn check_request_table() {
         ("GET / HTTP/1.0\r\nHost: a\r\n\r\n", Ok(())),
         ("POST / HTTP/1.1\r\nHost: a\r\n\r\n", Err(405)),
         ("get / HTTP/1.1\r\nHost: a\r\n\r\n", Err(501)),
-        ("OPTIONS / HTTP/1.1\r\nHost: a\r\n\r\n", Err(405)),
+        ("OPTIONS / HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
         ("PATCH / HTTP/1.1\r\nHost: a\r\n\r\n", Err(405)),
         ("BREW / HTTP/1.1\r\nHost: a\r\n\r\n", Err(501)),
         ("PROPFIND / HTTP/1.1\r\nHost: a\r\n\r\n", Err(501)),
@@ -241,5 +241,5 @@ fn check_request_table() {
     for (input, want) in table {
         assert_eq!(check(input), *want, "{input:?}");
     }
-    assert_eq!(ALLOW, "GET, HEAD");
+    assert_eq!(ALLOW, "GET, HEAD, OPTIONS");
 }

@@ -277,7 +277,7 @@ fn error_head_is_exact() {
     let want = format!(
         "HTTP/1.1 405 Method Not Allowed\r\nDate: {LM}\r\nServer: loomiere\r\n\
          Content-Type: text/plain; charset=utf-8\r\nContent-Length: 23\r\n\
-         Allow: GET, HEAD\r\nConnection: close\r\n\r\n405 Method Not Allowed\n"
+         Allow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n405 Method Not Allowed\n"
     );
     assert_eq!(String::from_utf8(got).expect("ascii"), want);
     assert_eq!("405 Method Not Allowed\n".len(), 23);
@@ -307,6 +307,38 @@ fn control_bytes_never_reach_the_head() {
     assert!(String::from_utf8(extra)
         .expect("ascii")
         .contains("\r\nX: ab\r\n"));
+}
+
+#[test]
+fn options_head_is_204_with_allow_and_no_length_or_body() {
+    let got = options_head(&[("Access-Control-Max-Age", "86400")], at(LM_SECS));
+    let want = format!(
+        "HTTP/1.1 204 No Content\r\nDate: {LM}\r\nServer: loomiere\r\n\
+         Allow: GET, HEAD, OPTIONS\r\nAccess-Control-Max-Age: 86400\r\n\
+         Connection: close\r\n\r\n"
+    );
+    assert_eq!(String::from_utf8(got).expect("ascii"), want);
+}
+
+/// Fields added after the fact land in the head, never in a body that follows it,
+/// and cannot split the head.
+#[test]
+fn add_fields_goes_before_the_empty_line_and_keeps_the_body() {
+    let mut head = error_head(404, &[], false, at(LM_SECS));
+    add_fields(
+        &mut head,
+        &[("Vary", "Origin"), ("X-Bad", "a\r\nInjected: 1")],
+    );
+    let text = String::from_utf8(head).expect("ascii");
+    let (fields, body) = text.split_once("\r\n\r\n").expect("empty line");
+    assert_eq!(body, "404 Not Found\n");
+    assert!(
+        fields.ends_with("\r\nVary: Origin\r\nX-Bad: aInjected: 1\r\nConnection: close"),
+        "{fields}"
+    );
+    let mut no_head = b"not a head".to_vec();
+    add_fields(&mut no_head, &[("Vary", "Origin")]);
+    assert_eq!(no_head, b"not a head");
 }
 
 #[test]

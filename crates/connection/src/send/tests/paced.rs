@@ -453,3 +453,69 @@ fn what_the_first_burst_need_not_hold_is_dropped_at_the_first_rest() {
     );
     assert_eq!(dropped_at.get(), burst);
 }
+
+/// A clock whose time is shared with a watch; each rest jumps to its deadline.
+struct SharedClock(Rc<Cell<Duration>>);
+
+impl Clock for SharedClock {
+    fn elapsed(&self) -> Duration {
+        self.0.get()
+    }
+
+    fn rest_until(&mut self, _out: BorrowedFd<'_>, at: Duration) -> Result<(), End> {
+        self.0.set(at);
+        Ok(())
+    }
+}
+
+/// Records every report with the time it came.
+struct Reports {
+    now: Rc<Cell<Duration>>,
+    seen: Vec<(Duration, u64, bool)>,
+}
+
+impl crate::send::Watch for Reports {
+    fn progress(&mut self, body_bytes: u64, paced: bool) {
+        self.seen.push((self.now.get(), body_bytes, paced));
+    }
+}
+
+/// The scoreboard's contract: a paced response reports its bytes at its first rest
+/// and then at most every 250 ms, with the bytes handed over so far, never more.
+#[test]
+fn a_paced_response_reports_its_bytes_at_most_every_250_ms() {
+    let (_src, file) = source_file((CHUNK * CHUNKS) as usize);
+    let (map, plan) = (vbr_map(), vbr_plan());
+    let end = plan.len();
+    let s = Schedule::new(
+        &map,
+        (0, end),
+        Duration::from_secs(2),
+        Rate::from_per_mille(1000).unwrap(),
+    )
+    .unwrap();
+    let (_out_path, out) = output("watched");
+    let now = Rc::new(Cell::new(Duration::ZERO));
+    let mut clock = SharedClock(now.clone());
+    let mut reports = Reports {
+        now,
+        seen: Vec::new(),
+    };
+    let sender = sender::Sender::new(out.as_fd(), Some(&file), LONG, &mut reports);
+    let sent = paced_by(sender, HEAD, &plan, &s, &mut clock, ());
+    assert_complete(&sent, end as usize);
+    let seen = &reports.seen;
+    assert!(seen.len() > 10, "too few reports: {seen:?}");
+    let (first_at, first_bytes, paced) = seen[0];
+    assert!(paced && first_at == Duration::ZERO, "{:?}", seen[0]);
+    assert_eq!(
+        first_bytes,
+        s.allowed(Duration::ZERO).min(end),
+        "the first burst"
+    );
+    for pair in seen.windows(2) {
+        let ((a, x, _), (b, y, _)) = (pair[0], pair[1]);
+        assert!(b.saturating_sub(a) >= REPORT_EVERY, "{pair:?}");
+        assert!(x <= y && y <= end, "{pair:?}");
+    }
+}
