@@ -84,12 +84,19 @@ fn problems_exit_1_with_the_reason() {
     let dir = std::env::temp_dir().join(format!("loomiere-admin-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let conf = dir.join("stream.conf");
-    std::fs::write(&conf, "throttle = 0\n").unwrap();
+    // A scoreboard path of its own: the machine's default one may exist (a server
+    // started by scripts/serve or the package makes it).
+    let board = dir.join("no-such-dir/scoreboard");
+    std::fs::write(
+        &conf,
+        format!("throttle = 0\nscoreboard = {}\n", board.display()),
+    )
+    .unwrap();
     let conf_arg = conf.to_str().unwrap();
     let missing = dir.join("missing.conf");
     let me = nix_user();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["status"], "no scoreboard at"),
+        (vec!["status", "--config", conf_arg], "no scoreboard at"),
         (
             vec!["check-config", missing.to_str().unwrap(), "--user", &me],
             "cannot read",
