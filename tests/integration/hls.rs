@@ -14,15 +14,8 @@ mod names;
 mod players;
 mod web;
 
-/// Every film the segmenter is judged on (the 2-hour film is in `scripts/bench`).
-const FILMS: &[&str] = &[
-    "h264-aac.mp4",
-    "h264-aac-moov-end.mp4",
-    "two-audio.mp4",
-    "hevc-aac.mp4",
-    "vfr.mp4",
-    "av1-opus.mp4",
-];
+/// Every film the segmenter is judged on.
+const FILMS: &[&str] = crate::support::media::MP4_FILMS;
 
 /// The front under tcpsvd serving the media directory, with `extra` config lines.
 fn server(dir: &TempDir, extra: &str) -> Server {

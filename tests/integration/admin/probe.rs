@@ -6,6 +6,7 @@
 use super::ffprobe_streams::{self, spread};
 use super::{loomiere, texts};
 use crate::support::client::parse;
+use crate::support::media::{FLV_FILMS, MP4_FILMS};
 use crate::support::{bin, media, media_dir, tool, TempDir};
 use serde_json::Value;
 use std::io::Write;
@@ -14,18 +15,9 @@ use std::process::Command;
 use std::process::Stdio;
 
 /// The generated films `loomiere probe` must find fine (scripts/gen-media).
-const FILMS: &[&str] = &[
-    "h264-aac.mp4",
-    "h264-aac-moov-end.mp4",
-    "two-audio.mp4",
-    "hevc-aac.mp4",
-    "vfr.mp4",
-    "av1-opus.mp4",
-    "h264-aac.flv",
-    "h264-aac-index.flv",
-    "h264-aac-noindex.flv",
-    "flv1-mp3.flv",
-];
+fn films() -> impl Iterator<Item = &'static &'static str> {
+    MP4_FILMS.iter().chain(FLV_FILMS)
+}
 
 /// `loomiere probe --json PATHS`: exit status and the reports.
 fn probe_json(paths: &[PathBuf]) -> (Option<i32>, Vec<Value>) {
@@ -50,7 +42,7 @@ fn probe_json_with(config: Option<&Path>, paths: &[PathBuf]) -> (Option<i32>, Ve
 
 #[test]
 fn probe_agrees_with_ffprobe_on_every_generated_film() {
-    let paths: Vec<PathBuf> = FILMS.iter().map(|f| media(f)).collect();
+    let paths: Vec<PathBuf> = films().map(|f| media(f)).collect();
     for p in &paths {
         assert!(
             p.is_file(),
@@ -263,7 +255,7 @@ fn probe_follows_the_config_as_the_streamers_do() {
     let dir = TempDir::new("probe-config");
     // allow_root: the tests may run as root, which the streamers refuse without it.
     let config = dir.write("stream.conf", "segment_duration = 4\nallow_root = yes\n");
-    for name in FILMS.iter().filter(|f| f.ends_with(".mp4")) {
+    for name in MP4_FILMS {
         let (code, reports) = probe_json_with(Some(&config), &[media(name)]);
         assert_eq!(code, Some(0), "{name}");
         let renditions = reports[0]["hls_renditions"].as_array().unwrap();

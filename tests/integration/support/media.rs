@@ -25,6 +25,25 @@ const FILES: &[&str] = &[
     "poster.tiff",
 ];
 
+/// The plain (unfragmented) MP4 films `scripts/gen-media` makes: what the segmenter and
+/// `loomiere probe` are judged on (the 2-hour film is in `scripts/bench`).
+pub const MP4_FILMS: &[&str] = &[
+    "h264-aac.mp4",
+    "h264-aac-moov-end.mp4",
+    "two-audio.mp4",
+    "hevc-aac.mp4",
+    "vfr.mp4",
+    "av1-opus.mp4",
+];
+
+/// The FLV files `scripts/gen-media` makes.
+pub const FLV_FILMS: &[&str] = &[
+    "h264-aac.flv",
+    "h264-aac-index.flv",
+    "h264-aac-noindex.flv",
+    "flv1-mp3.flv",
+];
+
 /// The media directory (absolute), made ready on first use.
 pub fn media_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
